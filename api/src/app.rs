@@ -1,0 +1,80 @@
+//! The HTTP server: routes, shared state, edge configuration and the fallback for unknown
+//! routes and methods.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpRequest, HttpServer, web};
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::http::{ApiError, FieldError};
+use crate::metrics::Metrics;
+use crate::middleware::observe;
+use crate::openapi::{self, RouteIndex};
+use crate::state::AppState;
+
+async fn fallback(
+    req: HttpRequest,
+    index: web::Data<RouteIndex>,
+) -> Result<actix_web::HttpResponse, ApiError> {
+    Err(match index.allowed(req.path()) {
+        Some(methods) if !methods.is_empty() => {
+            let allow: Vec<&str> = methods.iter().map(|m| m.as_str()).collect();
+            ApiError::MethodNotAllowed {
+                method: req.method().to_string(),
+                allow: allow.join(", "),
+            }
+        }
+        _ => ApiError::NotFound("no such route".into()),
+    })
+}
+
+fn query_error(error: actix_web::error::QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
+    let message = match error {
+        actix_web::error::QueryPayloadError::Deserialize(e) => e.to_string(),
+        _ => "the query string could not be read".into(),
+    };
+    ApiError::bad_parameters(vec![FieldError {
+        field: "query".into(),
+        message,
+    }])
+    .into()
+}
+
+fn path_error(_: actix_web::error::PathError, _: &HttpRequest) -> actix_web::Error {
+    ApiError::bad_parameters(vec![FieldError {
+        field: "path".into(),
+        message: "a path parameter could not be read".into(),
+    }])
+    .into()
+}
+
+/// Starts serving on `listener` with `workers` worker threads.
+pub fn serve(listener: TcpListener, state: AppState, workers: usize) -> std::io::Result<Server> {
+    let document = openapi::document();
+    let index = web::Data::new(RouteIndex::from_document(&document));
+    let state = web::Data::new(state);
+    let metrics = web::Data::new(Metrics::default());
+    let document = Arc::new(document);
+    let server = HttpServer::new(move || {
+        let (app, _) = App::new()
+            .into_utoipa_app()
+            .configure(openapi::configure)
+            .split_for_parts();
+        app.app_data(state.clone())
+            .app_data(metrics.clone())
+            .app_data(index.clone())
+            .app_data(web::QueryConfig::default().error_handler(query_error))
+            .app_data(web::PathConfig::default().error_handler(path_error))
+            .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", (*document).clone()))
+            .default_service(web::to(fallback))
+            .wrap(from_fn(observe))
+    })
+    .workers(workers)
+    .listen(listener)?
+    .run();
+    Ok(server)
+}

@@ -1,0 +1,11 @@
+//! Who is calling: bearer JWTs verified against configured keys, and typed role extractors so a
+//! handler's signature states who may call it.
+
+mod cache;
+mod caller;
+pub mod jwks;
+pub mod mint;
+mod verify;
+
+pub use caller::{Caller, Desk, DeskOrDpo, Principal, RoleSet, Staff, TicketEditors};
+pub use verify::{AuthConfig, AuthError, Claims, Verifier};

@@ -1,0 +1,178 @@
+//! `servicedesk serve | migrate | token | openapi`.
+
+use std::net::TcpListener;
+
+use clap::{Parser, Subcommand};
+use persistence::{Db, PoolSizes};
+
+use crate::auth::Verifier;
+use crate::auth::mint::{TokenRequest, mint_hs256};
+use crate::config::{AuthArgs, DatabaseArgs};
+use crate::state::AppState;
+use crate::{app, clock, openapi, telemetry};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "servicedesk",
+    version,
+    about = "A privacy-first IT service desk"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Migrate the database and serve the API (the default).
+    Serve(ServeArgs),
+    /// Apply pending migrations and exit.
+    Migrate(DatabaseArgs),
+    /// Mint a development token (HS256) signed with the configured secret.
+    Token(TokenArgs),
+    /// Print the OpenAPI document (YAML).
+    Openapi,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    database: DatabaseArgs,
+    #[command(flatten)]
+    auth: AuthArgs,
+    #[arg(long, env = "SERVICEDESK_BIND", default_value = "127.0.0.1:8080")]
+    bind: String,
+    /// Worker threads; defaults to the number of cores.
+    #[arg(long, env = "SERVICEDESK_WORKERS")]
+    workers: Option<usize>,
+}
+
+#[derive(Debug, clap::Args)]
+struct TokenArgs {
+    #[command(flatten)]
+    auth: AuthArgs,
+    /// Organisation slug (`org` claim).
+    #[arg(long)]
+    org: String,
+    /// Role to grant; repeat for several.
+    #[arg(long = "role", required = true)]
+    roles: Vec<String>,
+    /// Subject (`sub` claim): the caller's identity.
+    #[arg(long, default_value = "dev-user")]
+    sub: String,
+    /// Lifetime: seconds, or with a unit (`90s`, `30m`, `1h`, `7d`).
+    #[arg(long, default_value = "1h", value_parser = parse_ttl)]
+    ttl: u64,
+}
+
+fn parse_ttl(text: &str) -> Result<u64, String> {
+    let (digits, unit) = text
+        .find(|c: char| !c.is_ascii_digit())
+        .map_or((text, "s"), |at| text.split_at(at));
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("not a duration: {text}"))?;
+    let scale = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return Err(format!("unknown unit in {text}: use s, m, h or d")),
+    };
+    n.checked_mul(scale)
+        .filter(|s| *s > 0)
+        .ok_or_else(|| format!("not a usable lifetime: {text}"))
+}
+
+fn open_db(args: &DatabaseArgs) -> Result<Db, String> {
+    let db = Db::connect(
+        &args.database_url,
+        PoolSizes {
+            read: args.pool_size,
+        },
+    )
+    .map_err(|e| format!("cannot open the database: {e}"))?;
+    let applied = persistence::run_migrations(&db).map_err(|e| e.to_string())?;
+    tracing::info!(
+        applied,
+        backend = db.backend().as_str(),
+        "database migrated"
+    );
+    Ok(db)
+}
+
+async fn serve(args: ServeArgs) -> Result<(), String> {
+    let db = open_db(&args.database)?;
+    let verifier = Verifier::new(args.auth.auth_config(true)?)?;
+    let listener =
+        TcpListener::bind(&args.bind).map_err(|e| format!("cannot bind {}: {e}", args.bind))?;
+    let workers = args
+        .workers
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    tracing::info!(bind = %args.bind, workers, "serving");
+    app::serve(listener, AppState::new(db, verifier), workers)
+        .map_err(|e| e.to_string())?
+        .await
+        .map_err(|e| e.to_string())
+}
+
+fn token(args: TokenArgs) -> Result<(), String> {
+    let secret = args
+        .auth
+        .secret(false)?
+        .ok_or("tokens can only be minted with an HS256 secret")?;
+    let token = mint_hs256(
+        &secret,
+        &TokenRequest {
+            subject: &args.sub,
+            org: &args.org,
+            roles: &args.roles,
+            issuer: &args.auth.jwt_issuer,
+            audience: &args.auth.jwt_audience,
+            now: clock::unix_seconds(),
+            ttl_seconds: args.ttl,
+        },
+    )?;
+    println!("{token}");
+    Ok(())
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    telemetry::init();
+    let result = match cli.command {
+        None => match Cli::parse_from(["servicedesk", "serve"]).command {
+            Some(Command::Serve(args)) => actix_web::rt::System::new().block_on(serve(args)),
+            _ => Err("no default command".into()),
+        },
+        Some(Command::Serve(args)) => actix_web::rt::System::new().block_on(serve(args)),
+        Some(Command::Migrate(args)) => open_db(&args).map(|_| ()),
+        Some(Command::Token(args)) => token(args),
+        Some(Command::Openapi) => openapi::yaml().map(|yaml| print!("{yaml}")),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(error) => {
+            eprintln!("servicedesk: {error}");
+            1
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_ttl;
+
+    #[test]
+    fn lifetimes_take_a_unit() {
+        assert_eq!(parse_ttl("3600"), Ok(3600));
+        assert_eq!(parse_ttl("90s"), Ok(90));
+        assert_eq!(parse_ttl("30m"), Ok(1800));
+        assert_eq!(parse_ttl("1h"), Ok(3600));
+        assert_eq!(parse_ttl("7d"), Ok(604_800));
+        assert!(parse_ttl("0h").is_err());
+        assert!(parse_ttl("1w").is_err());
+        assert!(parse_ttl("h").is_err());
+    }
+}

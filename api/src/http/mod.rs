@@ -1,0 +1,9 @@
+//! The HTTP edge shared by every resource: problems, JSON bodies, parameters, pages, ETags.
+
+pub mod etag;
+pub mod json;
+pub mod page;
+pub mod params;
+pub mod problem;
+
+pub use problem::{ApiError, ApiResult, FieldError, Problem};

@@ -1,0 +1,210 @@
+//! RFC 9457 problem details: the one shape of every error this API answers with.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use persistence::StoreError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// One invalid field of a request.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field, as a path into the request (`title`, `requester`, `limit`).
+    pub field: String,
+    pub message: String,
+}
+
+/// An RFC 9457 problem: `application/problem+json`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI naming the kind of problem.
+    #[schema(example = "https://servicedesk.invalid/problems/validation")]
+    pub r#type: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// The invalid fields, for validation problems.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+/// Every way a request can fail. Details name what was wrong, never personal data, SQL or a
+/// stack trace.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{detail}")]
+    InvalidFields {
+        status: StatusCode,
+        detail: String,
+        errors: Vec<FieldError>,
+    },
+    #[error("{0}")]
+    Unauthenticated(&'static str),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{method} is not allowed here")]
+    MethodNotAllowed { method: String, allow: String },
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    PreconditionFailed(String),
+    #[error("the request body is larger than {limit} bytes")]
+    PayloadTooLarge { limit: usize },
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("{0}")]
+    Unavailable(String),
+    #[error("internal error")]
+    Internal,
+}
+
+impl ApiError {
+    /// One invalid field: 422.
+    pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::fields(vec![FieldError {
+            field: field.into(),
+            message: message.into(),
+        }])
+    }
+
+    /// Several invalid fields: 422.
+    pub fn fields(errors: Vec<FieldError>) -> Self {
+        let names: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        ApiError::InvalidFields {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            detail: format!("invalid fields: {}", names.join(", ")),
+            errors,
+        }
+    }
+
+    /// Invalid query or path parameters: 400, naming each.
+    pub fn bad_parameters(errors: Vec<FieldError>) -> Self {
+        let names: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        ApiError::InvalidFields {
+            status: StatusCode::BAD_REQUEST,
+            detail: format!("invalid parameters: {}", names.join(", ")),
+            errors,
+        }
+    }
+
+    fn kind(&self) -> (&'static str, &'static str) {
+        match self {
+            ApiError::BadRequest(_) => ("bad-request", "Bad request"),
+            ApiError::InvalidFields { status, .. } if *status == StatusCode::BAD_REQUEST => {
+                ("invalid-parameters", "Invalid parameters")
+            }
+            ApiError::InvalidFields { .. } => ("validation", "Invalid fields"),
+            ApiError::Unauthenticated(_) => ("unauthenticated", "Unauthenticated"),
+            ApiError::Forbidden(_) => ("forbidden", "Forbidden"),
+            ApiError::NotFound(_) => ("not-found", "Not found"),
+            ApiError::MethodNotAllowed { .. } => ("method-not-allowed", "Method not allowed"),
+            ApiError::Conflict(_) => ("conflict", "Conflict"),
+            ApiError::PreconditionFailed(_) => ("precondition-failed", "Precondition failed"),
+            ApiError::PayloadTooLarge { .. } => ("payload-too-large", "Payload too large"),
+            ApiError::UnsupportedMediaType(_) => {
+                ("unsupported-media-type", "Unsupported media type")
+            }
+            ApiError::Unavailable(_) => ("unavailable", "Service unavailable"),
+            ApiError::Internal => ("internal", "Internal server error"),
+        }
+    }
+
+    pub fn problem(&self) -> Problem {
+        let (slug, title) = self.kind();
+        Problem {
+            r#type: format!("https://servicedesk.invalid/problems/{slug}"),
+            title: title.to_owned(),
+            status: self.status_code().as_u16(),
+            detail: self.to_string(),
+            errors: match self {
+                ApiError::InvalidFields { errors, .. } => errors.clone(),
+                _ => Vec::new(),
+            },
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::InvalidFields { status, .. } => *status,
+            ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut response = HttpResponse::build(self.status_code());
+        response.insert_header((
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        ));
+        match self {
+            ApiError::Unauthenticated(_) => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            ApiError::MethodNotAllowed { allow, .. } => {
+                response.insert_header((header::ALLOW, allow.as_str()));
+            }
+            _ => {}
+        }
+        let body = serde_json::to_vec(&self.problem()).unwrap_or_default();
+        response.body(body)
+    }
+}
+
+impl From<domain::DomainError> for ApiError {
+    fn from(error: domain::DomainError) -> Self {
+        match error {
+            domain::DomainError::Invalid { field, message } => ApiError::field(field, message),
+            transition @ domain::DomainError::IllegalTransition { .. } => {
+                ApiError::Conflict(transition.to_string())
+            }
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound => ApiError::NotFound("no such resource".into()),
+            StoreError::Conflict(constraint) => {
+                ApiError::Conflict(format!("conflicts with an existing record ({constraint})"))
+            }
+            StoreError::Stale => ApiError::PreconditionFailed(
+                "the resource has changed since it was read; fetch it again".into(),
+            ),
+            StoreError::Domain(rule) => rule.into(),
+            StoreError::Unavailable(_) => ApiError::Unavailable("database unavailable".into()),
+            other => {
+                // The error's text carries no SQL values (see StoreError); its kind is enough
+                // to investigate.
+                tracing::error!(error = %other, "storage failure");
+                ApiError::Internal
+            }
+        }
+    }
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(_: actix_web::error::BlockingError) -> Self {
+        tracing::error!("blocking pool gone");
+        ApiError::Internal
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

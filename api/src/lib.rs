@@ -1,0 +1,17 @@
+//! servicedesk's HTTP API and command line: actix-web handlers over `persistence`, with the
+//! OpenAPI contract generated from them.
+
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod http;
+pub mod metrics;
+mod middleware;
+pub mod openapi;
+mod routes;
+pub mod state;
+pub mod telemetry;
+
+pub use middleware::REQUEST_ID;

@@ -1,0 +1,103 @@
+//! The contract: collected from the handlers, with the security scheme and tags added here.
+//! `openapi.yaml` at the root is this document; a test fails when they differ.
+
+use actix_web::App;
+use actix_web::dev::ResourceDef;
+use actix_web::http::Method;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa_actix_web::{AppExt, scope};
+
+use crate::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "servicedesk",
+        description = "A privacy-first IT service desk: tickets, people, accounts and assets, with the UK GDPR processing register that makes them lawful. Errors are RFC 9457 application/problem+json.",
+        license(name = "MIT OR Apache-2.0"),
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "tickets", description = "Incidents, service requests and problems, and their comments"),
+        (name = "health", description = "Liveness, readiness and metrics"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let mut scheme = Http::new(HttpAuthScheme::Bearer);
+        scheme.bearer_format = Some("JWT".into());
+        components.add_security_scheme("bearer", SecurityScheme::Http(scheme));
+    }
+}
+
+/// Registers every documented route; the same function serves the app and the document.
+pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    config
+        .service(scope::scope("/api/v1").configure(routes::tickets::configure))
+        .configure(routes::health::configure);
+}
+
+/// The OpenAPI document of this build.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let (_, mut api) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(configure)
+        .split_for_parts();
+    api.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    api
+}
+
+/// The document as committed in `openapi.yaml`.
+pub fn yaml() -> Result<String, String> {
+    document().to_yaml().map_err(|e| e.to_string())
+}
+
+/// Which methods each documented path answers, so an unmatched request can be told apart as
+/// 405 (known path, other method) or 404 (unknown path).
+pub struct RouteIndex {
+    routes: Vec<(ResourceDef, Vec<Method>)>,
+}
+
+impl RouteIndex {
+    pub fn from_document(api: &utoipa::openapi::OpenApi) -> Self {
+        let routes = api
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let methods = [
+                    (Method::GET, item.get.is_some()),
+                    (Method::PUT, item.put.is_some()),
+                    (Method::POST, item.post.is_some()),
+                    (Method::DELETE, item.delete.is_some()),
+                    (Method::PATCH, item.patch.is_some()),
+                ]
+                .into_iter()
+                .filter_map(|(m, present)| present.then_some(m))
+                .collect();
+                (ResourceDef::new(path.as_str()), methods)
+            })
+            .collect();
+        RouteIndex { routes }
+    }
+
+    /// The methods allowed on `path`, if it is a documented path.
+    pub fn allowed(&self, path: &str) -> Option<Vec<Method>> {
+        let mut found: Option<Vec<Method>> = None;
+        for (def, methods) in &self.routes {
+            if def.is_match(path) {
+                found
+                    .get_or_insert_with(Vec::new)
+                    .extend(methods.iter().cloned());
+            }
+        }
+        found
+    }
+}

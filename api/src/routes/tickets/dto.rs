@@ -1,0 +1,249 @@
+//! Ticket request and response bodies. Bounds are stated twice on purpose: `validate` enforces
+//! them, `schema` publishes them (utoipa does not read validator's attributes).
+
+use chrono::{DateTime, Utc};
+use domain::ids::{CommentId, TicketId};
+use domain::ticket::{
+    CommentVisibility, Priority, Ticket, TicketCategory, TicketChange, TicketKind, TicketStatus,
+};
+use persistence::tickets::Comment;
+use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+/// A ticket: an incident, service request or problem.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TicketDto {
+    pub id: TicketId,
+    /// Human reference, unique in the organisation: `INC-000123`, `REQ-000001`, `PRB-000001`.
+    #[schema(example = "INC-000123")]
+    pub reference: String,
+    pub kind: TicketKind,
+    pub category: TicketCategory,
+    pub status: TicketStatus,
+    pub priority: Priority,
+    pub title: String,
+    pub description: String,
+    /// The person the ticket is about (their identity subject).
+    pub requester: String,
+    /// Who raised it: the requester, or someone acting on their behalf.
+    pub raised_by: String,
+    pub assigned_team: Option<String>,
+    pub assigned_agent: Option<String>,
+    /// The ticket holds health or disability details (special category data, Art 9).
+    pub contains_special_category: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+impl From<Ticket> for TicketDto {
+    fn from(t: Ticket) -> Self {
+        TicketDto {
+            id: t.id,
+            reference: t.reference.to_string(),
+            kind: t.reference.kind,
+            category: t.category,
+            status: t.status,
+            priority: t.priority,
+            title: t.title,
+            description: t.description,
+            requester: t.requester,
+            raised_by: t.raised_by,
+            assigned_team: t.assigned_team,
+            assigned_agent: t.assigned_agent,
+            contains_special_category: t.contains_special_category,
+            created_at: t.created_at,
+            updated_at: t.updated_at,
+            resolved_at: t.resolved_at,
+            closed_at: t.closed_at,
+        }
+    }
+}
+
+fn default_priority() -> Priority {
+    Priority::Medium
+}
+
+/// A ticket to raise.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateTicket {
+    pub kind: TicketKind,
+    pub category: TicketCategory,
+    #[validate(length(min = 1, max = 200), custom(function = "not_blank"))]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    pub title: String,
+    #[validate(length(max = 20000))]
+    #[schema(max_length = 20000)]
+    #[serde(default)]
+    pub description: String,
+    #[serde(default = "default_priority")]
+    pub priority: Priority,
+    /// The person the ticket is about; defaults to the caller. Naming someone else raises it
+    /// on their behalf.
+    #[validate(length(min = 1, max = 200), custom(function = "not_blank"))]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    pub requester: Option<String>,
+    #[validate(length(min = 1, max = 100), custom(function = "not_blank"))]
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
+    pub assigned_team: Option<String>,
+    #[validate(length(min = 1, max = 200), custom(function = "not_blank"))]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    pub assigned_agent: Option<String>,
+    /// Set when the ticket will hold health or disability details.
+    #[serde(default)]
+    pub contains_special_category: bool,
+}
+
+/// Distinguishes a field sent as `null` (clear it) from a field not sent (leave it).
+fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+fn not_blank(value: &str) -> Result<(), validator::ValidationError> {
+    if value.trim().is_empty() {
+        let mut error = validator::ValidationError::new("blank");
+        error.message = Some("must not be blank".into());
+        return Err(error);
+    }
+    Ok(())
+}
+
+/// Changes to a ticket; fields left out stay as they are. `assigned_team` and
+/// `assigned_agent` may be `null` to unassign.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateTicket {
+    #[validate(length(min = 1, max = 200), custom(function = "not_blank"))]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    pub title: Option<String>,
+    #[validate(length(max = 20000))]
+    #[schema(max_length = 20000)]
+    pub description: Option<String>,
+    pub category: Option<TicketCategory>,
+    pub priority: Option<Priority>,
+    pub status: Option<TicketStatus>,
+    #[serde(default, deserialize_with = "present")]
+    #[validate(length(min = 1, max = 100), custom(function = "not_blank"))]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 100, pattern = r"\S")]
+    pub assigned_team: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[validate(length(min = 1, max = 200), custom(function = "not_blank"))]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 200, pattern = r"\S")]
+    pub assigned_agent: Option<Option<String>>,
+    pub contains_special_category: Option<bool>,
+}
+
+impl From<UpdateTicket> for TicketChange {
+    fn from(u: UpdateTicket) -> Self {
+        TicketChange {
+            title: u.title,
+            description: u.description,
+            category: u.category,
+            priority: u.priority,
+            status: u.status,
+            assigned_team: u.assigned_team,
+            assigned_agent: u.assigned_agent,
+            contains_special_category: u.contains_special_category,
+        }
+    }
+}
+
+/// Filters and paging of the ticket list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TicketListQuery {
+    #[param(value_type = Option<TicketStatus>)]
+    pub status: Option<String>,
+    #[param(value_type = Option<TicketKind>)]
+    pub kind: Option<String>,
+    #[param(value_type = Option<TicketCategory>)]
+    pub category: Option<String>,
+    /// Only tickets about this person.
+    #[param(max_length = 200)]
+    pub requester: Option<String>,
+    #[param(max_length = 100)]
+    pub assigned_team: Option<String>,
+    #[param(value_type = Option<bool>)]
+    pub contains_special_category: Option<String>,
+    /// Only tickets changed at or after this time (RFC 3339).
+    #[param(value_type = Option<DateTime<Utc>>)]
+    pub updated_since: Option<String>,
+    /// Page size, 1 to 500 (default 50).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 500)]
+    pub limit: Option<String>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Paging of a comment list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Page size, 1 to 500 (default 50).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 500)]
+    pub limit: Option<String>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// A comment on a ticket.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CommentDto {
+    pub id: CommentId,
+    pub ticket_id: TicketId,
+    pub author: String,
+    pub visibility: CommentVisibility,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<Comment> for CommentDto {
+    fn from(c: Comment) -> Self {
+        CommentDto {
+            id: c.id,
+            ticket_id: c.ticket_id,
+            author: c.author,
+            visibility: c.visibility,
+            body: c.body,
+            created_at: c.created_at,
+        }
+    }
+}
+
+fn default_visibility() -> CommentVisibility {
+    CommentVisibility::Public
+}
+
+/// A comment to add. `internal` comments are for the desk and never shown to requesters.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateComment {
+    #[validate(length(min = 1, max = 20000), custom(function = "not_blank"))]
+    #[schema(min_length = 1, max_length = 20000, pattern = r"\S")]
+    pub body: String,
+    #[serde(default = "default_visibility")]
+    pub visibility: CommentVisibility,
+}
+
+/// A page of tickets.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TicketPage {
+    pub items: Vec<TicketDto>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// A page of comments.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CommentPage {
+    pub items: Vec<CommentDto>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}

@@ -1,0 +1,403 @@
+//! `/api/v1/tickets`: raising, reading, listing and working tickets, and their comments.
+
+mod dto;
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use domain::ids::{CommentId, TicketId};
+use domain::page::PageLimit;
+use domain::role::Role;
+use domain::ticket::{CommentVisibility, Ticket, TicketChange, TicketKind};
+use persistence::tickets::{self, Comment, NewTicket, TicketFilter};
+
+pub use dto::*;
+
+use crate::auth::{Caller, Principal, Staff, TicketEditors};
+use crate::clock;
+use crate::http::etag::{etag, if_match};
+use crate::http::json::ValidJson;
+use crate::http::page::{next_cursor, parse_cursor};
+use crate::http::params::{Params, path_id};
+use crate::http::{ApiError, ApiResult, Problem};
+use crate::state::AppState;
+
+pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    config
+        .service(create_ticket)
+        .service(list_tickets)
+        .service(get_ticket)
+        .service(update_ticket)
+        .service(create_comment)
+        .service(list_comments);
+}
+
+/// Whether the caller works the organisation's whole desk (sees every ticket), rather than
+/// only the tickets they are a party to.
+fn sees_whole_desk(caller: &Principal) -> bool {
+    caller.has_any(&[Role::Agent, Role::Admin, Role::Dpo])
+}
+
+fn works_desk(caller: &Principal) -> bool {
+    caller.has_any(&[Role::Agent, Role::Admin])
+}
+
+fn not_found() -> ApiError {
+    ApiError::NotFound("no such ticket".into())
+}
+
+/// The ticket if the caller may see it; a requester's view of someone else's ticket is the same
+/// 404 as a ticket that does not exist, so existence does not leak.
+fn visible(ticket: Ticket, caller: &Principal) -> ApiResult<Ticket> {
+    if sees_whole_desk(caller) || ticket.concerns(&caller.subject) {
+        Ok(ticket)
+    } else {
+        Err(not_found())
+    }
+}
+
+fn with_etag(status: actix_web::http::StatusCode, ticket: Ticket) -> HttpResponse {
+    let tag = etag(ticket.version);
+    HttpResponse::build(status)
+        .insert_header((header::ETAG, tag))
+        .json(TicketDto::from(ticket))
+}
+
+fn store_not_found_is_ticket(error: ApiError) -> ApiError {
+    match error {
+        ApiError::NotFound(_) => not_found(),
+        other => other,
+    }
+}
+
+/// Raise a ticket
+///
+/// Raises a ticket for the caller, or on behalf of `requester`. Requesters raise incidents and
+/// service requests; problems and assignment are the desk's.
+#[utoipa::path(
+    operation_id = "create_ticket",
+    tag = "tickets",
+    request_body = CreateTicket,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Ticket raised", body = TicketDto,
+            headers(("ETag" = String, description = "Version of the ticket"), ("Location" = String))),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Role may not raise tickets, or this kind or assignment", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body over 1 MiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/tickets")]
+async fn create_ticket(
+    caller: Caller<Staff>,
+    state: web::Data<AppState>,
+    body: ValidJson<CreateTicket>,
+) -> ApiResult<HttpResponse> {
+    let body = body.0;
+    if !works_desk(&caller) {
+        if body.kind == TicketKind::Problem {
+            return Err(ApiError::Forbidden(
+                "problems are raised by the service desk".into(),
+            ));
+        }
+        if body.assigned_team.is_some() || body.assigned_agent.is_some() {
+            return Err(ApiError::Forbidden(
+                "tickets are assigned by the service desk".into(),
+            ));
+        }
+    }
+    let new = NewTicket {
+        id: TicketId::from_uuid(clock::new_uuid()),
+        org_id: caller.org_id,
+        kind: body.kind,
+        category: body.category,
+        priority: body.priority,
+        title: body.title,
+        description: body.description,
+        requester: body.requester.unwrap_or_else(|| caller.subject.clone()),
+        raised_by: caller.subject.clone(),
+        assigned_team: body.assigned_team,
+        assigned_agent: body.assigned_agent,
+        contains_special_category: body.contains_special_category,
+    };
+    let now = clock::now();
+    let ticket = state
+        .write(move |conn| tickets::create(conn, new, now))
+        .await?;
+    let location = format!("/api/v1/tickets/{}", ticket.id);
+    let mut response = with_etag(actix_web::http::StatusCode::CREATED, ticket);
+    if let Ok(value) = header::HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    Ok(response)
+}
+
+/// List tickets
+///
+/// The organisation's tickets, newest first. Requesters see only tickets they raised or are
+/// the requester of.
+#[utoipa::path(
+    operation_id = "list_tickets",
+    tag = "tickets",
+    params(TicketListQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of tickets", body = TicketPage),
+        (status = 400, description = "Invalid query parameters", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Role may not read tickets", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/tickets")]
+async fn list_tickets(
+    caller: Caller<Staff>,
+    state: web::Data<AppState>,
+    query: web::Query<TicketListQuery>,
+) -> ApiResult<web::Json<TicketPage>> {
+    let mut params = Params::default();
+    let filter = TicketFilter {
+        party: (!sees_whole_desk(&caller)).then(|| caller.subject.clone()),
+        status: params.optional("status", query.status.as_deref()),
+        kind: params.optional("kind", query.kind.as_deref()),
+        category: params.optional("category", query.category.as_deref()),
+        requester: query.requester.clone(),
+        assigned_team: query.assigned_team.clone(),
+        contains_special_category: params.optional(
+            "contains_special_category",
+            query.contains_special_category.as_deref(),
+        ),
+        updated_since: params
+            .optional::<chrono::DateTime<chrono::FixedOffset>>(
+                "updated_since",
+                query.updated_since.as_deref(),
+            )
+            .map(|at| at.with_timezone(&chrono::Utc)),
+    };
+    let limit = parse_limit(&mut params, query.limit.as_deref());
+    let after: Option<TicketId> = parse_cursor(&mut params, query.cursor.as_deref());
+    params.finish()?;
+    let org_id = caller.org_id;
+    let (items, more) = state
+        .read(move |conn| tickets::list(conn, org_id, &filter, limit, after))
+        .await?;
+    let next_cursor = next_cursor(&items, more, |t| t.id);
+    Ok(web::Json(TicketPage {
+        items: items.into_iter().map(TicketDto::from).collect(),
+        next_cursor,
+    }))
+}
+
+fn parse_limit(params: &mut Params, value: Option<&str>) -> PageLimit {
+    let requested = params.optional::<i64>("limit", value);
+    match PageLimit::parse(requested) {
+        Ok(limit) => limit,
+        Err(error) => {
+            params.push("limit", error.to_string().trim_start_matches("limit: "));
+            PageLimit::default()
+        }
+    }
+}
+
+/// Get a ticket
+#[utoipa::path(
+    operation_id = "get_ticket",
+    tag = "tickets",
+    params(("id" = uuid::Uuid, Path, description = "Ticket id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The ticket", body = TicketDto,
+            headers(("ETag" = String, description = "Version, for If-Match"))),
+        (status = 400, description = "Invalid id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Role may not read tickets", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such ticket in the caller's organisation", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/tickets/{id}")]
+async fn get_ticket(
+    caller: Caller<Staff>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let id: TicketId = path_id("id", &id)?;
+    let org_id = caller.org_id;
+    let ticket = state
+        .read(move |conn| tickets::get(conn, org_id, id))
+        .await
+        .map_err(store_not_found_is_ticket)?;
+    let ticket = visible(ticket, &caller)?;
+    Ok(with_etag(actix_web::http::StatusCode::OK, ticket))
+}
+
+/// Update a ticket
+///
+/// Changes status (new → open → pending → resolved → closed; resolved may reopen; closed is
+/// final), wording, triage and assignment. Requesters may change the wording of their own
+/// tickets, and reopen or close them once resolved. Send `If-Match` with the ETag you read to
+/// avoid overwriting someone else's change.
+#[utoipa::path(
+    operation_id = "update_ticket",
+    tag = "tickets",
+    params(
+        ("id" = uuid::Uuid, Path, description = "Ticket id"),
+        ("If-Match" = Option<String>, Header, description = "ETag from a previous read"),
+    ),
+    request_body = UpdateTicket,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The updated ticket", body = TicketDto,
+            headers(("ETag" = String, description = "New version"))),
+        (status = 400, description = "Malformed JSON, id or If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Role may not make this change", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such ticket in the caller's organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Illegal status transition", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "If-Match is stale", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body over 1 MiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/tickets/{id}")]
+async fn update_ticket(
+    caller: Caller<TicketEditors>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    req: HttpRequest,
+    body: ValidJson<UpdateTicket>,
+) -> ApiResult<HttpResponse> {
+    let id: TicketId = path_id("id", &id)?;
+    let expected = if_match(&req)?;
+    let change = TicketChange::from(body.0);
+    let desk = works_desk(&caller);
+    if !desk && !change.is_open_to_requester() {
+        return Err(ApiError::Forbidden(
+            "requesters may change the title and description, and reopen or close a resolved ticket"
+                .into(),
+        ));
+    }
+    let org_id = caller.org_id;
+    let subject = caller.subject.clone();
+    let now = clock::now();
+    let ticket = state
+        .write(move |conn| {
+            if !desk {
+                let current = tickets::get(conn, org_id, id)?;
+                if !current.concerns(&subject) {
+                    return Err(persistence::StoreError::NotFound);
+                }
+            }
+            tickets::update(conn, org_id, id, expected, change, now)
+        })
+        .await
+        .map_err(store_not_found_is_ticket)?;
+    Ok(with_etag(actix_web::http::StatusCode::OK, ticket))
+}
+
+/// Comment on a ticket
+///
+/// Requesters add public comments to their own tickets; the desk may add `internal` ones.
+#[utoipa::path(
+    operation_id = "create_ticket_comment",
+    tag = "tickets",
+    params(("id" = uuid::Uuid, Path, description = "Ticket id")),
+    request_body = CreateComment,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Comment added", body = CommentDto),
+        (status = 400, description = "Malformed JSON or id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Role may not comment, or not internally", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such ticket in the caller's organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body over 1 MiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/tickets/{id}/comments")]
+async fn create_comment(
+    caller: Caller<TicketEditors>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: ValidJson<CreateComment>,
+) -> ApiResult<HttpResponse> {
+    let ticket_id: TicketId = path_id("id", &id)?;
+    let body = body.0;
+    if body.visibility == CommentVisibility::Internal && !works_desk(&caller) {
+        return Err(ApiError::Forbidden(
+            "internal comments are the service desk's".into(),
+        ));
+    }
+    let comment = Comment {
+        id: CommentId::from_uuid(clock::new_uuid()),
+        ticket_id,
+        author: caller.subject.clone(),
+        visibility: body.visibility,
+        body: body.body,
+        created_at: clock::now(),
+    };
+    let org_id = caller.org_id;
+    let principal = caller.principal.clone();
+    let stored = state
+        .write(move |conn| {
+            let ticket = tickets::get(conn, org_id, ticket_id)?;
+            if !sees_whole_desk(&principal) && !ticket.concerns(&principal.subject) {
+                return Err(persistence::StoreError::NotFound);
+            }
+            tickets::add_comment(conn, &comment)?;
+            Ok(comment)
+        })
+        .await
+        .map_err(store_not_found_is_ticket)?;
+    Ok(HttpResponse::Created().json(CommentDto::from(stored)))
+}
+
+/// List a ticket's comments
+///
+/// Oldest first. Requesters never see `internal` comments.
+#[utoipa::path(
+    operation_id = "list_ticket_comments",
+    tag = "tickets",
+    params(("id" = uuid::Uuid, Path, description = "Ticket id"), PageQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of comments", body = CommentPage),
+        (status = 400, description = "Invalid id or query parameters", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Role may not read tickets", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such ticket in the caller's organisation", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/tickets/{id}/comments")]
+async fn list_comments(
+    caller: Caller<Staff>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> ApiResult<web::Json<CommentPage>> {
+    let ticket_id: TicketId = path_id("id", &id)?;
+    let mut params = Params::default();
+    let limit = parse_limit(&mut params, query.limit.as_deref());
+    let after: Option<CommentId> = parse_cursor(&mut params, query.cursor.as_deref());
+    params.finish()?;
+    let org_id = caller.org_id;
+    let principal = caller.principal.clone();
+    let (items, more) = state
+        .read(move |conn| {
+            let ticket = tickets::get(conn, org_id, ticket_id)?;
+            let desk = sees_whole_desk(&principal);
+            if !desk && !ticket.concerns(&principal.subject) {
+                return Err(persistence::StoreError::NotFound);
+            }
+            tickets::list_comments(conn, ticket_id, desk, limit, after)
+        })
+        .await
+        .map_err(store_not_found_is_ticket)?;
+    let next_cursor = next_cursor(&items, more, |c| c.id);
+    Ok(web::Json(CommentPage {
+        items: items.into_iter().map(CommentDto::from).collect(),
+        next_cursor,
+    }))
+}

@@ -1,0 +1,31 @@
+//! The one error type of the domain's rules.
+
+use thiserror::Error;
+
+/// A rule of the domain refused a value or a change. Messages name the rule and the values of
+/// closed sets involved, never personal data.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum DomainError {
+    /// A value failed to parse into its domain type.
+    #[error("{field}: {message}")]
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
+    /// A state machine refused a transition.
+    #[error("cannot change {entity} status from {from} to {to}")]
+    IllegalTransition {
+        entity: &'static str,
+        from: &'static str,
+        to: &'static str,
+    },
+}
+
+impl DomainError {
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        Self::Invalid {
+            field,
+            message: message.into(),
+        }
+    }
+}

@@ -1,0 +1,70 @@
+//! Identifiers. UUID v7 throughout, so ids sort by creation time and keyset pagination by id
+//! follows creation order.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+macro_rules! uuid_id {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = uuid::Uuid))]
+        #[serde(transparent)]
+        pub struct $name(Uuid);
+
+        impl $name {
+            /// A fresh id; the caller supplies the UUID (v7) so the domain reads no clock.
+            pub fn from_uuid(uuid: Uuid) -> Self {
+                Self(uuid)
+            }
+
+            pub fn as_uuid(&self) -> Uuid {
+                self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.hyphenated().fmt(f)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = uuid::Error;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Uuid::parse_str(s).map(Self)
+            }
+        }
+    };
+}
+
+uuid_id!(
+    /// An organisation: a controller or processor whose desk this is.
+    OrgId
+);
+uuid_id!(
+    /// A ticket (incident, service request or problem).
+    TicketId
+);
+uuid_id!(
+    /// A comment on a ticket.
+    CommentId
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_print_hyphenated_lowercase_and_parse_back() {
+        let id = TicketId::from_uuid(Uuid::from_u128(0x0192_0000_0000_7000_8000_0000_0000_00ab));
+        let text = id.to_string();
+        assert_eq!(text, "01920000-0000-7000-8000-0000000000ab");
+        assert_eq!(text.parse::<TicketId>(), Ok(id));
+        assert!("not-a-uuid".parse::<TicketId>().is_err());
+    }
+}

@@ -1,0 +1,14 @@
+//! servicedesk's domain: the types and rules of an IT service desk that is lawful under UK GDPR.
+//!
+//! Pure: no I/O, no database, no HTTP, no clock reads (time comes in as an argument). Each rule
+//! of law is a named type or function here, with its unit tests beside it.
+
+pub mod closed_set;
+pub mod error;
+pub mod ids;
+pub mod organisation;
+pub mod page;
+pub mod role;
+pub mod ticket;
+
+pub use error::DomainError;

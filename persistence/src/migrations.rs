@@ -1,0 +1,34 @@
+//! Schema migrations, one tree per backend, embedded in the binary.
+
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::connection::AnyConnection;
+use crate::error::StoreError;
+use crate::pool::Db;
+
+const SQLITE: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
+const POSTGRES: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
+
+fn migration_error(error: Box<dyn std::error::Error + Send + Sync>) -> StoreError {
+    StoreError::Corrupt(format!("migration failed: {error}"))
+}
+
+/// Applies every pending migration; returns how many ran.
+pub fn run_migrations(db: &Db) -> Result<usize, StoreError> {
+    let mut conn = db.write()?;
+    let applied = match &mut *conn {
+        AnyConnection::Sqlite(c) => c.run_pending_migrations(SQLITE).map(|v| v.len()),
+        AnyConnection::Postgresql(c) => c.run_pending_migrations(POSTGRES).map(|v| v.len()),
+    };
+    applied.map_err(migration_error)
+}
+
+/// Reverts every applied migration (used by the migration round-trip test).
+pub fn revert_all_migrations(db: &Db) -> Result<usize, StoreError> {
+    let mut conn = db.write()?;
+    let reverted = match &mut *conn {
+        AnyConnection::Sqlite(c) => c.revert_all_migrations(SQLITE).map(|v| v.len()),
+        AnyConnection::Postgresql(c) => c.revert_all_migrations(POSTGRES).map(|v| v.len()),
+    };
+    reverted.map_err(migration_error)
+}

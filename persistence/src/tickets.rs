@@ -1,0 +1,372 @@
+//! Tickets and their comments.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use domain::ids::{CommentId, OrgId, TicketId};
+use domain::page::PageLimit;
+use domain::ticket::{
+    CommentVisibility, Priority, Ticket, TicketCategory, TicketChange, TicketKind, TicketReference,
+    TicketStatus,
+};
+
+use crate::connection::AnyConnection;
+use crate::error::StoreError;
+use crate::schema::{ticket_comments, ticket_sequences, tickets};
+use crate::time::{from_db, to_db};
+
+#[derive(Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = tickets)]
+#[diesel(treat_none_as_null = true)]
+struct TicketRow {
+    id: String,
+    org_id: String,
+    reference: String,
+    kind: String,
+    category: String,
+    status: String,
+    priority: String,
+    title: String,
+    description: String,
+    requester: String,
+    raised_by: String,
+    assigned_team: Option<String>,
+    assigned_agent: Option<String>,
+    contains_special_category: bool,
+    version: i64,
+    created_at: chrono::NaiveDateTime,
+    updated_at: chrono::NaiveDateTime,
+    resolved_at: Option<chrono::NaiveDateTime>,
+    closed_at: Option<chrono::NaiveDateTime>,
+}
+
+fn corrupt(what: &str) -> StoreError {
+    StoreError::Corrupt(format!("ticket {what}"))
+}
+
+impl TryFrom<TicketRow> for Ticket {
+    type Error = StoreError;
+
+    fn try_from(row: TicketRow) -> Result<Self, Self::Error> {
+        let reference = TicketReference::parse(&row.reference).map_err(|_| corrupt("reference"))?;
+        if reference.kind.as_str() != row.kind {
+            return Err(corrupt("kind"));
+        }
+        Ok(Ticket {
+            id: row.id.parse().map_err(|_| corrupt("id"))?,
+            org_id: row.org_id.parse().map_err(|_| corrupt("organisation"))?,
+            reference,
+            category: row.category.parse().map_err(|_| corrupt("category"))?,
+            status: row.status.parse().map_err(|_| corrupt("status"))?,
+            priority: row.priority.parse().map_err(|_| corrupt("priority"))?,
+            title: row.title,
+            description: row.description,
+            requester: row.requester,
+            raised_by: row.raised_by,
+            assigned_team: row.assigned_team,
+            assigned_agent: row.assigned_agent,
+            contains_special_category: row.contains_special_category,
+            version: row.version,
+            created_at: from_db(row.created_at),
+            updated_at: from_db(row.updated_at),
+            resolved_at: row.resolved_at.map(from_db),
+            closed_at: row.closed_at.map(from_db),
+        })
+    }
+}
+
+impl From<&Ticket> for TicketRow {
+    fn from(t: &Ticket) -> Self {
+        TicketRow {
+            id: t.id.to_string(),
+            org_id: t.org_id.to_string(),
+            reference: t.reference.to_string(),
+            kind: t.reference.kind.as_str().to_owned(),
+            category: t.category.as_str().to_owned(),
+            status: t.status.as_str().to_owned(),
+            priority: t.priority.as_str().to_owned(),
+            title: t.title.clone(),
+            description: t.description.clone(),
+            requester: t.requester.clone(),
+            raised_by: t.raised_by.clone(),
+            assigned_team: t.assigned_team.clone(),
+            assigned_agent: t.assigned_agent.clone(),
+            contains_special_category: t.contains_special_category,
+            version: t.version,
+            created_at: to_db(t.created_at),
+            updated_at: to_db(t.updated_at),
+            resolved_at: t.resolved_at.map(to_db),
+            closed_at: t.closed_at.map(to_db),
+        }
+    }
+}
+
+/// A ticket to raise; the reference is assigned on insert.
+#[derive(Debug, Clone)]
+pub struct NewTicket {
+    pub id: TicketId,
+    pub org_id: OrgId,
+    pub kind: TicketKind,
+    pub category: TicketCategory,
+    pub priority: Priority,
+    pub title: String,
+    pub description: String,
+    pub requester: String,
+    pub raised_by: String,
+    pub assigned_team: Option<String>,
+    pub assigned_agent: Option<String>,
+    pub contains_special_category: bool,
+}
+
+/// Takes the next number of the organisation's sequence for `kind`. The UPDATE locks the
+/// sequence row until the transaction ends, so concurrent creations queue and never share or
+/// skip a number that is then used.
+fn next_reference(
+    conn: &mut AnyConnection,
+    org_id: OrgId,
+    kind: TicketKind,
+) -> Result<TicketReference, StoreError> {
+    let row = || {
+        ticket_sequences::table
+            .filter(ticket_sequences::org_id.eq(org_id.to_string()))
+            .filter(ticket_sequences::kind.eq(kind.as_str()))
+    };
+    let bumped = diesel::update(row())
+        .set(ticket_sequences::last_number.eq(ticket_sequences::last_number + 1))
+        .execute(conn)?;
+    if bumped != 1 {
+        return Err(StoreError::Corrupt("ticket sequence missing".into()));
+    }
+    let number = row()
+        .select(ticket_sequences::last_number)
+        .get_result::<i64>(conn)?;
+    Ok(TicketReference::new(kind, number)?)
+}
+
+/// Raises a ticket: takes its reference and stores it in one transaction.
+pub fn create(
+    conn: &mut AnyConnection,
+    new: NewTicket,
+    now: DateTime<Utc>,
+) -> Result<Ticket, StoreError> {
+    conn.transaction(|conn| {
+        let reference = next_reference(conn, new.org_id, new.kind)?;
+        let ticket = Ticket {
+            id: new.id,
+            org_id: new.org_id,
+            reference,
+            category: new.category,
+            status: TicketStatus::New,
+            priority: new.priority,
+            title: new.title,
+            description: new.description,
+            requester: new.requester,
+            raised_by: new.raised_by,
+            assigned_team: new.assigned_team,
+            assigned_agent: new.assigned_agent,
+            contains_special_category: new.contains_special_category,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+            resolved_at: None,
+            closed_at: None,
+        };
+        diesel::insert_into(tickets::table)
+            .values(TicketRow::from(&ticket))
+            .execute(conn)?;
+        Ok(ticket)
+    })
+}
+
+/// One ticket of the organisation, or `NotFound` (also for another organisation's ticket).
+pub fn get(conn: &mut AnyConnection, org_id: OrgId, id: TicketId) -> Result<Ticket, StoreError> {
+    tickets::table
+        .filter(tickets::id.eq(id.to_string()))
+        .filter(tickets::org_id.eq(org_id.to_string()))
+        .select(TicketRow::as_select())
+        .get_result(conn)?
+        .try_into()
+}
+
+/// What a ticket list may be narrowed to.
+#[derive(Debug, Clone, Default)]
+pub struct TicketFilter {
+    /// Only tickets this subject is a party to (requester or raiser): a requester's view.
+    pub party: Option<String>,
+    pub status: Option<TicketStatus>,
+    pub kind: Option<TicketKind>,
+    pub category: Option<TicketCategory>,
+    pub requester: Option<String>,
+    pub assigned_team: Option<String>,
+    pub contains_special_category: Option<bool>,
+    pub updated_since: Option<DateTime<Utc>>,
+}
+
+/// A page of the organisation's tickets, newest first, after the cursor ticket. Returns at
+/// most `limit` tickets and whether more follow.
+pub fn list(
+    conn: &mut AnyConnection,
+    org_id: OrgId,
+    filter: &TicketFilter,
+    limit: PageLimit,
+    after: Option<TicketId>,
+) -> Result<(Vec<Ticket>, bool), StoreError> {
+    let mut query = tickets::table
+        .filter(tickets::org_id.eq(org_id.to_string()))
+        .select(TicketRow::as_select())
+        .order(tickets::id.desc())
+        .limit(i64::from(limit.get()) + 1)
+        .into_boxed();
+    if let Some(party) = &filter.party {
+        query = query.filter(
+            tickets::requester
+                .eq(party.clone())
+                .or(tickets::raised_by.eq(party.clone())),
+        );
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(tickets::status.eq(status.as_str()));
+    }
+    if let Some(kind) = filter.kind {
+        query = query.filter(tickets::kind.eq(kind.as_str()));
+    }
+    if let Some(category) = filter.category {
+        query = query.filter(tickets::category.eq(category.as_str()));
+    }
+    if let Some(requester) = &filter.requester {
+        query = query.filter(tickets::requester.eq(requester.clone()));
+    }
+    if let Some(team) = &filter.assigned_team {
+        query = query.filter(tickets::assigned_team.eq(team.clone()));
+    }
+    if let Some(flag) = filter.contains_special_category {
+        query = query.filter(tickets::contains_special_category.eq(flag));
+    }
+    if let Some(since) = filter.updated_since {
+        query = query.filter(tickets::updated_at.ge(to_db(since)));
+    }
+    if let Some(after) = after {
+        query = query.filter(tickets::id.lt(after.to_string()));
+    }
+    let rows = query.load::<TicketRow>(conn)?;
+    page_of(rows, limit)
+}
+
+fn page_of<R, T>(mut rows: Vec<R>, limit: PageLimit) -> Result<(Vec<T>, bool), StoreError>
+where
+    T: TryFrom<R, Error = StoreError>,
+{
+    let more = rows.len() > usize::from(limit.get());
+    rows.truncate(usize::from(limit.get()));
+    let items = rows
+        .into_iter()
+        .map(T::try_from)
+        .collect::<Result<_, _>>()?;
+    Ok((items, more))
+}
+
+/// Applies `change` to a ticket in one transaction. With `expected_version`, a ticket changed
+/// since the caller read it is refused as `Stale`; the guarded UPDATE also catches a change
+/// that lands between this read and the write.
+pub fn update(
+    conn: &mut AnyConnection,
+    org_id: OrgId,
+    id: TicketId,
+    expected_version: Option<i64>,
+    change: TicketChange,
+    now: DateTime<Utc>,
+) -> Result<Ticket, StoreError> {
+    conn.transaction(|conn| {
+        let current = get(conn, org_id, id)?;
+        if expected_version.is_some_and(|v| v != current.version) {
+            return Err(StoreError::Stale);
+        }
+        let previous_version = current.version;
+        let next = current.apply(change, now)?;
+        let written = diesel::update(
+            tickets::table
+                .filter(tickets::id.eq(id.to_string()))
+                .filter(tickets::version.eq(previous_version)),
+        )
+        .set(TicketRow::from(&next))
+        .execute(conn)?;
+        if written != 1 {
+            return Err(StoreError::Stale);
+        }
+        Ok(next)
+    })
+}
+
+/// A comment on a ticket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comment {
+    pub id: CommentId,
+    pub ticket_id: TicketId,
+    pub author: String,
+    pub visibility: CommentVisibility,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = ticket_comments)]
+struct CommentRow {
+    id: String,
+    ticket_id: String,
+    author: String,
+    visibility: String,
+    body: String,
+    created_at: chrono::NaiveDateTime,
+}
+
+impl TryFrom<CommentRow> for Comment {
+    type Error = StoreError;
+
+    fn try_from(row: CommentRow) -> Result<Self, Self::Error> {
+        let bad = |what: &str| StoreError::Corrupt(format!("comment {what}"));
+        Ok(Comment {
+            id: row.id.parse().map_err(|_| bad("id"))?,
+            ticket_id: row.ticket_id.parse().map_err(|_| bad("ticket"))?,
+            author: row.author,
+            visibility: row.visibility.parse().map_err(|_| bad("visibility"))?,
+            body: row.body,
+            created_at: from_db(row.created_at),
+        })
+    }
+}
+
+pub fn add_comment(conn: &mut AnyConnection, comment: &Comment) -> Result<(), StoreError> {
+    diesel::insert_into(ticket_comments::table)
+        .values(CommentRow {
+            id: comment.id.to_string(),
+            ticket_id: comment.ticket_id.to_string(),
+            author: comment.author.clone(),
+            visibility: comment.visibility.as_str().to_owned(),
+            body: comment.body.clone(),
+            created_at: to_db(comment.created_at),
+        })
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A page of a ticket's comments, oldest first (a conversation reads forwards).
+pub fn list_comments(
+    conn: &mut AnyConnection,
+    ticket_id: TicketId,
+    include_internal: bool,
+    limit: PageLimit,
+    after: Option<CommentId>,
+) -> Result<(Vec<Comment>, bool), StoreError> {
+    let mut query = ticket_comments::table
+        .filter(ticket_comments::ticket_id.eq(ticket_id.to_string()))
+        .select(CommentRow::as_select())
+        .order(ticket_comments::id.asc())
+        .limit(i64::from(limit.get()) + 1)
+        .into_boxed();
+    if !include_internal {
+        query = query.filter(ticket_comments::visibility.eq(CommentVisibility::Public.as_str()));
+    }
+    if let Some(after) = after {
+        query = query.filter(ticket_comments::id.gt(after.to_string()));
+    }
+    page_of(query.load::<CommentRow>(conn)?, limit)
+}

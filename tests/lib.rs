@@ -1,0 +1,1 @@
+//! The black-box suite lives in `api/`; this crate only hosts it.
