@@ -1,4 +1,7 @@
 //! Closed sets: enums whose wire name, parse and listing are generated once.
+//!
+//! Wire names are matched as `tt`, not `literal`: a `literal` fragment reaches derive macros
+//! wrapped in an invisible group, and utoipa then ignores the `serde(rename)`.
 
 /// Declares an enum of a closed set with its `snake_case` wire names: `as_str`, `ALL`,
 /// `Display`, `FromStr` (naming `$field` on failure) and serde that uses the same names.
@@ -7,7 +10,7 @@ macro_rules! closed_set {
     (
         $(#[$meta:meta])*
         $vis:vis enum $name:ident for $field:literal {
-            $( $(#[$vmeta:meta])* $variant:ident = $wire:literal ),+ $(,)?
+            $( $(#[$vmeta:meta])* $variant:ident = $wire:tt ),+ $(,)?
         }
     ) => {
         $(#[$meta])*

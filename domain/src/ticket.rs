@@ -496,6 +496,28 @@ mod tests {
         );
     }
 
+    /// serde, `as_str` and `FromStr` speak the same names for every closed set of this module.
+    fn assert_wire_names<T>(all: &[T], name: fn(T) -> &'static str)
+    where
+        T: Copy + std::fmt::Debug + PartialEq + serde::Serialize + std::str::FromStr,
+        T::Err: std::fmt::Debug,
+    {
+        for &value in all {
+            let json = serde_json::to_string(&value).expect("serialises");
+            assert_eq!(json, format!("\"{}\"", name(value)));
+            assert_eq!(name(value).parse::<T>().expect("parses"), value);
+        }
+    }
+
+    #[test]
+    fn wire_names_agree_everywhere() {
+        assert_wire_names(TicketKind::ALL, TicketKind::as_str);
+        assert_wire_names(TicketCategory::ALL, TicketCategory::as_str);
+        assert_wire_names(Priority::ALL, Priority::as_str);
+        assert_wire_names(CommentVisibility::ALL, CommentVisibility::as_str);
+        assert_wire_names(TicketStatus::ALL, TicketStatus::as_str);
+    }
+
     fn any_status() -> impl Strategy<Value = TicketStatus> {
         proptest::sample::select(TicketStatus::ALL.to_vec())
     }

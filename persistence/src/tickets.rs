@@ -264,20 +264,20 @@ where
     Ok((items, more))
 }
 
-/// Applies `change` to a ticket in one transaction. With `expected_version`, a ticket changed
-/// since the caller read it is refused as `Stale`; the guarded UPDATE also catches a change
-/// that lands between this read and the write.
+/// Applies `change` to a ticket in one transaction. With `accepted_versions` (from `If-Match`),
+/// a ticket whose version is not among them is refused as `Stale`; the guarded UPDATE also
+/// catches a change that lands between this read and the write.
 pub fn update(
     conn: &mut AnyConnection,
     org_id: OrgId,
     id: TicketId,
-    expected_version: Option<i64>,
+    accepted_versions: Option<Vec<i64>>,
     change: TicketChange,
     now: DateTime<Utc>,
 ) -> Result<Ticket, StoreError> {
     conn.transaction(|conn| {
         let current = get(conn, org_id, id)?;
-        if expected_version.is_some_and(|v| v != current.version) {
+        if accepted_versions.is_some_and(|v| !v.contains(&current.version)) {
             return Err(StoreError::Stale);
         }
         let previous_version = current.version;

@@ -1,37 +1,68 @@
-//! ETags from record versions, and `If-Match` for optimistic concurrency (412 when stale).
+//! ETags from record versions, and `If-Match` for optimistic concurrency (RFC 9110 §13.1.1).
 
 use actix_web::HttpRequest;
 use actix_web::http::header::{self, HeaderValue};
-
-use super::ApiError;
 
 pub fn etag(version: i64) -> HeaderValue {
     HeaderValue::from_str(&format!("\"{version}\"")).unwrap_or(HeaderValue::from_static("\"0\""))
 }
 
-/// The version `If-Match` demands: `None` when absent or `*` (any version).
-pub fn if_match(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
-    let Some(value) = req.headers().get(header::IF_MATCH) else {
-        return Ok(None);
-    };
-    let text = value
-        .to_str()
-        .map_err(|_| ApiError::BadRequest("If-Match is not a valid ETag".into()))?
-        .trim();
-    if text == "*" {
-        return Ok(None);
+/// The versions `If-Match` accepts: `None` when the header is absent or `*`, otherwise the
+/// versions its entity tags name (weak tags compare by their opaque part, as a client echoing a
+/// proxy's weakened tag expects). A tag this API never issues names no version, so a request
+/// carrying only such tags fails its precondition (412) rather than being a bad request.
+pub fn if_match(req: &HttpRequest) -> Option<Vec<i64>> {
+    let values: Vec<&str> = req
+        .headers()
+        .get_all(header::IF_MATCH)
+        .map(|v| v.to_str().unwrap_or(""))
+        .collect();
+    if values.is_empty() || values.iter().any(|v| v.trim() == "*") {
+        return None;
     }
-    let tag = text.strip_prefix("W/").unwrap_or(text);
-    match tag
-        .strip_prefix('"')
-        .and_then(|t| t.strip_suffix('"'))
-        .and_then(|t| t.parse::<i64>().ok())
-    {
-        Some(version) => Ok(Some(version)),
-        // A well-formed tag this API never issued cannot match the current one.
-        None if tag.starts_with('"') && tag.ends_with('"') && tag.len() >= 2 => Ok(Some(-1)),
-        None => Err(ApiError::BadRequest(
-            "If-Match must be an ETag such as \"3\"".into(),
-        )),
+    Some(
+        values
+            .iter()
+            .flat_map(|v| v.split(','))
+            .filter_map(|tag| {
+                let tag = tag.trim();
+                let tag = tag.strip_prefix("W/").unwrap_or(tag);
+                tag.strip_prefix('"')?.strip_suffix('"')?.parse().ok()
+            })
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+
+    fn versions(values: &[&str]) -> Option<Vec<i64>> {
+        let mut req = TestRequest::default();
+        for value in values {
+            req = req.append_header((header::IF_MATCH, *value));
+        }
+        if_match(&req.to_http_request())
+    }
+
+    #[test]
+    fn absent_or_star_matches_any_version() {
+        assert_eq!(versions(&[]), None);
+        assert_eq!(versions(&["*"]), None);
+    }
+
+    #[test]
+    fn lists_and_weak_tags_name_versions() {
+        assert_eq!(versions(&["\"3\""]), Some(vec![3]));
+        assert_eq!(versions(&["W/\"3\", \"5\""]), Some(vec![3, 5]));
+        assert_eq!(versions(&["\"3\"", "\"4\""]), Some(vec![3, 4]));
+    }
+
+    #[test]
+    fn tags_never_issued_match_nothing() {
+        assert_eq!(versions(&["0"]), Some(vec![]));
+        assert_eq!(versions(&["\"abc\""]), Some(vec![]));
+        assert_eq!(versions(&["null"]), Some(vec![]));
     }
 }

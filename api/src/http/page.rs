@@ -1,36 +1,48 @@
 //! Keyset pagination: an opaque cursor naming the last item of the previous page.
+//!
+//! The cursor is the 16 bytes of that item's UUID in unpadded base64url: 22 characters. Any
+//! string of that form names a valid keyset boundary (the page after that id), so everything the
+//! published pattern (`^[A-Za-z0-9_-]{22}$`) admits is a usable cursor, and anything else is refused with 400.
 
 use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::alphabet::URL_SAFE;
+use base64::engine::DecodePaddingMode;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, NO_PAD};
+use uuid::Uuid;
 
 use super::params::Params;
 
+/// Decoding accepts the two spare bits of the last character, so every 22-character string of
+/// the alphabet is a cursor; encoding always writes them as zero.
+const LENIENT: GeneralPurpose = GeneralPurpose::new(
+    &URL_SAFE,
+    GeneralPurposeConfig::new()
+        .with_encode_padding(false)
+        .with_decode_padding_mode(DecodePaddingMode::RequireNone)
+        .with_decode_allow_trailing_bits(true),
+);
+
 /// Encodes the id of the last item seen.
-pub fn cursor_after(last_id: impl std::fmt::Display) -> String {
-    URL_SAFE_NO_PAD.encode(format!("v1:{last_id}"))
+pub fn cursor_after(last_id: Uuid) -> String {
+    GeneralPurpose::new(&URL_SAFE, NO_PAD).encode(last_id.as_bytes())
 }
 
-/// Decodes a cursor back into the id it names, recording a parameter error if it is not one
-/// of ours.
-pub fn parse_cursor<T: std::str::FromStr>(params: &mut Params, cursor: Option<&str>) -> Option<T> {
+/// Decodes a cursor back into the id it names, recording a parameter error if it is not one.
+pub fn parse_cursor<T: From<Uuid>>(params: &mut Params, cursor: Option<&str>) -> Option<T> {
     let cursor = cursor?;
-    let decoded = URL_SAFE_NO_PAD
-        .decode(cursor)
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .and_then(|text| text.strip_prefix("v1:").and_then(|id| id.parse().ok()));
+    let decoded = (cursor.len() == 22)
+        .then(|| LENIENT.decode(cursor).ok())
+        .flatten()
+        .and_then(|bytes| <[u8; 16]>::try_from(bytes).ok())
+        .map(Uuid::from_bytes);
     if decoded.is_none() {
-        params.push("cursor", "not a cursor this API issued");
+        params.push("cursor", "must be a next_cursor from a previous page");
     }
-    decoded
+    decoded.map(T::from)
 }
 
 /// The cursor of the page after `items`, when more follow.
-pub fn next_cursor<T, I: std::fmt::Display>(
-    items: &[T],
-    more: bool,
-    id_of: impl Fn(&T) -> I,
-) -> Option<String> {
+pub fn next_cursor<T>(items: &[T], more: bool, id_of: impl Fn(&T) -> Uuid) -> Option<String> {
     if more {
         items.last().map(|last| cursor_after(id_of(last)))
     } else {
@@ -43,20 +55,41 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cursors_round_trip_and_foreign_ones_are_refused() {
-        let id = uuid::Uuid::from_u128(42);
+    fn cursors_round_trip() {
+        let id = Uuid::from_u128(0x0192_0000_0000_7000_8000_0000_0000_00ab);
         let cursor = cursor_after(id);
+        assert_eq!(cursor.len(), 22);
         let mut params = Params::default();
-        assert_eq!(
-            parse_cursor::<uuid::Uuid>(&mut params, Some(&cursor)),
-            Some(id)
-        );
+        assert_eq!(parse_cursor::<Uuid>(&mut params, Some(&cursor)), Some(id));
         assert!(params.finish().is_ok());
-        let mut params = Params::default();
-        assert_eq!(
-            parse_cursor::<uuid::Uuid>(&mut params, Some("bm9wZQ")),
-            None
-        );
-        assert!(params.finish().is_err());
+    }
+
+    #[test]
+    fn every_string_of_the_published_form_is_a_cursor() {
+        for cursor in [
+            "AAAAAAAAAAAAAAAAAAAAAA",
+            "zzzzzzzzzzzzzzzzzzzzzz",
+            "_-_-_-_-_-_-_-_-_-_-_-",
+        ] {
+            let mut params = Params::default();
+            assert!(
+                parse_cursor::<Uuid>(&mut params, Some(cursor)).is_some(),
+                "{cursor}"
+            );
+        }
+    }
+
+    #[test]
+    fn other_strings_are_refused() {
+        for cursor in [
+            "",
+            "short",
+            "AAAAAAAAAAAAAAAAAAAAAAA",
+            "AAAAAAAAAAAAAAAAAAAAA=",
+        ] {
+            let mut params = Params::default();
+            assert_eq!(parse_cursor::<Uuid>(&mut params, Some(cursor)), None);
+            assert!(params.finish().is_err(), "{cursor:?} should be refused");
+        }
     }
 }

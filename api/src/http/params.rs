@@ -36,6 +36,16 @@ impl Params {
         }
     }
 
+    /// A free-text parameter of at most `max` characters.
+    pub fn text(&mut self, field: &str, value: Option<&str>, max: usize) -> Option<String> {
+        let value = value?;
+        if value.chars().count() > max {
+            self.push(field, format!("must be at most {max} characters"));
+            return None;
+        }
+        Some(value.to_owned())
+    }
+
     pub fn push(&mut self, field: &str, message: impl Into<String>) {
         self.errors.push(FieldError {
             field: field.to_owned(),

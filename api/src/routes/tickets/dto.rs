@@ -106,8 +106,23 @@ where
     Option::<T>::deserialize(deserializer).map(Some)
 }
 
+/// Refuses text made only of white space. "White space" is ECMAScript's `\s`, because the
+/// contract publishes this rule as the JSON Schema pattern `\S` and both must agree.
 fn not_blank(value: &str) -> Result<(), validator::ValidationError> {
-    if value.trim().is_empty() {
+    let ecma_space = |c: char| {
+        matches!(
+            c,
+            '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
+                ..='\u{200a}'
+                    | '\u{2028}'
+                    | '\u{2029}'
+                    | '\u{202f}'
+                    | '\u{205f}'
+                    | '\u{3000}'
+                    | '\u{feff}'
+        )
+    };
+    if value.chars().all(ecma_space) {
         let mut error = validator::ValidationError::new("blank");
         error.message = Some("must not be blank".into());
         return Err(error);
@@ -179,6 +194,7 @@ pub struct TicketListQuery {
     #[param(value_type = Option<i64>, minimum = 1, maximum = 500)]
     pub limit: Option<String>,
     /// The `next_cursor` of the previous page.
+    #[param(pattern = "^[A-Za-z0-9_-]{22}$")]
     pub cursor: Option<String>,
 }
 
@@ -190,7 +206,17 @@ pub struct PageQuery {
     #[param(value_type = Option<i64>, minimum = 1, maximum = 500)]
     pub limit: Option<String>,
     /// The `next_cursor` of the previous page.
+    #[param(pattern = "^[A-Za-z0-9_-]{22}$")]
     pub cursor: Option<String>,
+}
+
+/// Optimistic concurrency: the ETag a read returned.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct IfMatchHeader {
+    /// The ETag from a previous read (`"3"`), or `*` for any version. A stale one is 412.
+    #[param(rename = "If-Match", value_type = String, required = false, pattern = r#"^(\*|(W/)?"[0-9]+")$"#)]
+    pub if_match: Option<String>,
 }
 
 /// A comment on a ticket.

@@ -162,8 +162,8 @@ async fn list_tickets(
         status: params.optional("status", query.status.as_deref()),
         kind: params.optional("kind", query.kind.as_deref()),
         category: params.optional("category", query.category.as_deref()),
-        requester: query.requester.clone(),
-        assigned_team: query.assigned_team.clone(),
+        requester: params.text("requester", query.requester.as_deref(), 200),
+        assigned_team: params.text("assigned_team", query.assigned_team.as_deref(), 100),
         contains_special_category: params.optional(
             "contains_special_category",
             query.contains_special_category.as_deref(),
@@ -182,7 +182,7 @@ async fn list_tickets(
     let (items, more) = state
         .read(move |conn| tickets::list(conn, org_id, &filter, limit, after))
         .await?;
-    let next_cursor = next_cursor(&items, more, |t| t.id);
+    let next_cursor = next_cursor(&items, more, |t| t.id.as_uuid());
     Ok(web::Json(TicketPage {
         items: items.into_iter().map(TicketDto::from).collect(),
         next_cursor,
@@ -242,14 +242,14 @@ async fn get_ticket(
     tag = "tickets",
     params(
         ("id" = uuid::Uuid, Path, description = "Ticket id"),
-        ("If-Match" = Option<String>, Header, description = "ETag from a previous read"),
+        IfMatchHeader,
     ),
     request_body = UpdateTicket,
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The updated ticket", body = TicketDto,
             headers(("ETag" = String, description = "New version"))),
-        (status = 400, description = "Malformed JSON, id or If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON or id", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing or invalid bearer token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not make this change", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such ticket in the caller's organisation", body = Problem, content_type = "application/problem+json"),
@@ -269,7 +269,7 @@ async fn update_ticket(
     body: ValidJson<UpdateTicket>,
 ) -> ApiResult<HttpResponse> {
     let id: TicketId = path_id("id", &id)?;
-    let expected = if_match(&req)?;
+    let expected = if_match(&req);
     let change = TicketChange::from(body.0);
     let desk = works_desk(&caller);
     if !desk && !change.is_open_to_requester() {
@@ -395,7 +395,7 @@ async fn list_comments(
         })
         .await
         .map_err(store_not_found_is_ticket)?;
-    let next_cursor = next_cursor(&items, more, |c| c.id);
+    let next_cursor = next_cursor(&items, more, |c| c.id.as_uuid());
     Ok(web::Json(CommentPage {
         items: items.into_iter().map(CommentDto::from).collect(),
         next_cursor,
