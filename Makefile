@@ -11,8 +11,7 @@ build:
 
 ## Build, migrate ./data/servicedesk.db and serve on 127.0.0.1:8080, printing a ready token.
 run: build
-	@$(BIN) migrate >/dev/null
-	@$(BIN) token --org cabinet-office --role requester --sub dev-user >/dev/null 2>&1 || true
+	@$(BIN) migrate
 	@echo "servicedesk on http://127.0.0.1:8080  (docs: http://127.0.0.1:8080/docs/)"
 	@($(BIN) serve & pid=$$!; trap "kill $$pid" INT TERM; \
 	  for i in $$(seq 50); do curl -sf http://127.0.0.1:8080/health/live >/dev/null 2>&1 && break; sleep 0.1; done; \
