@@ -1,5 +1,6 @@
-//! Public keys of an identity provider, from a JWKS file or URL: loaded at start, re-read at
-//! most every 30 seconds when a token names a key we do not hold.
+//! Public keys of an identity provider, from a JWKS file or URL: loaded at start, and re-read
+//! when a token names a key we do not hold (the provider rotated its keys). Such re-reads are
+//! at most every 30 seconds, so tokens with made-up key ids cannot make us hammer the provider.
 
 use std::sync::{Mutex, RwLock};
 use std::time::{Duration, Instant};
@@ -55,7 +56,8 @@ struct Key {
 pub struct Jwks {
     source: JwksSource,
     keys: RwLock<Vec<Key>>,
-    last_fetch: Mutex<Instant>,
+    /// When a token last made us re-read the keys; the load at start does not count.
+    last_refresh: Mutex<Option<Instant>>,
 }
 
 /// The algorithm a JWK serves: RSA keys RS256, P-256 keys ES256; others are not used.
@@ -96,7 +98,7 @@ impl Jwks {
         Ok(Jwks {
             source,
             keys: RwLock::new(keys),
-            last_fetch: Mutex::new(Instant::now()),
+            last_refresh: Mutex::new(None),
         })
     }
 
@@ -116,16 +118,17 @@ impl Jwks {
         }
     }
 
-    /// Re-reads the keys unless they were read in the last 30 seconds; true when re-read.
+    /// Re-reads the keys unless a token made us do so in the last 30 seconds; true when
+    /// re-read.
     pub fn refresh(&self) -> bool {
         {
-            let Ok(mut last) = self.last_fetch.lock() else {
+            let Ok(mut last) = self.last_refresh.lock() else {
                 return false;
             };
-            if last.elapsed() < MIN_REFRESH_INTERVAL {
+            if last.is_some_and(|at| at.elapsed() < MIN_REFRESH_INTERVAL) {
                 return false;
             }
-            *last = Instant::now();
+            *last = Some(Instant::now());
         }
         match self.source.fetch().and_then(|text| parse_keys(&text)) {
             Ok(keys) => {
