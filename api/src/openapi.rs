@@ -8,6 +8,7 @@ use utoipa::OpenApi;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa_actix_web::{AppExt, scope};
 
+use crate::http::problem;
 use crate::routes;
 
 #[derive(OpenApi)]
@@ -18,6 +19,13 @@ use crate::routes;
         license(name = "MIT OR Apache-2.0"),
     ),
     modifiers(&BearerAuth),
+    components(responses(
+        problem::responses::BadRequest,
+        problem::responses::Unauthenticated,
+        problem::responses::PayloadTooLarge,
+        problem::responses::UnsupportedMediaType,
+        problem::responses::InvalidFields,
+    )),
     tags(
         (name = "tickets", description = "Incidents, service requests and problems, and their comments"),
         (name = "health", description = "Liveness, readiness and metrics"),

@@ -5,7 +5,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use persistence::StoreError;
 use serde::Serialize;
-use utoipa::ToSchema;
+use utoipa::{ToResponse, ToSchema};
 
 /// One invalid field of a request.
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
@@ -27,6 +27,41 @@ pub struct Problem {
     /// The invalid fields, for validation problems.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+}
+
+/// Responses every operation of a kind can give, published once under `components/responses`
+/// and referenced by name from each operation. They describe answers; nothing constructs them.
+#[expect(
+    dead_code,
+    reason = "contract descriptions only; ApiError builds the actual answers"
+)]
+pub mod responses {
+    use super::*;
+
+    /// The body is not JSON, or a path parameter is malformed.
+    #[derive(ToResponse)]
+    #[response(content_type = "application/problem+json")]
+    pub struct BadRequest(Problem);
+
+    /// A missing, expired or invalid bearer token.
+    #[derive(ToResponse)]
+    #[response(content_type = "application/problem+json")]
+    pub struct Unauthenticated(Problem);
+
+    /// The request body is larger than 1 MiB.
+    #[derive(ToResponse)]
+    #[response(content_type = "application/problem+json")]
+    pub struct PayloadTooLarge(Problem);
+
+    /// The request body is not `application/json`.
+    #[derive(ToResponse)]
+    #[response(content_type = "application/problem+json")]
+    pub struct UnsupportedMediaType(Problem);
+
+    /// Fields are missing, of the wrong type or out of bounds; `errors` names each.
+    #[derive(ToResponse)]
+    #[response(content_type = "application/problem+json")]
+    pub struct InvalidFields(Problem);
 }
 
 /// Every way a request can fail. Details name what was wrong, never personal data, SQL or a

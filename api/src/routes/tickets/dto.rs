@@ -214,7 +214,10 @@ pub struct PageQuery {
 /// it with `http::etag::if_match`, which also takes lists of tags.
 #[derive(IntoParams)]
 #[into_params(parameter_in = Header)]
-#[expect(dead_code, reason = "describes the header for the contract; never constructed")]
+#[expect(
+    dead_code,
+    reason = "describes the header for the contract; never constructed"
+)]
 pub struct IfMatchHeader {
     /// The ETag from a previous read (`"3"`), or `*` for any version. A stale one is 412.
     #[param(rename = "If-Match", value_type = String, required = false, pattern = r#"^(\*|(W/)?"[0-9]+")$"#)]

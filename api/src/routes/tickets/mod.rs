@@ -18,6 +18,9 @@ use crate::http::etag::{etag, if_match};
 use crate::http::json::ValidJson;
 use crate::http::page::{next_cursor, parse_cursor};
 use crate::http::params::{Params, path_id};
+use crate::http::problem::responses::{
+    BadRequest, InvalidFields, PayloadTooLarge, Unauthenticated, UnsupportedMediaType,
+};
 use crate::http::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
 
@@ -45,13 +48,24 @@ fn not_found() -> ApiError {
     ApiError::NotFound("no such ticket".into())
 }
 
-/// The ticket if the caller may see it; a requester's view of someone else's ticket is the same
-/// 404 as a ticket that does not exist, so existence does not leak.
-fn visible(ticket: Ticket, caller: &Principal) -> ApiResult<Ticket> {
-    if sees_whole_desk(caller) || ticket.concerns(&caller.subject) {
+/// Whether the caller may see the ticket: the desk and the DPO see all of their organisation's,
+/// anyone else only tickets they are a party to.
+fn may_see(caller: &Principal, ticket: &Ticket) -> bool {
+    sees_whole_desk(caller) || ticket.concerns(&caller.subject)
+}
+
+/// Loads a ticket the caller may see, inside a storage call. A ticket hidden from the caller is
+/// the same `NotFound` as one that does not exist, so existence does not leak.
+fn load_visible(
+    conn: &mut persistence::AnyConnection,
+    caller: &Principal,
+    id: TicketId,
+) -> Result<Ticket, persistence::StoreError> {
+    let ticket = tickets::get(conn, caller.org_id, id)?;
+    if may_see(caller, &ticket) {
         Ok(ticket)
     } else {
-        Err(not_found())
+        Err(persistence::StoreError::NotFound)
     }
 }
 
@@ -81,12 +95,12 @@ fn store_not_found_is_ticket(error: ApiError) -> ApiError {
     responses(
         (status = 201, description = "Ticket raised", body = TicketDto,
             headers(("ETag" = String, description = "Version of the ticket"), ("Location" = String))),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not raise tickets, or this kind or assignment", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body over 1 MiB", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = InvalidFields),
     )
 )]
 #[post("/tickets")]
@@ -146,7 +160,7 @@ async fn create_ticket(
     responses(
         (status = 200, description = "A page of tickets", body = TicketPage),
         (status = 400, description = "Invalid query parameters", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not read tickets", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -209,8 +223,8 @@ fn parse_limit(params: &mut Params, value: Option<&str>) -> PageLimit {
     responses(
         (status = 200, description = "The ticket", body = TicketDto,
             headers(("ETag" = String, description = "Version, for If-Match"))),
-        (status = 400, description = "Invalid id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not read tickets", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such ticket in the caller's organisation", body = Problem, content_type = "application/problem+json"),
     )
@@ -222,12 +236,11 @@ async fn get_ticket(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let id: TicketId = path_id("id", &id)?;
-    let org_id = caller.org_id;
+    let principal = caller.principal.clone();
     let ticket = state
-        .read(move |conn| tickets::get(conn, org_id, id))
+        .read(move |conn| load_visible(conn, &principal, id))
         .await
         .map_err(store_not_found_is_ticket)?;
-    let ticket = visible(ticket, &caller)?;
     Ok(with_etag(actix_web::http::StatusCode::OK, ticket))
 }
 
@@ -249,15 +262,15 @@ async fn get_ticket(
     responses(
         (status = 200, description = "The updated ticket", body = TicketDto,
             headers(("ETag" = String, description = "New version"))),
-        (status = 400, description = "Malformed JSON or id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not make this change", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such ticket in the caller's organisation", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Illegal status transition", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "If-Match is stale", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body over 1 MiB", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = InvalidFields),
     )
 )]
 #[patch("/tickets/{id}")]
@@ -278,18 +291,14 @@ async fn update_ticket(
                 .into(),
         ));
     }
-    let org_id = caller.org_id;
-    let subject = caller.subject.clone();
+    let principal = caller.principal.clone();
     let now = clock::now();
     let ticket = state
         .write(move |conn| {
             if !desk {
-                let current = tickets::get(conn, org_id, id)?;
-                if !current.concerns(&subject) {
-                    return Err(persistence::StoreError::NotFound);
-                }
+                load_visible(conn, &principal, id)?;
             }
-            tickets::update(conn, org_id, id, expected, change, now)
+            tickets::update(conn, principal.org_id, id, expected, change, now)
         })
         .await
         .map_err(store_not_found_is_ticket)?;
@@ -307,13 +316,13 @@ async fn update_ticket(
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Comment added", body = CommentDto),
-        (status = 400, description = "Malformed JSON or id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not comment, or not internally", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such ticket in the caller's organisation", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body over 1 MiB", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = InvalidFields),
     )
 )]
 #[post("/tickets/{id}/comments")]
@@ -338,14 +347,10 @@ async fn create_comment(
         body: body.body,
         created_at: clock::now(),
     };
-    let org_id = caller.org_id;
     let principal = caller.principal.clone();
     let stored = state
         .write(move |conn| {
-            let ticket = tickets::get(conn, org_id, ticket_id)?;
-            if !sees_whole_desk(&principal) && !ticket.concerns(&principal.subject) {
-                return Err(persistence::StoreError::NotFound);
-            }
+            load_visible(conn, &principal, ticket_id)?;
             tickets::add_comment(conn, &comment)?;
             Ok(comment)
         })
@@ -365,7 +370,7 @@ async fn create_comment(
     responses(
         (status = 200, description = "A page of comments", body = CommentPage),
         (status = 400, description = "Invalid id or query parameters", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not read tickets", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such ticket in the caller's organisation", body = Problem, content_type = "application/problem+json"),
     )
@@ -382,16 +387,12 @@ async fn list_comments(
     let limit = parse_limit(&mut params, query.limit.as_deref());
     let after: Option<CommentId> = parse_cursor(&mut params, query.cursor.as_deref());
     params.finish()?;
-    let org_id = caller.org_id;
     let principal = caller.principal.clone();
     let (items, more) = state
         .read(move |conn| {
-            let ticket = tickets::get(conn, org_id, ticket_id)?;
-            let desk = sees_whole_desk(&principal);
-            if !desk && !ticket.concerns(&principal.subject) {
-                return Err(persistence::StoreError::NotFound);
-            }
-            tickets::list_comments(conn, ticket_id, desk, limit, after)
+            load_visible(conn, &principal, ticket_id)?;
+            let internal = sees_whole_desk(&principal);
+            tickets::list_comments(conn, ticket_id, internal, limit, after)
         })
         .await
         .map_err(store_not_found_is_ticket)?;
