@@ -67,6 +67,8 @@ pub fn serve(listener: TcpListener, state: AppState, workers: usize) -> std::io:
         app.app_data(state.clone())
             .app_data(metrics.clone())
             .app_data(index.clone())
+            // Bodies are read whole up to 1 MiB (actix's default stops at 256 KiB).
+            .app_data(web::PayloadConfig::new(crate::http::json::BODY_LIMIT))
             .app_data(web::QueryConfig::default().error_handler(query_error))
             .app_data(web::PathConfig::default().error_handler(path_error))
             .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", (*document).clone()))

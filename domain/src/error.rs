@@ -12,6 +12,9 @@ pub enum DomainError {
         field: &'static str,
         message: String,
     },
+    /// The caller's role may not make this change; the message says what the role may do.
+    #[error("{0}")]
+    NotPermitted(&'static str),
     /// A state machine refused a transition.
     #[error("cannot change {entity} status from {from} to {to}")]
     IllegalTransition {

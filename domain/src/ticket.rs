@@ -182,17 +182,32 @@ pub struct TicketChange {
 
 impl TicketChange {
     /// What someone who is only a requester may change on a ticket of theirs: its wording, and
-    /// its status only to confirm a resolution (`closed`) or to reopen it (`open`). Triage
-    /// (category, priority, assignment, the special-category flag) is the desk's.
-    pub fn is_open_to_requester(&self) -> bool {
-        self.category.is_none()
-            && self.priority.is_none()
-            && self.assigned_team.is_none()
-            && self.assigned_agent.is_none()
-            && self.contains_special_category.is_none()
-            && self
-                .status
-                .is_none_or(|s| matches!(s, TicketStatus::Open | TicketStatus::Closed))
+    /// its status only once the desk has resolved it, to confirm (`closed`) or to reopen it
+    /// (`open`). Triage (category, priority, assignment, the special-category flag) is the
+    /// desk's.
+    pub fn check_open_to_requester(&self, current: TicketStatus) -> Result<(), DomainError> {
+        let triage = self.category.is_some()
+            || self.priority.is_some()
+            || self.assigned_team.is_some()
+            || self.assigned_agent.is_some()
+            || self.contains_special_category.is_some();
+        if triage {
+            return Err(DomainError::NotPermitted(
+                "category, priority, assignment and the special-category flag are set by the service desk",
+            ));
+        }
+        match self.status {
+            None => Ok(()),
+            Some(next) if next == current => Ok(()),
+            Some(TicketStatus::Open | TicketStatus::Closed)
+                if current == TicketStatus::Resolved =>
+            {
+                Ok(())
+            }
+            Some(_) => Err(DomainError::NotPermitted(
+                "requesters may only reopen or close a ticket the service desk has resolved",
+            )),
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -453,47 +468,65 @@ mod tests {
     }
 
     #[test]
-    fn requesters_may_reword_reopen_or_close_but_not_triage() {
+    fn requesters_may_reword_and_reopen_or_close_a_resolved_ticket() {
+        let change = |status| TicketChange {
+            status: Some(status),
+            ..Default::default()
+        };
         let reword = TicketChange {
             title: Some("x".into()),
             ..Default::default()
         };
-        assert!(reword.is_open_to_requester());
-        assert!(
+        for current in [New, Open, Pending, Resolved] {
+            assert!(reword.check_open_to_requester(current).is_ok());
+            assert!(
+                change(current).check_open_to_requester(current).is_ok(),
+                "no-op from {current}"
+            );
+        }
+        assert!(change(Closed).check_open_to_requester(Resolved).is_ok());
+        assert!(change(Open).check_open_to_requester(Resolved).is_ok());
+        for current in [New, Pending] {
+            assert!(
+                change(Open).check_open_to_requester(current).is_err(),
+                "open from {current}"
+            );
+        }
+        assert!(change(Closed).check_open_to_requester(Open).is_err());
+        assert!(change(Resolved).check_open_to_requester(Open).is_err());
+        assert!(change(Pending).check_open_to_requester(Open).is_err());
+    }
+
+    #[test]
+    fn requesters_may_not_triage() {
+        let triage = [
             TicketChange {
-                status: Some(Closed),
-                ..Default::default()
-            }
-            .is_open_to_requester()
-        );
-        assert!(
-            TicketChange {
-                status: Some(Open),
-                ..Default::default()
-            }
-            .is_open_to_requester()
-        );
-        assert!(
-            !TicketChange {
-                status: Some(Resolved),
-                ..Default::default()
-            }
-            .is_open_to_requester()
-        );
-        assert!(
-            !TicketChange {
                 priority: Some(Priority::High),
                 ..Default::default()
-            }
-            .is_open_to_requester()
-        );
-        assert!(
-            !TicketChange {
+            },
+            TicketChange {
+                category: Some(TicketCategory::Complaint),
+                ..Default::default()
+            },
+            TicketChange {
                 assigned_agent: Some(None),
                 ..Default::default()
-            }
-            .is_open_to_requester()
-        );
+            },
+            TicketChange {
+                assigned_team: Some(Some("desk".into())),
+                ..Default::default()
+            },
+            TicketChange {
+                contains_special_category: Some(true),
+                ..Default::default()
+            },
+        ];
+        for change in triage {
+            assert!(matches!(
+                change.check_open_to_requester(Open),
+                Err(DomainError::NotPermitted(_))
+            ));
+        }
     }
 
     /// serde, `as_str` and `FromStr` speak the same names for every closed set of this module.

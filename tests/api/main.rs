@@ -1,1 +1,16 @@
-//! Black-box API tests.
+//! Black-box HTTP tests: each test starts the real server on a fresh database (SQLite, or
+//! PostgreSQL with `TEST_DATABASE_URL`) and speaks HTTP to it. One module per area.
+
+mod helpers;
+
+mod access;
+mod auth;
+mod comments;
+mod contract;
+mod errors;
+mod health;
+mod jwks;
+mod migrations;
+mod ticket_lists;
+mod ticket_updates;
+mod tickets;

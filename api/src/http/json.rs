@@ -61,37 +61,62 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
     }
 }
 
-/// Parses JSON, telling a syntax error (400) from a shape error (422 naming the field).
+/// Parses JSON in two steps: text that is not JSON is a 400; JSON of the wrong shape is a 422
+/// naming the field. (serde_json alone reports some shape errors, such as a number where an
+/// enum's name belongs, as syntax errors.)
 fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let path = error.path().to_string();
-        let inner = error.into_inner();
-        if inner.is_data() {
-            let field = if path == "." { "body".to_owned() } else { path };
-            ApiError::field(field, data_message(&inner))
-        } else {
-            ApiError::BadRequest(format!(
-                "the request body is not valid JSON (line {}, column {})",
-                inner.line(),
-                inner.column()
-            ))
-        }
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|error| {
+        ApiError::BadRequest(format!(
+            "the request body is not valid JSON (line {}, column {})",
+            error.line(),
+            error.column()
+        ))
     })?;
-    deserializer
-        .end()
-        .map_err(|_| ApiError::BadRequest("trailing characters after the JSON body".into()))?;
-    Ok(value)
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let path = error.path().to_string();
+        let text = error.into_inner().to_string();
+        let (field, message) = describe_shape_error(&path, &text);
+        ApiError::field(field, message)
+    })
 }
 
-/// serde's message without its position suffix; it names types and variants, not values we
-/// hold (the value is the caller's own input, and only its type is quoted).
-fn data_message(error: &serde_json::Error) -> String {
-    let text = error.to_string();
-    match text.rfind(" at line ") {
-        Some(at) => text[..at].to_owned(),
-        None => text,
+/// The field and a message for a shape error, built from serde's wording without ever
+/// repeating the submitted value (which may be personal data): only field names, expected
+/// types and allowed values are kept.
+fn describe_shape_error(path: &str, text: &str) -> (String, String) {
+    let quoted = |prefix: &str| {
+        text.strip_prefix(prefix)
+            .and_then(|rest| rest.split_once('`'))
+            .map(|(name, _)| name.to_owned())
+    };
+    let at = |name: &str| match path {
+        "." => name.to_owned(),
+        parent if parent.ends_with(name) => parent.to_owned(),
+        parent => format!("{parent}.{name}"),
+    };
+    let expected = text
+        .rsplit_once(", expected ")
+        .map(|(_, expected)| expected);
+    if let Some(name) = quoted("missing field `") {
+        return (at(&name), "is required".into());
     }
+    if let Some(name) = quoted("unknown field `") {
+        let message = match expected {
+            Some(known) => format!("is not a field here; expected {known}"),
+            None => "is not a field here".into(),
+        };
+        return (at(&name), message);
+    }
+    let field = if path == "." {
+        "body".to_owned()
+    } else {
+        path.to_owned()
+    };
+    let message = match expected {
+        Some(expected) => format!("must be {expected}"),
+        None => "is invalid".into(),
+    };
+    (field, message)
 }
 
 /// Flattens validator's nested errors into `field.sub[0]` paths.
@@ -179,9 +204,38 @@ mod tests {
         match parse::<Body>(b"{\"title\": \"a\", \"colour\": 1}") {
             Err(ApiError::InvalidFields { errors, .. }) => {
                 assert_eq!(errors[0].field, "colour");
-                assert!(errors[0].message.starts_with("unknown field"));
+                assert!(errors[0].message.starts_with("is not a field here"));
             }
             other => panic!("expected a field error, got {other:?}"),
+        }
+        match parse::<Body>(b"{\"count\": 3}") {
+            Err(ApiError::InvalidFields { errors, .. }) => {
+                assert_eq!(
+                    (errors[0].field.as_str(), errors[0].message.as_str()),
+                    ("title", "is required")
+                );
+            }
+            other => panic!("expected a field error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn shape_errors_never_repeat_the_submitted_value() {
+        let secret = "Jane Doe has diabetes";
+        for body in [
+            format!("{{\"title\": 5, \"count\": \"{secret}\"}}"),
+            format!("{{\"title\": [\"{secret}\"]}}"),
+        ] {
+            match parse::<Body>(body.as_bytes()) {
+                Err(ApiError::InvalidFields { errors, detail, .. }) => {
+                    assert!(!detail.contains(secret));
+                    for error in errors {
+                        assert!(!error.message.contains(secret), "{}", error.message);
+                        assert!(!error.message.contains("Jane"), "{}", error.message);
+                    }
+                }
+                other => panic!("expected a field error, got {other:?}"),
+            }
         }
     }
 

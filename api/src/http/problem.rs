@@ -206,6 +206,7 @@ impl From<domain::DomainError> for ApiError {
     fn from(error: domain::DomainError) -> Self {
         match error {
             domain::DomainError::Invalid { field, message } => ApiError::field(field, message),
+            domain::DomainError::NotPermitted(rule) => ApiError::Forbidden(rule.to_owned()),
             transition @ domain::DomainError::IllegalTransition { .. } => {
                 ApiError::Conflict(transition.to_string())
             }

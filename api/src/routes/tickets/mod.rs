@@ -285,18 +285,13 @@ async fn update_ticket(
     let expected = if_match(&req);
     let change = TicketChange::from(body.0);
     let desk = works_desk(&caller);
-    if !desk && !change.is_open_to_requester() {
-        return Err(ApiError::Forbidden(
-            "requesters may change the title and description, and reopen or close a resolved ticket"
-                .into(),
-        ));
-    }
     let principal = caller.principal.clone();
     let now = clock::now();
     let ticket = state
         .write(move |conn| {
             if !desk {
-                load_visible(conn, &principal, id)?;
+                let current = load_visible(conn, &principal, id)?;
+                change.check_open_to_requester(current.status)?;
             }
             tickets::update(conn, principal.org_id, id, expected, change, now)
         })

@@ -1,0 +1,449 @@
+//! The one harness every test shares: a fresh database, the real server on a random port, tokens
+//! and small request helpers. Set `TEST_DATABASE_URL` to an admin PostgreSQL URL to run the suite
+//! on PostgreSQL (a fresh database per test); otherwise each test gets a temporary SQLite file.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use actix_web::dev::ServerHandle;
+use api::auth::jwks::JwksSource;
+use api::auth::{AuthConfig, Verifier};
+use api::state::AppState;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use persistence::{Db, PoolSizes};
+use reqwest::header::CONTENT_TYPE;
+use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use serde_json::{Value, json};
+
+pub const SECRET: &str = "servicedesk-test-secret-at-least-32-bytes";
+pub const ISSUER: &str = "servicedesk-test";
+pub const AUDIENCE: &str = "servicedesk";
+/// The organisation most tests work in, and another one whose data must stay invisible.
+pub const ORG: &str = "acme";
+pub const OTHER_ORG: &str = "globex";
+
+pub const TICKETS: &str = "/api/v1/tickets";
+
+pub fn ticket_path(id: &str) -> String {
+    format!("{TICKETS}/{id}")
+}
+
+pub fn comments_path(id: &str) -> String {
+    format!("{TICKETS}/{id}/comments")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Databases
+
+/// A fresh, migrated-nowhere database, removed when dropped.
+pub struct TestDb {
+    pub url: String,
+    _guard: DbGuard,
+}
+
+enum DbGuard {
+    Sqlite(
+        #[expect(dead_code, reason = "held so the directory outlives the test")] tempfile::TempDir,
+    ),
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
+}
+
+impl TestDb {
+    /// A new database: a temporary SQLite file, or a new PostgreSQL database when
+    /// `TEST_DATABASE_URL` names an admin URL. Blocking.
+    pub fn create() -> TestDb {
+        match std::env::var("TEST_DATABASE_URL") {
+            Ok(admin_url) if !admin_url.trim().is_empty() => {
+                use diesel::Connection;
+                use diesel::connection::SimpleConnection;
+                let name = format!("sd_{}", uuid::Uuid::now_v7().simple());
+                let mut admin = diesel::PgConnection::establish(&admin_url)
+                    .expect("TEST_DATABASE_URL should accept connections");
+                admin
+                    .batch_execute(&format!("CREATE DATABASE {name}"))
+                    .expect("the admin URL should be allowed to create databases");
+                TestDb {
+                    url: with_database(&admin_url, &name),
+                    _guard: DbGuard::Postgres { admin_url, name },
+                }
+            }
+            _ => {
+                let dir = tempfile::tempdir().expect("a temporary directory");
+                let url = format!("sqlite://{}", dir.path().join("servicedesk.db").display());
+                TestDb {
+                    url,
+                    _guard: DbGuard::Sqlite(dir),
+                }
+            }
+        }
+    }
+
+    /// A pool over this database, sized like a small server. Blocking.
+    pub fn connect(&self) -> Db {
+        Db::connect(&self.url, PoolSizes { read: 2 }).expect("the test database should open")
+    }
+}
+
+impl Drop for DbGuard {
+    fn drop(&mut self) {
+        if let DbGuard::Postgres { admin_url, name } = self {
+            use diesel::Connection;
+            use diesel::connection::SimpleConnection;
+            // FORCE: the stopped server's workers may still be closing their connections.
+            if let Ok(mut admin) = diesel::PgConnection::establish(admin_url) {
+                let _ =
+                    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            }
+        }
+    }
+}
+
+/// The admin URL with its database name replaced.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let (server, _) = base
+        .rsplit_once('/')
+        .expect("a PostgreSQL URL has a /database part");
+    match query {
+        Some(query) => format!("{server}/{name}?{query}"),
+        None => format!("{server}/{name}"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keys and tokens
+
+pub fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+}
+
+/// A private key of `tests/fixtures/` (test-only keys, see `generate.sh`).
+pub fn signing_key(file: &str) -> EncodingKey {
+    let pem = std::fs::read(fixture(file)).expect("fixture key present");
+    if file.starts_with("ec-") {
+        EncodingKey::from_ec_pem(&pem).expect("an EC private key")
+    } else {
+        EncodingKey::from_rsa_pem(&pem).expect("an RSA private key")
+    }
+}
+
+pub fn unix_now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// Claims the test server accepts: right issuer and audience, valid for an hour.
+pub fn claims(org: &str, roles: &[&str], sub: &str) -> Value {
+    let now = unix_now();
+    json!({
+        "sub": sub,
+        "org": org,
+        "roles": roles,
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "iat": now,
+        "nbf": now,
+        "exp": now + 3600,
+    })
+}
+
+/// Signs any claims with any key; `kid` goes in the header when given.
+pub fn sign(algorithm: Algorithm, key: &EncodingKey, kid: Option<&str>, claims: &Value) -> String {
+    let mut header = Header::new(algorithm);
+    header.kid = kid.map(str::to_owned);
+    jsonwebtoken::encode(&header, claims, key).expect("the token signs")
+}
+
+pub fn hs256(secret: &str, claims: &Value) -> String {
+    sign(
+        Algorithm::HS256,
+        &EncodingKey::from_secret(secret.as_bytes()),
+        None,
+        claims,
+    )
+}
+
+/// A token whose header says `alg: none` and which carries no signature.
+pub fn unsigned_token(claims: &Value) -> String {
+    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
+    let body = URL_SAFE_NO_PAD.encode(claims.to_string());
+    format!("{header}.{body}.")
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server
+
+/// How the server under test verifies tokens. HS256 with [`SECRET`] unless told otherwise.
+pub struct AppBuilder {
+    auth: AuthConfig,
+}
+
+impl AppBuilder {
+    /// Verify RS256 and ES256 tokens with keys from `source` (a fixture file or a URL), and no
+    /// HS256 secret.
+    pub fn jwks(mut self, source: JwksSource) -> Self {
+        self.auth.jwks = Some(source);
+        self.auth.hs256_secret = None;
+        self.auth.algorithms = vec![Algorithm::RS256, Algorithm::ES256];
+        self
+    }
+
+    /// Accept only these algorithms.
+    pub fn algorithms(mut self, algorithms: &[Algorithm]) -> Self {
+        self.auth.algorithms = algorithms.to_vec();
+        self
+    }
+
+    /// The JWKS file of `tests/fixtures/`.
+    pub fn jwks_fixture(self, name: &str) -> Self {
+        self.jwks(JwksSource::File(fixture(name)))
+    }
+
+    pub async fn spawn(self) -> TestApp {
+        init_logging();
+        let auth = self.auth;
+        // Database creation, pool start-up and a JWKS fetch all block: keep them off the
+        // runtime that may be serving a JWKS to this very set-up.
+        let (db, state) = tokio::task::spawn_blocking(move || {
+            let test_db = TestDb::create();
+            let db = test_db.connect();
+            persistence::run_migrations(&db).expect("migrations apply to a fresh database");
+            let verifier = Verifier::new(auth).expect("the auth configuration is valid");
+            (test_db, AppState::new(db, verifier))
+        })
+        .await
+        .expect("set-up does not panic");
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a free port on loopback");
+        let port = listener.local_addr().expect("a bound address").port();
+        let server = api::app::serve(listener, state, 1).expect("the server starts");
+        let handle = server.handle();
+        let task = tokio::spawn(server);
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            // Guards against a hung test, not a performance assertion.
+            .timeout(Duration::from_secs(60))
+            .build()
+            .expect("an HTTP client");
+        TestApp {
+            address: format!("http://127.0.0.1:{port}"),
+            client,
+            server: handle,
+            task,
+            _db: db,
+        }
+    }
+}
+
+fn init_logging() {
+    static ONCE: OnceLock<()> = OnceLock::new();
+    ONCE.get_or_init(|| {
+        if std::env::var_os("TEST_LOG").is_some() {
+            api::telemetry::init();
+        }
+    });
+}
+
+/// The server under test on its own database. Stops when dropped.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    server: ServerHandle,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+    _db: TestDb,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // The stop command is sent at once; dropping the server future forces workers down.
+        drop(self.server.stop(false));
+        self.task.abort();
+    }
+}
+
+/// The default server: HS256 tokens signed with [`SECRET`].
+pub async fn spawn_app() -> TestApp {
+    TestApp::builder().spawn().await
+}
+
+impl TestApp {
+    pub fn builder() -> AppBuilder {
+        AppBuilder {
+            auth: AuthConfig {
+                hs256_secret: Some(SECRET.as_bytes().to_vec()),
+                jwks: None,
+                issuer: ISSUER.into(),
+                audience: AUDIENCE.into(),
+                algorithms: vec![Algorithm::HS256],
+            },
+        }
+    }
+
+    /// A valid HS256 token for `sub` in `org` with `roles`.
+    pub fn token(&self, org: &str, roles: &[&str], sub: &str) -> String {
+        hs256(SECRET, &claims(org, roles, sub))
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// A request with the bearer token, if any.
+    pub fn request(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
+        let builder = self.client.request(method, self.url(path));
+        match token {
+            Some(token) => builder.bearer_auth(token),
+            None => builder,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
+        send(self.request(Method::GET, path, token)).await
+    }
+
+    pub async fn post_json(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
+        send(self.request(Method::POST, path, token).json(body)).await
+    }
+
+    pub async fn patch_json(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
+        send(self.request(Method::PATCH, path, token).json(body)).await
+    }
+
+    /// Raises a ticket and returns it; fails the test unless it is 201.
+    pub async fn create_ticket(&self, token: &str, body: &Value) -> Value {
+        let response = self.post_json(TICKETS, Some(token), body).await;
+        json_body(response, StatusCode::CREATED).await
+    }
+
+    /// Reads a ticket; fails the test unless it is 200.
+    pub async fn ticket(&self, token: &str, id: &str) -> Value {
+        json_body(
+            self.get(&ticket_path(id), Some(token)).await,
+            StatusCode::OK,
+        )
+        .await
+    }
+
+    /// Changes a ticket; fails the test unless it is 200.
+    pub async fn update_ticket(&self, token: &str, id: &str, change: &Value) -> Value {
+        let response = self.patch_json(&ticket_path(id), Some(token), change).await;
+        json_body(response, StatusCode::OK).await
+    }
+
+    /// Every item of a list, following `next_cursor` to the end with pages of `limit`.
+    pub async fn list_all(&self, path: &str, token: &str, limit: usize) -> Vec<Vec<Value>> {
+        let mut pages = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let mut query = vec![("limit".to_owned(), limit.to_string())];
+            if let Some(cursor) = &cursor {
+                query.push(("cursor".to_owned(), cursor.clone()));
+            }
+            let response = send(self.request(Method::GET, path, Some(token)).query(&query)).await;
+            let page = json_body(response, StatusCode::OK).await;
+            pages.push(items(&page));
+            match page["next_cursor"].as_str() {
+                Some(next) => cursor = Some(next.to_owned()),
+                None => break,
+            }
+            assert!(pages.len() < 100, "pagination does not end");
+        }
+        pages
+    }
+
+    /// A list's items with `query`; fails the test unless it is 200.
+    pub async fn list(&self, path: &str, token: &str, query: &[(&str, &str)]) -> Vec<Value> {
+        let response = send(self.request(Method::GET, path, Some(token)).query(query)).await;
+        items(&json_body(response, StatusCode::OK).await)
+    }
+}
+
+pub async fn send(request: RequestBuilder) -> Response {
+    request.send().await.expect("the server answers")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bodies
+
+/// A minimal incident.
+pub fn incident(title: &str) -> Value {
+    json!({ "kind": "incident", "category": "it_system", "title": title })
+}
+
+/// The JSON body of a response with the expected status.
+pub async fn json_body(response: Response, expected: StatusCode) -> Value {
+    let status = response.status();
+    let text = response.text().await.expect("a readable body");
+    assert_eq!(status, expected, "unexpected status; body: {text}");
+    serde_json::from_str(&text).expect("a JSON body")
+}
+
+pub fn items(page: &Value) -> Vec<Value> {
+    page["items"].as_array().expect("a page has items").clone()
+}
+
+pub fn ids(items: &[Value]) -> Vec<String> {
+    items.iter().map(|item| text(item, "id")).collect()
+}
+
+/// A string field of a JSON object.
+pub fn text(value: &Value, field: &str) -> String {
+    value[field]
+        .as_str()
+        .unwrap_or_else(|| panic!("{field} should be a string in {value}"))
+        .to_owned()
+}
+
+/// An RFC 9457 problem with the expected status, checked for its required members; returns it.
+pub async fn problem(response: Response, expected: StatusCode) -> Value {
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let text = response.text().await.expect("a readable body");
+    assert_eq!(status, expected, "unexpected status; body: {text}");
+    assert_eq!(
+        content_type, "application/problem+json",
+        "errors are problem+json; body: {text}"
+    );
+    let body: Value = serde_json::from_str(&text).expect("a JSON problem");
+    for member in ["type", "title", "detail"] {
+        assert!(
+            body[member].as_str().is_some_and(|s| !s.is_empty()),
+            "problem lacks {member}: {body}"
+        );
+    }
+    assert_eq!(body["status"], expected.as_u16(), "problem status: {body}");
+    body
+}
+
+/// The `field`s a problem names in `errors`.
+pub fn fields(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .map(|errors| errors.iter().map(|e| text(e, "field")).collect())
+        .unwrap_or_default()
+}
+
+/// A problem naming `field` among its errors, with the expected status.
+pub async fn problem_naming(response: Response, expected: StatusCode, field: &str) -> Value {
+    let body = problem(response, expected).await;
+    assert!(
+        fields(&body).iter().any(|f| f == field),
+        "the problem should name {field}: {body}"
+    );
+    body
+}
