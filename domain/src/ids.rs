@@ -60,6 +60,26 @@ uuid_id!(
     /// A comment on a ticket.
     CommentId
 );
+uuid_id!(
+    /// A purpose of processing in an organisation's register (Art 30(1)(b)).
+    PurposeId
+);
+uuid_id!(
+    /// A category of personal data in the register (Art 30(1)(c)).
+    DataCategoryId
+);
+uuid_id!(
+    /// A recipient or category of recipients personal data is disclosed to (Art 30(1)(d)).
+    RecipientId
+);
+uuid_id!(
+    /// A transfer of personal data to a third country or international organisation (Art 30(1)(e)).
+    TransferId
+);
+uuid_id!(
+    /// A retention policy: when data is erased, anonymised or reviewed (Art 30(1)(f)).
+    RetentionPolicyId
+);
 
 #[cfg(test)]
 mod tests {

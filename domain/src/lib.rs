@@ -8,6 +8,7 @@ pub mod error;
 pub mod ids;
 pub mod organisation;
 pub mod page;
+pub mod register;
 pub mod role;
 pub mod ticket;
 
