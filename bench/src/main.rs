@@ -1,1 +1,32 @@
-fn main() {}
+//! `servicedesk-bench`: the helpers `scripts/bench.sh` drives.
+//!
+//! - `load`: inserts synthetic tickets through `persistence` and writes a sample of their ids;
+//! - `bare`: serves the same database work as the API without auth, DTOs or middleware;
+//! - `mint`: writes a JWKS for an RSA key and RS256 tokens signed with it;
+//! - `report`: turns the collected wrk figures into tables and target lines.
+
+mod args;
+mod bare;
+mod load;
+mod mint;
+mod report;
+
+use args::Args;
+
+const USAGE: &str = "usage: servicedesk-bench load|bare|mint|report [--name value]...";
+
+fn main() {
+    let mut argv = std::env::args().skip(1);
+    let command = argv.next().unwrap_or_default();
+    let result = Args::parse(argv).and_then(|args| match command.as_str() {
+        "load" => load::run(&args),
+        "bare" => bare::run(&args),
+        "mint" => mint::run(&args),
+        "report" => report::run(&args),
+        _ => Err(USAGE.to_owned()),
+    });
+    if let Err(error) = result {
+        eprintln!("servicedesk-bench {command}: {error}");
+        std::process::exit(1);
+    }
+}
