@@ -43,10 +43,11 @@ pub(crate) fn sqlite_path(url: &str) -> &str {
 }
 
 /// SQLite settings for every connection: WAL so readers never block the writer, NORMAL sync
-/// (durable at checkpoints, safe against corruption), foreign keys enforced, and a busy
-/// timeout so a second process (a CLI sweep) waits rather than fails.
+/// (durable at checkpoints, safe against corruption), foreign keys enforced, a busy timeout so
+/// a second process (a CLI sweep) waits rather than fails, and an 8 MiB page cache per
+/// connection (the 2 MiB default re-reads hot index pages from the file under load).
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;";
+     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -8192;";
 
 pub(crate) fn establish(url: &str) -> diesel::ConnectionResult<AnyConnection> {
     match Backend::of_url(url) {

@@ -119,26 +119,22 @@ pub struct NewTicket {
 
 /// Takes the next number of the organisation's sequence for `kind`. The UPDATE locks the
 /// sequence row until the transaction ends, so concurrent creations queue and never share or
-/// skip a number that is then used.
+/// skip a number that is then used; RETURNING reads the number in the same statement.
 fn next_reference(
     conn: &mut AnyConnection,
     org_id: OrgId,
     kind: TicketKind,
 ) -> Result<TicketReference, StoreError> {
-    let row = || {
+    let number = diesel::update(
         ticket_sequences::table
             .filter(ticket_sequences::org_id.eq(org_id.to_string()))
-            .filter(ticket_sequences::kind.eq(kind.as_str()))
-    };
-    let bumped = diesel::update(row())
-        .set(ticket_sequences::last_number.eq(ticket_sequences::last_number + 1))
-        .execute(conn)?;
-    if bumped != 1 {
-        return Err(StoreError::Corrupt("ticket sequence missing".into()));
-    }
-    let number = row()
-        .select(ticket_sequences::last_number)
-        .get_result::<i64>(conn)?;
+            .filter(ticket_sequences::kind.eq(kind.as_str())),
+    )
+    .set(ticket_sequences::last_number.eq(ticket_sequences::last_number + 1))
+    .returning(ticket_sequences::last_number)
+    .get_result::<i64>(conn)
+    .optional()?
+    .ok_or_else(|| StoreError::Corrupt("ticket sequence missing".into()))?;
     Ok(TicketReference::new(kind, number)?)
 }
 
