@@ -110,7 +110,8 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         .workers
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     tracing::info!(bind = %args.bind, workers, "serving");
-    app::serve(listener, AppState::new(db, verifier), workers)
+    let state = AppState::new(db, verifier).map_err(|e| format!("cannot start: {e}"))?;
+    app::serve(listener, state, workers)
         .map_err(|e| e.to_string())?
         .await
         .map_err(|e| e.to_string())

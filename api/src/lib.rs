@@ -7,6 +7,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod http;
+mod intake;
 pub mod metrics;
 mod middleware;
 pub mod openapi;

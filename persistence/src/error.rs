@@ -19,6 +19,9 @@ pub enum StoreError {
     /// A stored value no longer parses into its domain type.
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
+    /// The transaction holding this change did not commit; nothing of it was stored.
+    #[error("not committed ({0})")]
+    NotCommitted(String),
     #[error("database unavailable")]
     Unavailable(#[source] r2d2::Error),
     #[error("database error ({kind})")]

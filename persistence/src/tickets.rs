@@ -138,7 +138,8 @@ fn next_reference(
     Ok(TicketReference::new(kind, number)?)
 }
 
-/// Raises a ticket: takes its reference and stores it in one transaction.
+/// Raises a ticket: takes its reference and stores it in one transaction (a savepoint when
+/// called inside one).
 pub fn create(
     conn: &mut AnyConnection,
     new: NewTicket,
@@ -171,6 +172,33 @@ pub fn create(
             .execute(conn)?;
         Ok(ticket)
     })
+}
+
+/// Raises several tickets in one transaction: one commit for all, each ticket in a savepoint of
+/// its own, so a ticket that fails leaves the others standing. When the commit itself fails,
+/// every ticket fails with it. Results come back in the order given.
+pub fn create_many(
+    conn: &mut AnyConnection,
+    batch: Vec<(NewTicket, DateTime<Utc>)>,
+) -> Vec<Result<Ticket, StoreError>> {
+    let count = batch.len();
+    let mut results = Vec::with_capacity(count);
+    let committed = conn.transaction::<_, StoreError, _>(|conn| {
+        for (new, now) in batch {
+            results.push(create(conn, new, now));
+        }
+        Ok(())
+    });
+    match committed {
+        Ok(()) => results,
+        Err(error) => {
+            let kind = error.to_string();
+            tracing::error!(error = %kind, count, "ticket batch failed to commit");
+            (0..count)
+                .map(|_| Err(StoreError::NotCommitted(kind.clone())))
+                .collect()
+        }
+    }
 }
 
 /// One ticket of the organisation, or `NotFound` (also for another organisation's ticket).
@@ -365,4 +393,75 @@ pub fn list_comments(
         query = query.filter(ticket_comments::id.gt(after.to_string()));
     }
     page_of(query.load::<CommentRow>(conn)?, limit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Db, PoolSizes, organisations, run_migrations};
+    use domain::organisation::OrgSlug;
+
+    fn new_ticket(org_id: OrgId, n: u128) -> NewTicket {
+        NewTicket {
+            id: TicketId::from_uuid(uuid::Uuid::from_u128(
+                0x0192_0000_0000_7000_8000_0000_0000_0000 + n,
+            )),
+            org_id,
+            kind: TicketKind::Incident,
+            category: TicketCategory::ItSystem,
+            priority: Priority::Medium,
+            title: format!("ticket {n}"),
+            description: String::new(),
+            requester: "staff-1".into(),
+            raised_by: "staff-1".into(),
+            assigned_team: None,
+            assigned_agent: None,
+            contains_special_category: false,
+        }
+    }
+
+    #[test]
+    fn a_failed_ticket_leaves_the_rest_of_its_batch_standing() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let db = Db::connect(&url, PoolSizes::default()).expect("opens");
+        run_migrations(&db).expect("migrates");
+        let mut conn = db.write().expect("writer");
+        let now = DateTime::from_timestamp(1_780_000_000, 0).expect("valid time");
+        let slug = OrgSlug::parse("devon-cc").expect("slug");
+        let org = organisations::ensure(
+            &mut conn,
+            &slug,
+            OrgId::from_uuid(uuid::Uuid::from_u128(9)),
+            now,
+        )
+        .expect("organisation");
+        // An organisation that was never registered has no sequence: its ticket must fail alone.
+        let stranger = OrgId::from_uuid(uuid::Uuid::from_u128(77));
+        let results = create_many(
+            &mut conn,
+            vec![
+                (new_ticket(org, 1), now),
+                (new_ticket(stranger, 2), now),
+                (new_ticket(org, 3), now),
+            ],
+        );
+        let references: Vec<Option<String>> = results
+            .iter()
+            .map(|r| r.as_ref().ok().map(|t| t.reference.to_string()))
+            .collect();
+        assert_eq!(
+            references,
+            vec![Some("INC-000001".into()), None, Some("INC-000002".into())]
+        );
+        let (stored, more) = list(
+            &mut conn,
+            org,
+            &TicketFilter::default(),
+            PageLimit::default(),
+            None,
+        )
+        .expect("lists");
+        assert_eq!((stored.len(), more), (2, false));
+    }
 }

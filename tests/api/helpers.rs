@@ -220,7 +220,8 @@ impl AppBuilder {
             let db = test_db.connect();
             persistence::run_migrations(&db).expect("migrations apply to a fresh database");
             let verifier = Verifier::new(auth).expect("the auth configuration is valid");
-            (test_db, AppState::new(db, verifier))
+            let state = AppState::new(db, verifier).expect("the ticket intake starts");
+            (test_db, state)
         })
         .await
         .expect("set-up does not panic");

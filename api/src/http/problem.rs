@@ -226,6 +226,9 @@ impl From<StoreError> for ApiError {
             ),
             StoreError::Domain(rule) => rule.into(),
             StoreError::Unavailable(_) => ApiError::Unavailable("database unavailable".into()),
+            StoreError::NotCommitted(_) => {
+                ApiError::Unavailable("the change was not stored; try again".into())
+            }
             other => {
                 // The error's text carries no SQL values (see StoreError); its kind is enough
                 // to investigate.
