@@ -1,6 +1,5 @@
 //! Operations endpoints: liveness, readiness, metrics, the contract and its docs, request ids.
 
-use reqwest::header::CONTENT_TYPE;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
@@ -29,12 +28,7 @@ async fn metrics_count_requests_by_route_pattern_never_by_raw_path() {
 
     let response = app.get("/metrics", None).await;
     assert_eq!(response.status(), StatusCode::OK);
-    let content_type = response
-        .headers()
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
+    let content_type = content_type(&response);
     assert!(content_type.starts_with("text/plain"), "{content_type}");
     let body = response.text().await.expect("a text body");
     assert!(

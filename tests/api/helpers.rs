@@ -405,15 +405,20 @@ pub fn text(value: &Value, field: &str) -> String {
         .to_owned()
 }
 
-/// An RFC 9457 problem with the expected status, checked for its required members; returns it.
-pub async fn problem(response: Response, expected: StatusCode) -> Value {
-    let status = response.status();
-    let content_type = response
+/// The response's Content-Type, or empty when it has none.
+pub fn content_type(response: &Response) -> String {
+    response
         .headers()
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
-        .to_owned();
+        .to_owned()
+}
+
+/// An RFC 9457 problem with the expected status, checked for its required members; returns it.
+pub async fn problem(response: Response, expected: StatusCode) -> Value {
+    let status = response.status();
+    let content_type = content_type(&response);
     let text = response.text().await.expect("a readable body");
     assert_eq!(status, expected, "unexpected status; body: {text}");
     assert_eq!(

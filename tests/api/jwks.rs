@@ -24,21 +24,27 @@ async fn jwks_app() -> TestApp {
     TestApp::builder().jwks_fixture("jwks.json").spawn().await
 }
 
+/// A token signed by one of the fixture keys, named by its key id (`rsa-1`, `ec-1`, `rsa-2`):
+/// RSA keys sign RS256, EC keys ES256, and the token names the key in its header.
+fn signed_by(kid: &str, claims: &Value) -> String {
+    let algorithm = if kid.starts_with("ec-") {
+        Algorithm::ES256
+    } else {
+        Algorithm::RS256
+    };
+    sign(
+        algorithm,
+        &signing_key(&format!("{kid}.pem")),
+        Some(kid),
+        claims,
+    )
+}
+
 #[tokio::test]
 async fn rs256_and_es256_tokens_from_the_jwks_are_accepted() {
     let app = jwks_app().await;
-    let rsa = sign(
-        Algorithm::RS256,
-        &signing_key("rsa-1.pem"),
-        Some("rsa-1"),
-        &agent_claims(),
-    );
-    let ec = sign(
-        Algorithm::ES256,
-        &signing_key("ec-1.pem"),
-        Some("ec-1"),
-        &agent_claims(),
-    );
+    let rsa = signed_by("rsa-1", &agent_claims());
+    let ec = signed_by("ec-1", &agent_claims());
     assert_eq!(status_with(&app, &rsa).await, StatusCode::OK);
     assert_eq!(status_with(&app, &ec).await, StatusCode::OK);
     // Verified once and then served from the cache: still accepted.
@@ -143,18 +149,8 @@ async fn only_the_configured_asymmetric_algorithms_are_accepted() {
         .algorithms(&[Algorithm::ES256])
         .spawn()
         .await;
-    let rsa = sign(
-        Algorithm::RS256,
-        &signing_key("rsa-1.pem"),
-        Some("rsa-1"),
-        &agent_claims(),
-    );
-    let ec = sign(
-        Algorithm::ES256,
-        &signing_key("ec-1.pem"),
-        Some("ec-1"),
-        &agent_claims(),
-    );
+    let rsa = signed_by("rsa-1", &agent_claims());
+    let ec = signed_by("ec-1", &agent_claims());
     assert_eq!(status_with(&app, &rsa).await, StatusCode::UNAUTHORIZED);
     assert_eq!(status_with(&app, &ec).await, StatusCode::OK);
 }
@@ -238,18 +234,8 @@ async fn keys_are_fetched_from_a_jwks_url() {
         .spawn()
         .await;
     assert_eq!(jwks.fetches(), 1, "fetched once at start");
-    let rsa = sign(
-        Algorithm::RS256,
-        &signing_key("rsa-1.pem"),
-        Some("rsa-1"),
-        &agent_claims(),
-    );
-    let ec = sign(
-        Algorithm::ES256,
-        &signing_key("ec-1.pem"),
-        Some("ec-1"),
-        &agent_claims(),
-    );
+    let rsa = signed_by("rsa-1", &agent_claims());
+    let ec = signed_by("ec-1", &agent_claims());
     assert_eq!(status_with(&app, &rsa).await, StatusCode::OK);
     assert_eq!(status_with(&app, &ec).await, StatusCode::OK);
     assert_eq!(jwks.fetches(), 1, "known keys need no fetch");
@@ -264,22 +250,12 @@ async fn a_key_rotated_in_at_the_url_is_picked_up() {
         .jwks(JwksSource::Url(jwks.url.clone()))
         .spawn()
         .await;
-    let rotated = sign(
-        Algorithm::RS256,
-        &signing_key("rsa-2.pem"),
-        Some("rsa-2"),
-        &agent_claims(),
-    );
+    let rotated = signed_by("rsa-2", &agent_claims());
     jwks.serve("jwks-rotated.json");
     assert_eq!(status_with(&app, &rotated).await, StatusCode::OK);
     assert_eq!(jwks.fetches(), 2, "one fetch at start, one for the new kid");
     // The keys held before the rotation still work, with no further fetch.
-    let old = sign(
-        Algorithm::RS256,
-        &signing_key("rsa-1.pem"),
-        Some("rsa-1"),
-        &agent_claims(),
-    );
+    let old = signed_by("rsa-1", &agent_claims());
     assert_eq!(status_with(&app, &old).await, StatusCode::OK);
     assert_eq!(jwks.fetches(), 2);
 }
