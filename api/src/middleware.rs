@@ -46,7 +46,7 @@ pub async fn observe(
     let mut response = result?;
     let status = response.status().as_u16();
     if let Some(metrics) = metrics {
-        metrics.observe(&method, &route, status, elapsed);
+        metrics.observe(method, route, status, elapsed);
     }
     span.in_scope(|| {
         tracing::info!(

@@ -288,19 +288,23 @@ where
     Ok((items, more))
 }
 
-/// Applies `change` to a ticket in one transaction. With `accepted_versions` (from `If-Match`),
+/// Applies `change` to a ticket in one transaction. `permitted` sees the stored ticket and the
+/// change first and may refuse it (the caller's own access rule). With `accepted_versions`
+/// (from `If-Match`),
 /// a ticket whose version is not among them is refused as `Stale`; the guarded UPDATE also
 /// catches a change that lands between this read and the write.
 pub fn update(
     conn: &mut AnyConnection,
     org_id: OrgId,
     id: TicketId,
+    permitted: impl FnOnce(&Ticket, &TicketChange) -> Result<(), StoreError>,
     accepted_versions: Option<Vec<i64>>,
     change: TicketChange,
     now: DateTime<Utc>,
 ) -> Result<Ticket, StoreError> {
     conn.transaction(|conn| {
         let current = get(conn, org_id, id)?;
+        permitted(&current, &change)?;
         if accepted_versions.is_some_and(|v| !v.contains(&current.version)) {
             return Err(StoreError::Stale);
         }

@@ -21,19 +21,21 @@ impl Params {
         match value.parse::<T>() {
             Ok(parsed) => Some(parsed),
             Err(error) => {
-                let message = error.to_string();
-                // Domain parsers prefix their field name ("status: ..."); keep only the rule.
-                let message = message
-                    .strip_prefix(&format!("{field}: "))
-                    .map(str::to_owned)
-                    .unwrap_or(message);
-                self.errors.push(FieldError {
-                    field: field.to_owned(),
-                    message,
-                });
+                self.reject(field, error);
                 None
             }
         }
+    }
+
+    /// Records `error` against `field`. Domain parsers prefix their field name
+    /// ("status: ..."); only the rule is kept.
+    pub fn reject(&mut self, field: &str, error: impl std::fmt::Display) {
+        let message = error.to_string();
+        let message = message
+            .strip_prefix(&format!("{field}: "))
+            .map(str::to_owned)
+            .unwrap_or(message);
+        self.push(field, message);
     }
 
     /// A free-text parameter of at most `max` characters.

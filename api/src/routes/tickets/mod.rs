@@ -208,7 +208,7 @@ fn parse_limit(params: &mut Params, value: Option<&str>) -> PageLimit {
     match PageLimit::parse(requested) {
         Ok(limit) => limit,
         Err(error) => {
-            params.push("limit", error.to_string().trim_start_matches("limit: "));
+            params.reject("limit", error);
             PageLimit::default()
         }
     }
@@ -289,11 +289,18 @@ async fn update_ticket(
     let now = clock::now();
     let ticket = state
         .write(move |conn| {
-            if !desk {
-                let current = load_visible(conn, &principal, id)?;
-                change.check_open_to_requester(current.status)?;
-            }
-            tickets::update(conn, principal.org_id, id, expected, change, now)
+            // Anyone outside the desk must see the ticket (404 otherwise, as for a missing one)
+            // and keep to what requesters may change (403).
+            let permitted = |current: &Ticket, change: &TicketChange| {
+                if desk {
+                    return Ok(());
+                }
+                if !may_see(&principal, current) {
+                    return Err(persistence::StoreError::NotFound);
+                }
+                Ok(change.check_open_to_requester(current.status)?)
+            };
+            tickets::update(conn, principal.org_id, id, permitted, expected, change, now)
         })
         .await
         .map_err(store_not_found_is_ticket)?;
