@@ -1,4 +1,4 @@
-//! `servicedesk serve | migrate | token | openapi`.
+//! `servicedesk serve | migrate | seed-demo | token | openapi`.
 
 use std::net::TcpListener;
 
@@ -28,6 +28,10 @@ enum Command {
     Serve(ServeArgs),
     /// Apply pending migrations and exit.
     Migrate(DatabaseArgs),
+    /// Load the three source organisations (and DCMS and DExEU, for whom the Cabinet Office
+    /// processes) with their registers, agreements and published notices. Organisations
+    /// already loaded are left as they are.
+    SeedDemo(DatabaseArgs),
     /// Mint a development token (HS256) signed with the configured secret.
     Token(TokenArgs),
     /// Print the OpenAPI document (YAML).
@@ -117,6 +121,18 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
+fn seed_demo(args: &DatabaseArgs) -> Result<(), String> {
+    let db = open_db(args)?;
+    let outcome = crate::demo::load(&db)?;
+    for slug in &outcome.loaded {
+        println!("loaded {slug}: register, agreements and privacy notice version 1");
+    }
+    for slug in &outcome.skipped {
+        println!("kept {slug}: its register was already recorded");
+    }
+    Ok(())
+}
+
 fn token(args: TokenArgs) -> Result<(), String> {
     let secret = args
         .auth
@@ -149,6 +165,7 @@ pub fn main() -> i32 {
         },
         Some(Command::Serve(args)) => actix_web::rt::System::new().block_on(serve(args)),
         Some(Command::Migrate(args)) => open_db(&args).map(|_| ()),
+        Some(Command::SeedDemo(args)) => seed_demo(&args),
         Some(Command::Token(args)) => token(args),
         Some(Command::Openapi) => openapi::yaml().map(|yaml| print!("{yaml}")),
     };

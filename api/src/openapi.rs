@@ -28,6 +28,9 @@ use crate::routes;
     )),
     tags(
         (name = "tickets", description = "Incidents, service requests and problems, and their comments"),
+        (name = "register", description = "The processing register: purposes, data categories, recipients, transfers and retention policies, versioned, with lints"),
+        (name = "organisations", description = "Organisations: identity, contacts and DPO, as notices and records name them"),
+        (name = "records", description = "Records derived from the register: the Article 30 record and the data map"),
         (name = "health", description = "Liveness, readiness and metrics"),
     )
 )]
@@ -47,7 +50,15 @@ impl utoipa::Modify for BearerAuth {
 /// Registers every documented route; the same function serves the app and the document.
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
     config
-        .service(scope::scope("/api/v1").configure(routes::tickets::configure))
+        .service(
+            scope::scope("/api/v1")
+                .configure(routes::tickets::configure)
+                .configure(routes::register::configure)
+                .configure(routes::organisations::configure)
+                .configure(routes::agreements::configure)
+                .configure(routes::records::configure)
+                .configure(routes::notices::configure),
+        )
         .configure(routes::health::configure);
 }
 

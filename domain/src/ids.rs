@@ -80,6 +80,14 @@ uuid_id!(
     /// A retention policy: when data is erased, anonymised or reviewed (Art 30(1)(f)).
     RetentionPolicyId
 );
+uuid_id!(
+    /// A processing agreement: a processor acting for a controller (Art 28(3)).
+    AgreementId
+);
+uuid_id!(
+    /// A change to an organisation's register, as its history records it.
+    RegisterChangeId
+);
 
 #[cfg(test)]
 mod tests {

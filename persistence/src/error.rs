@@ -16,6 +16,12 @@ pub enum StoreError {
     /// A rule of the domain refused the change.
     #[error(transparent)]
     Domain(#[from] DomainError),
+    /// Rules of the register refused the change; every breach, each naming its field.
+    #[error("refused by {} rule(s) of the register", .0.len())]
+    Refused(Vec<domain::register::RuleViolation>),
+    /// The entry cannot go while others still refer to it; names the kind of referrer.
+    #[error("{0}")]
+    InUse(String),
     /// A stored value no longer parses into its domain type.
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),

@@ -6,8 +6,10 @@
 mod connection;
 mod error;
 mod migrations;
+pub mod notices;
 pub mod organisations;
 mod pool;
+pub mod register;
 mod schema;
 pub mod tickets;
 mod time;

@@ -1,4 +1,4 @@
-//! Organisations as tenants: found by slug, registered on first sight.
+//! Organisations as tenants: found by slug, registered on first sight or by an administrator.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -26,24 +26,21 @@ pub fn find_by_slug(conn: &mut AnyConnection, slug: &OrgSlug) -> Result<Option<O
         .transpose()
 }
 
-/// The organisation a verified token names, registered with its ticket sequences the first
-/// time it is seen: the identity provider is the authority on which organisations exist.
-/// Safe when two first requests race: the loser of the unique slug re-reads the winner's row.
-pub fn ensure(
+/// Registers an organisation with its ticket sequences, in one transaction; a taken slug is a
+/// `Conflict`.
+pub fn insert(
     conn: &mut AnyConnection,
     slug: &OrgSlug,
+    name: &str,
     new_id: OrgId,
     now: DateTime<Utc>,
 ) -> Result<OrgId, StoreError> {
-    if let Some(id) = find_by_slug(conn, slug)? {
-        return Ok(id);
-    }
-    let created = conn.transaction::<_, StoreError, _>(|conn| {
+    conn.transaction::<_, StoreError, _>(|conn| {
         diesel::insert_into(organisations::table)
             .values((
                 organisations::id.eq(new_id.to_string()),
                 organisations::slug.eq(slug.as_str()),
-                organisations::name.eq(slug.as_str()),
+                organisations::name.eq(name),
                 organisations::created_at.eq(to_db(now)),
             ))
             .execute(conn)?;
@@ -58,7 +55,46 @@ pub fn ensure(
                 .execute(conn)?;
         }
         Ok(new_id)
-    });
+    })
+}
+
+/// Renames the organisation to the name its register details give.
+pub fn rename(conn: &mut AnyConnection, org_id: OrgId, name: &str) -> Result<(), StoreError> {
+    diesel::update(organisations::table.find(org_id.to_string()))
+        .set(organisations::name.eq(name))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The slugs of `ids`, for those that exist.
+pub fn slugs(conn: &mut AnyConnection, ids: &[OrgId]) -> Result<Vec<(OrgId, OrgSlug)>, StoreError> {
+    let texts: Vec<String> = ids.iter().map(OrgId::to_string).collect();
+    organisations::table
+        .filter(organisations::id.eq_any(texts))
+        .select((organisations::id, organisations::slug))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .map(|(id, slug)| {
+            let slug = OrgSlug::parse(&slug)
+                .map_err(|_| StoreError::Corrupt("organisation slug".into()))?;
+            Ok((parse_org_id(&id)?, slug))
+        })
+        .collect()
+}
+
+/// The organisation a verified token names, registered with its ticket sequences the first
+/// time it is seen: the identity provider is the authority on which organisations exist.
+/// Safe when two first requests race: the loser of the unique slug re-reads the winner's row.
+pub fn ensure(
+    conn: &mut AnyConnection,
+    slug: &OrgSlug,
+    new_id: OrgId,
+    now: DateTime<Utc>,
+) -> Result<OrgId, StoreError> {
+    if let Some(id) = find_by_slug(conn, slug)? {
+        return Ok(id);
+    }
+    let created = insert(conn, slug, slug.as_str(), new_id, now);
     match created {
         Err(StoreError::Conflict(_)) => find_by_slug(conn, slug)?.ok_or(StoreError::NotFound),
         other => other,

@@ -7,6 +7,49 @@ diesel::table! {
         slug -> Text,
         name -> Text,
         created_at -> Timestamp,
+        register_version -> BigInt,
+    }
+}
+
+diesel::table! {
+    register_entries (id) {
+        id -> Text,
+        org_id -> Text,
+        kind -> Text,
+        party_org_id -> Nullable<Text>,
+        body -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    register_changes (id) {
+        id -> Text,
+        org_id -> Text,
+        kind -> Text,
+        entry_id -> Text,
+        party_org_id -> Nullable<Text>,
+        version -> BigInt,
+        action -> Text,
+        actor -> Text,
+        actor_org_id -> Text,
+        at -> Timestamp,
+        before_body -> Nullable<Text>,
+        after_body -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    privacy_notices (org_id, version) {
+        org_id -> Text,
+        version -> BigInt,
+        effective_date -> Date,
+        published_at -> Timestamp,
+        published_by -> Text,
+        content -> Text,
+        changes -> Text,
     }
 }
 
@@ -58,6 +101,9 @@ diesel::joinable!(tickets -> organisations (org_id));
 diesel::joinable!(ticket_comments -> tickets (ticket_id));
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
+    register_entries,
+    register_changes,
+    privacy_notices,
     ticket_sequences,
     tickets,
     ticket_comments

@@ -64,6 +64,18 @@ impl RoleSet for DeskOrDpo {
     const ROLES: &'static [Role] = &[Role::Agent, Role::Admin, Role::Dpo];
 }
 
+/// Who keeps the processing register: administrators and the data protection officer.
+pub struct RegisterKeepers;
+impl RoleSet for RegisterKeepers {
+    const ROLES: &'static [Role] = &[Role::Admin, Role::Dpo];
+}
+
+/// Who reads the processing register and its records: its keepers and auditors.
+pub struct RegisterReaders;
+impl RoleSet for RegisterReaders {
+    const ROLES: &'static [Role] = &[Role::Admin, Role::Dpo, Role::Auditor];
+}
+
 pub struct Caller<R: RoleSet> {
     pub principal: Principal,
     _roles: PhantomData<R>,

@@ -7,5 +7,8 @@ pub mod jwks;
 pub mod mint;
 mod verify;
 
-pub use caller::{Caller, Desk, DeskOrDpo, Principal, RoleSet, Staff, TicketEditors};
+pub use caller::{
+    Caller, Desk, DeskOrDpo, Principal, RegisterKeepers, RegisterReaders, RoleSet, Staff,
+    TicketEditors,
+};
 pub use verify::{AuthConfig, AuthError, Claims, Verifier};

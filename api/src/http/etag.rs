@@ -2,6 +2,7 @@
 
 use actix_web::HttpRequest;
 use actix_web::http::header::{self, HeaderValue};
+use utoipa::IntoParams;
 
 pub fn etag(version: i64) -> HeaderValue {
     HeaderValue::from_str(&format!("\"{version}\"")).unwrap_or(HeaderValue::from_static("\"0\""))
@@ -31,6 +32,16 @@ pub fn if_match(req: &HttpRequest) -> Option<Vec<i64>> {
             })
             .collect(),
     )
+}
+
+/// Optimistic concurrency: the ETag a read returned. Documents the header only; handlers read
+/// it with `http::etag::if_match`, which also takes lists of tags.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct IfMatchHeader {
+    /// The ETag from a previous read (`"3"`), or `*` for any version. A stale one is 412.
+    #[param(rename = "If-Match", value_type = String, required = false, pattern = r#"^(\*|(W/)?"[0-9]+")$"#)]
+    pub if_match: Option<String>,
 }
 
 #[cfg(test)]

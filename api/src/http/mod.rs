@@ -1,9 +1,11 @@
 //! The HTTP edge shared by every resource: problems, JSON bodies, parameters, pages, ETags.
 
 pub mod etag;
+mod formats;
 pub mod json;
 pub mod page;
 pub mod params;
 pub mod problem;
 
+pub(crate) use formats::formats;
 pub use problem::{ApiError, ApiResult, FieldError, Problem};

@@ -10,6 +10,8 @@ use base64::engine::DecodePaddingMode;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, NO_PAD};
 use uuid::Uuid;
 
+use domain::page::PageLimit;
+
 use super::params::Params;
 
 /// Decoding accepts the two spare bits of the last character, so every 22-character string of
@@ -47,6 +49,18 @@ pub fn next_cursor<T>(items: &[T], more: bool, id_of: impl Fn(&T) -> Uuid) -> Op
         items.last().map(|last| cursor_after(id_of(last)))
     } else {
         None
+    }
+}
+
+/// The `limit` parameter: default 50, at most 500.
+pub fn parse_limit(params: &mut Params, value: Option<&str>) -> PageLimit {
+    let requested = params.optional::<i64>("limit", value);
+    match PageLimit::parse(requested) {
+        Ok(limit) => limit,
+        Err(error) => {
+            params.reject("limit", error);
+            PageLimit::default()
+        }
     }
 }
 

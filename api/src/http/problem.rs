@@ -225,6 +225,16 @@ impl From<StoreError> for ApiError {
                 "the resource has changed since it was read; fetch it again".into(),
             ),
             StoreError::Domain(rule) => rule.into(),
+            StoreError::Refused(violations) => ApiError::fields(
+                violations
+                    .into_iter()
+                    .map(|v| FieldError {
+                        field: v.field.to_owned(),
+                        message: v.message,
+                    })
+                    .collect(),
+            ),
+            StoreError::InUse(detail) => ApiError::Conflict(detail),
             StoreError::Unavailable(_) => ApiError::Unavailable("database unavailable".into()),
             StoreError::NotCommitted(_) => {
                 ApiError::Unavailable("the change was not stored; try again".into())

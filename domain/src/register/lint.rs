@@ -235,28 +235,18 @@ pub fn lint_transfer(transfer: &Transfer) -> Vec<Lint> {
 mod tests {
     use super::*;
     use crate::ids::TransferId;
+    use crate::register::demo as seeds;
     use crate::register::retention::RetentionTrigger;
-    use crate::register::seeds::{self, SeedRegister};
     use crate::register::transfer::TransferMechanism;
 
     fn codes(lints: &[Lint]) -> Vec<LintCode> {
         lints.iter().map(|l| l.code).collect()
     }
 
-    /// Every lint of a seed register, purposes first, then transfers.
-    fn lint_register(register: &SeedRegister) -> Vec<Lint> {
-        let purposes = register
-            .purposes
-            .iter()
-            .flat_map(|p| lint_purpose(register.public_authority, p, &register.retention_policies));
-        let transfers = register.transfers.iter().flat_map(lint_transfer);
-        purposes.chain(transfers).collect()
-    }
-
     #[test]
     fn cabinet_office_model_contract_clauses_and_its_policy_document_are_flagged() {
         let register = seeds::cabinet_office();
-        let lints = lint_register(&register);
+        let lints = register.lints();
         assert_eq!(
             codes(&lints),
             [
@@ -274,13 +264,13 @@ mod tests {
 
     #[test]
     fn devon_public_task_register_is_clean() {
-        assert_eq!(lint_register(&seeds::devon()), []);
+        assert_eq!(seeds::devon().lints(), []);
     }
 
     #[test]
     fn derby_legitimate_interests_in_its_tasks_and_its_policy_document_are_flagged() {
         let register = seeds::derby();
-        let lints = lint_register(&register);
+        let lints = register.lints();
         assert_eq!(
             codes(&lints),
             [

@@ -7,22 +7,28 @@
 //! lawful to store but wrong under today's law, so a notice that predates the law can be imported
 //! as written and flagged, never silently rewritten.
 
+pub mod agreement;
 pub mod data_category;
+pub mod data_map;
+pub mod demo;
+pub mod identity;
 pub mod lawful_basis;
 pub mod lint;
+pub mod notice;
 pub mod processing_role;
 pub mod purpose;
 pub mod recipient;
 pub mod retention;
 pub mod rights;
+pub mod ropa;
+pub mod snapshot;
 pub mod special_category;
 pub mod transfer;
 pub mod violation;
 
-#[cfg(test)]
-mod seeds;
-
+pub use agreement::ProcessingAgreement;
 pub use data_category::DataCategory;
+pub use identity::{Contact, OrganisationDetails};
 pub use lawful_basis::{LawfulBasis, RecognisedLegitimateInterest};
 pub use lint::{Lint, LintCode, LintEntity, LintEntityKind, Severity, lint_purpose, lint_transfer};
 pub use processing_role::ProcessingRole;
@@ -33,6 +39,7 @@ pub use rights::{
     ApplicableRight, ErasureExemption, ErasureGround, RestrictionGround, Right, RightExtent,
     RightsFacts, applicable_rights,
 };
+pub use snapshot::{ChangeAction, Entry, EntryKind, InUse, Register};
 pub use special_category::{PolicyDocument, Schedule1Condition, SpecialCategoryCondition};
 pub use transfer::{Transfer, TransferMechanism};
 pub use violation::RuleViolation;

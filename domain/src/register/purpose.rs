@@ -282,8 +282,8 @@ fn schedule_1_options(condition: SpecialCategoryCondition) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::register::demo as seeds;
     use crate::register::rights::{Right, RightExtent};
-    use crate::register::seeds;
 
     fn fields(result: Result<(), Vec<RuleViolation>>) -> Vec<&'static str> {
         result
@@ -308,10 +308,10 @@ mod tests {
         for register in seeds::all() {
             for purpose in &register.purposes {
                 assert_eq!(
-                    purpose.validate(&register.categories),
+                    purpose.validate(&register.data_categories),
                     Ok(()),
                     "{}: {}",
-                    register.organisation,
+                    register.slug,
                     purpose.name
                 );
             }
@@ -324,7 +324,7 @@ mod tests {
         // Sch 1 para 1(1)(b) ask for the Schedule 1 condition and a policy document.
         let register = seeds::cabinet_office();
         let as_published = seeds::cabinet_office_support_as_published();
-        let result = as_published.validate(&register.categories);
+        let result = as_published.validate(&register.data_categories);
         assert_eq!(
             fields(result.clone()),
             ["schedule_1_condition", "policy_document"]
@@ -347,7 +347,7 @@ mod tests {
         purpose.special_category_condition = None;
         purpose.schedule_1_condition = None;
         purpose.policy_document = None;
-        let result = purpose.validate(&register.categories);
+        let result = purpose.validate(&register.data_categories);
         assert_eq!(
             messages(result),
             ["Art 9(1): special category data needs an Art 9(2) condition"]
@@ -358,12 +358,12 @@ mod tests {
     fn the_condition_is_needed_only_when_a_category_is_special() {
         let register = seeds::devon();
         let tickets = seeds::purpose_named(&register, "Support tickets");
-        assert!(!tickets.processes_special_category(&register.categories));
-        assert_eq!(tickets.validate(&register.categories), Ok(()));
+        assert!(!tickets.processes_special_category(&register.data_categories));
+        assert_eq!(tickets.validate(&register.data_categories), Ok(()));
         let safeguarding = seeds::purpose_named(&register, "Safeguarding disclosures");
-        assert!(safeguarding.processes_special_category(&register.categories));
+        assert!(safeguarding.processes_special_category(&register.data_categories));
         // Categories not on the purpose do not count, even when special.
-        assert!(!tickets.processes_special_category(&register.categories[2..]));
+        assert!(!tickets.processes_special_category(&register.data_categories[2..]));
     }
 
     #[test]
@@ -372,7 +372,7 @@ mod tests {
         let mut purpose = seeds::purpose_named(&register, "Information and cyber security");
         purpose.legitimate_interests = Some("  ".into());
         assert_eq!(
-            messages(purpose.validate(&register.categories)),
+            messages(purpose.validate(&register.data_categories)),
             ["Art 13(1)(d): basis 6(1)(f) needs the legitimate interests pursued stated"]
         );
     }
@@ -383,11 +383,11 @@ mod tests {
         let mut purpose = seeds::purpose_named(&register, "Information and cyber security");
         purpose.lawful_basis = LawfulBasis::RecognisedLegitimateInterest;
         assert_eq!(
-            fields(purpose.validate(&register.categories)),
+            fields(purpose.validate(&register.data_categories)),
             ["recognised_legitimate_interest"]
         );
         purpose.recognised_legitimate_interest = Some(RecognisedLegitimateInterest::Crime);
-        assert_eq!(purpose.validate(&register.categories), Ok(()));
+        assert_eq!(purpose.validate(&register.data_categories), Ok(()));
     }
 
     #[test]
@@ -398,7 +398,7 @@ mod tests {
         purpose.schedule_1_condition =
             Some(Schedule1Condition::SafeguardingChildrenAndIndividualsAtRisk);
         assert_eq!(
-            messages(purpose.validate(&register.categories)),
+            messages(purpose.validate(&register.data_categories)),
             [
                 "DPA 2018 s.10(2): Art 9(2)(h) is met only through DPA 2018 Sch 1 para 2, not DPA \
               2018 Sch 1 para 18"
@@ -409,12 +409,12 @@ mod tests {
         purpose.special_category_condition =
             Some(SpecialCategoryCondition::SubstantialPublicInterest);
         assert_eq!(
-            fields(purpose.validate(&register.categories)),
+            fields(purpose.validate(&register.data_categories)),
             ["policy_document"]
         );
         purpose.schedule_1_condition = None;
         assert_eq!(
-            messages(purpose.validate(&register.categories))[0],
+            messages(purpose.validate(&register.data_categories))[0],
             "DPA 2018 s.10(3): Art 9(2)(g) is met only through a condition in DPA 2018 Sch 1 \
              Part 2 (paras 6 to 28)"
         );
@@ -426,12 +426,12 @@ mod tests {
         let mut surveys = seeds::purpose_named(&register, "Satisfaction surveys");
         surveys.schedule_1_condition = Some(Schedule1Condition::Employment);
         assert_eq!(
-            fields(surveys.validate(&register.categories)),
+            fields(surveys.validate(&register.data_categories)),
             ["schedule_1_condition"]
         );
         surveys.special_category_condition = Some(SpecialCategoryCondition::ExplicitConsent);
         assert_eq!(
-            messages(surveys.validate(&register.categories)),
+            messages(surveys.validate(&register.data_categories)),
             ["DPA 2018 s.10: Art 9(2)(a) is not met through Schedule 1"]
         );
     }
@@ -444,7 +444,7 @@ mod tests {
             document.owner = String::new();
         }
         assert_eq!(
-            fields(support.validate(&register.categories)),
+            fields(support.validate(&register.data_categories)),
             ["policy_document.owner"]
         );
     }
@@ -459,12 +459,12 @@ mod tests {
             other_sources: None,
         };
         assert_eq!(
-            fields(purpose.validate(&register.categories)),
+            fields(purpose.validate(&register.data_categories)),
             ["automated_decision_logic", "source"]
         );
         purpose.automated_decision_logic = Some("Tickets are routed by keyword rules".into());
         purpose.source.other_sources = Some("Schools' management information systems".into());
-        assert_eq!(purpose.validate(&register.categories), Ok(()));
+        assert_eq!(purpose.validate(&register.data_categories), Ok(()));
     }
 
     #[test]
@@ -480,7 +480,7 @@ mod tests {
         purpose.schedule_1_condition = None;
         purpose.policy_document = None;
         assert_eq!(
-            fields(purpose.validate(&register.categories)),
+            fields(purpose.validate(&register.data_categories)),
             [
                 "name",
                 "description",

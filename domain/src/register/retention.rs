@@ -234,6 +234,17 @@ impl RetentionPolicy {
         self.period.add_to(event)
     }
 
+    /// The policy in plain English, as an Art 30(1)(f) record or an auditor reads it:
+    /// "1 year after the person left, then erase".
+    pub fn in_words(&self) -> String {
+        format!(
+            "{} after {}, then {}",
+            period_in_words(self.period),
+            trigger_in_words(self.trigger),
+            action_in_words(self.action)
+        )
+    }
+
     /// Art 13(2)(a): where the period is set by a schedule, the reference says where its
     /// criteria are found.
     pub fn validate(&self) -> Result<(), Vec<RuleViolation>> {
@@ -246,6 +257,49 @@ impl RetentionPolicy {
             ));
         }
         all_or_nothing(violations)
+    }
+}
+
+/// "1 year", "1 year and 6 months", "1 year, 2 months, 3 weeks and 4 days".
+fn period_in_words(period: RetentionPeriod) -> String {
+    let parts: Vec<String> = [
+        (period.years(), "year"),
+        (period.months(), "month"),
+        (period.weeks(), "week"),
+        (period.days(), "day"),
+    ]
+    .into_iter()
+    .filter(|(value, _)| *value > 0)
+    .map(|(value, unit)| {
+        let plural = if value == 1 { "" } else { "s" };
+        format!("{value} {unit}{plural}")
+    })
+    .collect();
+    match parts.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        // A period is never zero, so there is always a part.
+        None => String::new(),
+    }
+}
+
+/// The event, completing "after ...".
+fn trigger_in_words(trigger: RetentionTrigger) -> &'static str {
+    match trigger {
+        RetentionTrigger::AfterLeaving => "the person left",
+        RetentionTrigger::AfterLastTicketClosed => "the person's last support ticket closed",
+        RetentionTrigger::AfterCreation => "the record was created",
+        RetentionTrigger::AfterConsentWithdrawn => "the person withdrew consent",
+        RetentionTrigger::AfterRequestClosed => "the rights request closed",
+    }
+}
+
+/// The action, completing "then ...".
+fn action_in_words(action: RetentionAction) -> &'static str {
+    match action {
+        RetentionAction::Erase => "erase",
+        RetentionAction::Anonymise => "anonymise",
+        RetentionAction::Review => "review against the retention schedule",
     }
 }
 
@@ -370,6 +424,74 @@ mod tests {
             blank.validate().map_err(|v| v[0].field),
             Err("schedule_reference")
         );
+    }
+
+    #[test]
+    fn a_policy_reads_in_plain_english() {
+        let policy = |trigger, text: &str, action| RetentionPolicy {
+            id: RetentionPolicyId::from_uuid(uuid::Uuid::from_u128(1)),
+            trigger,
+            period: period(text),
+            action,
+            schedule_reference: None,
+        };
+        // Cabinet Office, Devon and Derby as their notices put it.
+        assert_eq!(
+            policy(
+                RetentionTrigger::AfterLeaving,
+                "P1Y",
+                RetentionAction::Erase
+            )
+            .in_words(),
+            "1 year after the person left, then erase"
+        );
+        assert_eq!(
+            policy(
+                RetentionTrigger::AfterLastTicketClosed,
+                "P3Y",
+                RetentionAction::Erase
+            )
+            .in_words(),
+            "3 years after the person's last support ticket closed, then erase"
+        );
+        assert_eq!(
+            policy(
+                RetentionTrigger::AfterCreation,
+                "P1Y",
+                RetentionAction::Review
+            )
+            .in_words(),
+            "1 year after the record was created, then review against the retention schedule"
+        );
+        assert_eq!(
+            policy(
+                RetentionTrigger::AfterConsentWithdrawn,
+                "P30D",
+                RetentionAction::Anonymise
+            )
+            .in_words(),
+            "30 days after the person withdrew consent, then anonymise"
+        );
+        assert_eq!(
+            policy(
+                RetentionTrigger::AfterRequestClosed,
+                "P1W",
+                RetentionAction::Erase
+            )
+            .in_words(),
+            "1 week after the rights request closed, then erase"
+        );
+    }
+
+    #[test]
+    fn periods_read_as_a_list_of_units() {
+        assert_eq!(period_in_words(period("P1Y6M")), "1 year and 6 months");
+        assert_eq!(
+            period_in_words(period("P1Y2M3W4D")),
+            "1 year, 2 months, 3 weeks and 4 days"
+        );
+        assert_eq!(period_in_words(period("P2M1D")), "2 months and 1 day");
+        assert_eq!(period_in_words(period("P1M")), "1 month");
     }
 
     #[test]

@@ -210,20 +210,6 @@ pub struct PageQuery {
     pub cursor: Option<String>,
 }
 
-/// Optimistic concurrency: the ETag a read returned. Documents the header only; handlers read
-/// it with `http::etag::if_match`, which also takes lists of tags.
-#[derive(IntoParams)]
-#[into_params(parameter_in = Header)]
-#[expect(
-    dead_code,
-    reason = "describes the header for the contract; never constructed"
-)]
-pub struct IfMatchHeader {
-    /// The ETag from a previous read (`"3"`), or `*` for any version. A stale one is 412.
-    #[param(rename = "If-Match", value_type = String, required = false, pattern = r#"^(\*|(W/)?"[0-9]+")$"#)]
-    pub if_match: Option<String>,
-}
-
 /// A comment on a ticket.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CommentDto {

@@ -5,7 +5,6 @@ mod dto;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use domain::ids::{CommentId, TicketId};
-use domain::page::PageLimit;
 use domain::role::Role;
 use domain::ticket::{CommentVisibility, Ticket, TicketChange, TicketKind};
 use persistence::tickets::{self, Comment, NewTicket, TicketFilter};
@@ -14,9 +13,9 @@ pub use dto::*;
 
 use crate::auth::{Caller, Principal, Staff, TicketEditors};
 use crate::clock;
-use crate::http::etag::{etag, if_match};
+use crate::http::etag::{IfMatchHeader, etag, if_match};
 use crate::http::json::ValidJson;
-use crate::http::page::{next_cursor, parse_cursor};
+use crate::http::page::{next_cursor, parse_cursor, parse_limit};
 use crate::http::params::{Params, path_id};
 use crate::http::problem::responses::{
     BadRequest, InvalidFields, PayloadTooLarge, Unauthenticated, UnsupportedMediaType,
@@ -201,17 +200,6 @@ async fn list_tickets(
         items: items.into_iter().map(TicketDto::from).collect(),
         next_cursor,
     }))
-}
-
-fn parse_limit(params: &mut Params, value: Option<&str>) -> PageLimit {
-    let requested = params.optional::<i64>("limit", value);
-    match PageLimit::parse(requested) {
-        Ok(limit) => limit,
-        Err(error) => {
-            params.reject("limit", error);
-            PageLimit::default()
-        }
-    }
 }
 
 /// Get a ticket

@@ -1,0 +1,460 @@
+//! `/api/v1/processing-agreements`: a processor acting for a controller under Art 28(3). The
+//! controller records them (its keepers); both parties read them. An agreement lives in the
+//! controller's register, versioned like every entry.
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::ids::{AgreementId, OrgId, PurposeId};
+use domain::organisation::OrgSlug;
+use domain::register::{EntryKind, ProcessingAgreement, RuleViolation};
+use persistence::register::{self, Meta, Stored};
+use persistence::{AnyConnection, StoreError};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::auth::{Caller, Principal, RegisterKeepers, RegisterReaders};
+use crate::clock;
+use crate::http::etag::{IfMatchHeader, etag, if_match};
+use crate::http::json::ValidJson;
+use crate::http::params::Params;
+use crate::http::params::path_id;
+use crate::http::problem::responses::{
+    BadRequest, InvalidFields, PayloadTooLarge, Unauthenticated, UnsupportedMediaType,
+};
+use crate::http::{ApiError, ApiResult, Problem};
+use crate::routes::register::{AsOfQuery, actor_of, parse_as_of};
+use crate::state::AppState;
+
+pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    config
+        .service(list_agreements)
+        .service(create_agreement)
+        .service(get_agreement)
+        .service(replace_agreement)
+        .service(delete_agreement);
+}
+
+/// A processing agreement, as either party sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AgreementDto {
+    pub id: AgreementId,
+    /// The controller's slug.
+    pub controller: String,
+    /// The processor's slug.
+    pub processor: String,
+    /// The controller's purposes the processor acts for.
+    pub purposes: Vec<PurposeId>,
+    /// The nature of the processing carried out for the controller (Art 28(3), 30(2)(b)).
+    pub processing: String,
+    pub contract_reference: Option<String>,
+    pub starts_on: NaiveDate,
+    pub ends_on: Option<NaiveDate>,
+    /// Whether the agreement is in force today.
+    pub in_force: bool,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The agreements the caller's organisation is party to.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AgreementList {
+    pub items: Vec<AgreementDto>,
+}
+
+/// A processing agreement, as the controller writes it.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgreementInput {
+    /// The processor's slug; an organisation not seen before is registered.
+    #[schema(value_type = String, example = "cabinet-office")]
+    pub processor: OrgSlug,
+    #[validate(length(max = 200))]
+    #[schema(max_items = 200)]
+    pub purposes: Vec<PurposeId>,
+    #[validate(length(max = 4000))]
+    #[schema(max_length = 4000)]
+    pub processing: String,
+    #[validate(length(max = 500))]
+    #[schema(max_length = 500)]
+    #[serde(default)]
+    pub contract_reference: Option<String>,
+    pub starts_on: NaiveDate,
+    #[serde(default)]
+    pub ends_on: Option<NaiveDate>,
+}
+
+fn not_found() -> ApiError {
+    ApiError::NotFound("no such processing agreement".into())
+}
+
+fn not_found_is_agreement(error: ApiError) -> ApiError {
+    match error {
+        ApiError::NotFound(_) => not_found(),
+        other => other,
+    }
+}
+
+/// Agreements with both parties' slugs.
+fn dtos(
+    conn: &mut AnyConnection,
+    agreements: Vec<Stored<ProcessingAgreement>>,
+) -> Result<Vec<AgreementDto>, StoreError> {
+    let mut parties: Vec<OrgId> = agreements
+        .iter()
+        .flat_map(|a| [a.body.controller, a.body.processor])
+        .collect();
+    parties.sort();
+    parties.dedup();
+    let slugs = persistence::organisations::slugs(conn, &parties)?;
+    let slug = |id: OrgId| {
+        slugs
+            .iter()
+            .find(|(found, _)| *found == id)
+            .map(|(_, s)| s.to_string())
+            .ok_or_else(|| StoreError::Corrupt("agreement party".into()))
+    };
+    let today = clock::now().date_naive();
+    agreements
+        .into_iter()
+        .map(|stored| {
+            let a = stored.body;
+            Ok(AgreementDto {
+                id: a.id,
+                controller: slug(a.controller)?,
+                processor: slug(a.processor)?,
+                in_force: a.in_force(today),
+                purposes: a.purposes,
+                processing: a.processing,
+                contract_reference: a.contract_reference,
+                starts_on: a.starts_on,
+                ends_on: a.ends_on,
+                version: stored.meta.version,
+                created_at: stored.meta.created_at,
+                updated_at: stored.meta.updated_at,
+            })
+        })
+        .collect()
+}
+
+/// Stores the agreement in the controller's register, checked against it: Art 28(3) rules, and
+/// every purpose in scope is one of the controller's.
+fn store(
+    conn: &mut AnyConnection,
+    caller: &Principal,
+    agreement: &ProcessingAgreement,
+    expected: Option<Option<Vec<i64>>>,
+) -> Result<Meta, StoreError> {
+    let org_id = caller.org_id;
+    register::change(conn, org_id, |conn, loaded| {
+        if expected.is_some() {
+            let current: Stored<ProcessingAgreement> = register::get(
+                conn,
+                org_id,
+                EntryKind::ProcessingAgreement,
+                agreement.id.as_uuid(),
+                None,
+            )?;
+            if current.body.controller != org_id {
+                return Err(StoreError::Domain(domain::DomainError::NotPermitted(
+                    "only the controller changes a processing agreement",
+                )));
+            }
+        }
+        let mut violations = agreement.validate().err().unwrap_or_default();
+        if agreement
+            .purposes
+            .iter()
+            .any(|id| loaded.register.purpose(*id).is_none())
+        {
+            violations.push(RuleViolation::new(
+                "purposes",
+                "Art 28(3)",
+                "names a purpose the controller's register does not hold",
+            ));
+        }
+        if !violations.is_empty() {
+            return Err(StoreError::Refused(violations));
+        }
+        register::put(
+            conn,
+            org_id,
+            EntryKind::ProcessingAgreement,
+            agreement.id.as_uuid(),
+            Some(agreement.processor),
+            agreement,
+            expected.flatten().as_deref(),
+            &actor_of(caller),
+            clock::now(),
+        )
+    })
+}
+
+/// The processor `input` names, registered on first sight like a token's organisation.
+async fn processor_of(state: &AppState, input: &AgreementInput) -> ApiResult<OrgId> {
+    state.organisation_id(&input.processor).await
+}
+
+fn agreement_of(
+    input: AgreementInput,
+    id: AgreementId,
+    controller: OrgId,
+    processor: OrgId,
+) -> ProcessingAgreement {
+    ProcessingAgreement {
+        id,
+        controller,
+        processor,
+        purposes: input.purposes,
+        processing: input.processing,
+        contract_reference: input.contract_reference,
+        starts_on: input.starts_on,
+        ends_on: input.ends_on,
+    }
+}
+
+fn with_etag(status: StatusCode, dto: AgreementDto) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header((header::ETAG, etag(dto.version)))
+        .json(dto)
+}
+
+/// List processing agreements
+///
+/// The agreements the caller's organisation is party to, as controller or as processor, now or
+/// as they stood at `as_of`.
+#[utoipa::path(
+    tag = "organisations",
+    params(AsOfQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The agreements", body = AgreementList),
+        (status = 400, description = "Invalid query parameters", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = Unauthenticated),
+        (status = 403, description = "Role may not read the register", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/processing-agreements")]
+async fn list_agreements(
+    caller: Caller<RegisterReaders>,
+    state: web::Data<AppState>,
+    query: web::Query<AsOfQuery>,
+) -> ApiResult<web::Json<AgreementList>> {
+    let mut params = Params::default();
+    let as_of = parse_as_of(&mut params, query.as_of.as_deref());
+    params.finish()?;
+    let org_id = caller.org_id;
+    let items = state
+        .read(move |conn| {
+            let agreements = register::agreements(conn, org_id, as_of)?;
+            dtos(conn, agreements)
+        })
+        .await?;
+    Ok(web::Json(AgreementList { items }))
+}
+
+/// Record a processing agreement
+///
+/// The caller's organisation is the controller; the processor may act on its data for the
+/// purposes in scope while the agreement is in force. Refused (422) naming each field when Art
+/// 28(3) is not met or a purpose is not the controller's.
+#[utoipa::path(
+    tag = "organisations",
+    request_body = AgreementInput,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Agreement recorded", body = AgreementDto,
+            headers(("ETag" = String, description = "Version, for If-Match"), ("Location" = String))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, description = "Role may not change the register", body = Problem, content_type = "application/problem+json"),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = InvalidFields),
+    )
+)]
+#[post("/processing-agreements")]
+async fn create_agreement(
+    caller: Caller<RegisterKeepers>,
+    state: web::Data<AppState>,
+    body: ValidJson<AgreementInput>,
+) -> ApiResult<HttpResponse> {
+    let processor = processor_of(&state, &body.0).await?;
+    let id = AgreementId::from_uuid(clock::new_uuid());
+    let agreement = agreement_of(body.0, id, caller.org_id, processor);
+    let principal = caller.principal.clone();
+    let dto = state
+        .write(move |conn| {
+            let meta = store(conn, &principal, &agreement, None)?;
+            let mut dtos = dtos(
+                conn,
+                vec![Stored {
+                    body: agreement,
+                    meta,
+                }],
+            )?;
+            dtos.pop().ok_or(StoreError::NotFound)
+        })
+        .await?;
+    let location = format!("/api/v1/processing-agreements/{id}");
+    let mut response = with_etag(StatusCode::CREATED, dto);
+    if let Ok(value) = header::HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    Ok(response)
+}
+
+/// Get a processing agreement
+#[utoipa::path(
+    tag = "organisations",
+    params(("id" = uuid::Uuid, Path, description = "Agreement id"), AsOfQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The agreement", body = AgreementDto,
+            headers(("ETag" = String, description = "Version, for If-Match"))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, description = "Role may not read the register", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such agreement the caller's organisation is party to", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/processing-agreements/{id}")]
+async fn get_agreement(
+    caller: Caller<RegisterReaders>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    query: web::Query<AsOfQuery>,
+) -> ApiResult<HttpResponse> {
+    let id: AgreementId = path_id("id", &id)?;
+    let mut params = Params::default();
+    let as_of = parse_as_of(&mut params, query.as_of.as_deref());
+    params.finish()?;
+    let org_id = caller.org_id;
+    let dto = state
+        .read(move |conn| {
+            let stored = register::get(
+                conn,
+                org_id,
+                EntryKind::ProcessingAgreement,
+                id.as_uuid(),
+                as_of,
+            )?;
+            dtos(conn, vec![stored])?.pop().ok_or(StoreError::NotFound)
+        })
+        .await
+        .map_err(not_found_is_agreement)?;
+    Ok(with_etag(StatusCode::OK, dto))
+}
+
+/// Replace a processing agreement
+///
+/// Only the controller may. Send `If-Match` with the ETag you read.
+#[utoipa::path(
+    tag = "organisations",
+    params(("id" = uuid::Uuid, Path, description = "Agreement id"), IfMatchHeader),
+    request_body = AgreementInput,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The agreement as replaced", body = AgreementDto,
+            headers(("ETag" = String, description = "New version"))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, description = "Role may not change the register, or the caller is the processor", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such agreement the caller's organisation is party to", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "If-Match is stale", body = Problem, content_type = "application/problem+json"),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = InvalidFields),
+    )
+)]
+#[put("/processing-agreements/{id}")]
+async fn replace_agreement(
+    caller: Caller<RegisterKeepers>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    req: HttpRequest,
+    body: ValidJson<AgreementInput>,
+) -> ApiResult<HttpResponse> {
+    let id: AgreementId = path_id("id", &id)?;
+    let expected = if_match(&req);
+    let processor = processor_of(&state, &body.0).await?;
+    let agreement = agreement_of(body.0, id, caller.org_id, processor);
+    let principal = caller.principal.clone();
+    let dto = state
+        .write(move |conn| {
+            let meta = store(conn, &principal, &agreement, Some(expected))?;
+            dtos(
+                conn,
+                vec![Stored {
+                    body: agreement,
+                    meta,
+                }],
+            )?
+            .pop()
+            .ok_or(StoreError::NotFound)
+        })
+        .await
+        .map_err(not_found_is_agreement)?;
+    Ok(with_etag(StatusCode::OK, dto))
+}
+
+/// End a processing agreement's record
+///
+/// Deletes the agreement; its history remains. Only the controller may. To end an agreement
+/// while keeping its record, set `ends_on` instead.
+#[utoipa::path(
+    tag = "organisations",
+    params(("id" = uuid::Uuid, Path, description = "Agreement id"), IfMatchHeader),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Agreement deleted; its history remains"),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, description = "Role may not change the register, or the caller is the processor", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such agreement the caller's organisation is party to", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "If-Match is stale", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/processing-agreements/{id}")]
+async fn delete_agreement(
+    caller: Caller<RegisterKeepers>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let id: AgreementId = path_id("id", &id)?;
+    let expected = if_match(&req);
+    let principal = caller.principal.clone();
+    state
+        .write(move |conn| {
+            let org_id = principal.org_id;
+            register::change(conn, org_id, |conn, _| {
+                let current: Stored<ProcessingAgreement> = register::get(
+                    conn,
+                    org_id,
+                    EntryKind::ProcessingAgreement,
+                    id.as_uuid(),
+                    None,
+                )?;
+                if current.body.controller != org_id {
+                    return Err(StoreError::Domain(domain::DomainError::NotPermitted(
+                        "only the controller changes a processing agreement",
+                    )));
+                }
+                register::delete(
+                    conn,
+                    org_id,
+                    EntryKind::ProcessingAgreement,
+                    id.as_uuid(),
+                    expected.as_deref(),
+                    &actor_of(&principal),
+                    clock::now(),
+                )
+            })
+        })
+        .await
+        .map_err(not_found_is_agreement)?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,171 @@
+//! Records derived from the register: the Article 30 record (`/ropa`) and the data map. Both
+//! read the register now or as it stood at `as_of`; auditors pull them.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use domain::register::data_map::DataMap;
+use domain::register::ropa::Record;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::auth::{Caller, RegisterReaders};
+use crate::clock;
+use crate::http::formats;
+use crate::http::params::Params;
+use crate::http::problem::responses::Unauthenticated;
+use crate::http::{ApiResult, Problem};
+use crate::routes::register::parse_as_of;
+use crate::state::AppState;
+
+pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    config.service(get_ropa).service(get_data_map);
+}
+
+formats! {
+    /// The record as JSON or as CSV.
+    RopaFormat { Json = "json", Csv = "csv" }
+}
+
+formats! {
+    /// The data map as JSON, Graphviz DOT, Mermaid or SVG.
+    MapFormat { Json = "json", Dot = "dot", Mermaid = "mermaid", Svg = "svg" }
+}
+
+/// A record read now or at `as_of`, in a format.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RopaQuery {
+    /// An RFC 3339 moment: the record as it stood then.
+    #[param(value_type = Option<chrono::DateTime<chrono::Utc>>)]
+    pub as_of: Option<String>,
+    /// `json` or `csv`; without it, `Accept: text/csv` asks for CSV.
+    #[param(value_type = Option<RopaFormat>)]
+    pub format: Option<String>,
+}
+
+/// The data map, now or at `as_of`, in a format.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MapQuery {
+    /// An RFC 3339 moment: the register as it stood then.
+    #[param(value_type = Option<chrono::DateTime<chrono::Utc>>)]
+    pub as_of: Option<String>,
+    /// `json` (default), `dot`, `mermaid` or `svg`.
+    #[param(value_type = Option<MapFormat>)]
+    pub format: Option<String>,
+}
+
+fn wants_csv(req: &HttpRequest) -> bool {
+    req.headers()
+        .get_all(header::ACCEPT)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|media| media.trim().starts_with("text/csv"))
+}
+
+/// Record of processing activities
+///
+/// The Article 30 record, derived from the register: the controller record of Art 30(1), one
+/// entry a purpose (with the lawful basis, Schedule 1 condition and retention schedule the ICO
+/// template adds), and the processor record of Art 30(2) for every agreement in force under
+/// which the organisation processes for others. JSON, or CSV (`?format=csv` or `Accept:
+/// text/csv`) with one row a purpose.
+#[utoipa::path(
+    tag = "records",
+    params(RopaQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The record", content(
+            (Record = "application/json"),
+            (String = "text/csv"),
+        )),
+        (status = 400, description = "Invalid query parameters", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = Unauthenticated),
+        (status = 403, description = "Role may not read the register", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/ropa")]
+async fn get_ropa(
+    caller: Caller<RegisterReaders>,
+    state: web::Data<AppState>,
+    query: web::Query<RopaQuery>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let mut params = Params::default();
+    let as_of = parse_as_of(&mut params, query.as_of.as_deref());
+    let format: Option<RopaFormat> = params.optional("format", query.format.as_deref());
+    params.finish()?;
+    let org_id = caller.org_id;
+    let on = as_of.unwrap_or_else(clock::now).date_naive();
+    let record = state
+        .read(move |conn| {
+            let register = persistence::register::load(conn, org_id, as_of)?.register;
+            let processing_for = persistence::register::processing_for(conn, org_id, as_of, on)?;
+            Ok(Record::build(&register, &processing_for))
+        })
+        .await?;
+    let csv = match format {
+        Some(format) => format == RopaFormat::Csv,
+        None => wants_csv(&req),
+    };
+    if csv {
+        let name = format!("attachment; filename=\"ropa-{}.csv\"", caller.org);
+        return Ok(HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header((header::CONTENT_DISPOSITION, name))
+            .body(record.to_csv()));
+    }
+    Ok(HttpResponse::Ok().json(record))
+}
+
+/// Data map
+///
+/// Purposes → data categories → recipients → transfers, as a picture an auditor can read:
+/// JSON (nodes and edges), Graphviz DOT, Mermaid, or an SVG drawn by the server. Special
+/// categories, legacy transfers and recipients outside the UK are marked.
+#[utoipa::path(
+    tag = "records",
+    params(MapQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The data map", content(
+            (DataMap = "application/json"),
+            (String = "text/vnd.graphviz"),
+            (String = "text/vnd.mermaid"),
+            (String = "image/svg+xml"),
+        )),
+        (status = 400, description = "Invalid query parameters", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = Unauthenticated),
+        (status = 403, description = "Role may not read the register", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/register/data-map")]
+async fn get_data_map(
+    caller: Caller<RegisterReaders>,
+    state: web::Data<AppState>,
+    query: web::Query<MapQuery>,
+) -> ApiResult<HttpResponse> {
+    let mut params = Params::default();
+    let as_of = parse_as_of(&mut params, query.as_of.as_deref());
+    let format: Option<MapFormat> = params.optional("format", query.format.as_deref());
+    params.finish()?;
+    let org_id = caller.org_id;
+    let map = state
+        .read(move |conn| {
+            let register = persistence::register::load(conn, org_id, as_of)?.register;
+            Ok(DataMap::build(&register))
+        })
+        .await?;
+    Ok(match format.unwrap_or(MapFormat::Json) {
+        MapFormat::Json => HttpResponse::Ok().json(map),
+        MapFormat::Dot => HttpResponse::Ok()
+            .content_type("text/vnd.graphviz; charset=utf-8")
+            .body(map.to_dot()),
+        MapFormat::Mermaid => HttpResponse::Ok()
+            .content_type("text/vnd.mermaid; charset=utf-8")
+            .body(map.to_mermaid()),
+        MapFormat::Svg => HttpResponse::Ok()
+            .content_type("image/svg+xml")
+            .body(map.to_svg()),
+    })
+}
