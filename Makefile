@@ -9,13 +9,16 @@ export SERVICEDESK_TEST_PG_ADMIN_URL ?=
 build:
 	$(CARGO) build -p servicedesk-api
 
-## Build, migrate ./data/servicedesk.db and serve on 127.0.0.1:8080, printing a ready token.
+## Build, migrate ./data/servicedesk.db, load the demo registers (once), and serve on
+## 127.0.0.1:8080, printing ready tokens.
 run: build
 	@$(BIN) migrate
+	@$(BIN) seed-demo
 	@echo "servicedesk on http://127.0.0.1:8080  (docs: http://127.0.0.1:8080/docs/)"
 	@($(BIN) serve & pid=$$!; trap "kill $$pid" INT TERM; \
 	  for i in $$(seq 50); do curl -sf http://127.0.0.1:8080/health/live >/dev/null 2>&1 && break; sleep 0.1; done; \
 	  echo "agent token (1h):"; $(BIN) token --org cabinet-office --role agent --sub dev-agent --ttl 1h; \
+	  echo "dpo token (1h):"; $(BIN) token --org cabinet-office --role dpo --sub dev-dpo --ttl 1h; \
 	  wait $$pid)
 
 ## The whole suite: unit, property and black-box HTTP tests on SQLite, then on PostgreSQL.

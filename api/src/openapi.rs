@@ -15,7 +15,7 @@ use crate::routes;
 #[openapi(
     info(
         title = "servicedesk",
-        description = "A privacy-first IT service desk: tickets, people, accounts and assets, with the UK GDPR processing register that makes them lawful. Errors are RFC 9457 application/problem+json.",
+        description = "A privacy-first IT service desk: tickets, people, accounts and assets, with the UK GDPR processing register that makes them lawful. Errors are RFC 9457 application/problem+json. A processor's user acts on a controller's data by naming the controller in the `Acting-For` header (its slug): allowed only under a processing agreement in force, recorded against the controller, and never for keeping the controller's register.",
         license(name = "MIT OR Apache-2.0"),
     ),
     modifiers(&BearerAuth),

@@ -16,14 +16,21 @@ use crate::clock;
 use crate::http::ApiError;
 use crate::state::AppState;
 
-/// Who is calling, for which organisation, with which roles.
+/// Who is calling, for which organisation, with which roles. `org` is the organisation whose
+/// data the call acts on: the token's own, or a controller the token's organisation processes
+/// for (named by the `Acting-For` header, under an agreement in force).
 #[derive(Debug, Clone)]
 pub struct Principal {
     pub subject: String,
     pub org: OrgSlug,
     pub org_id: OrgId,
     pub roles: BTreeSet<Role>,
+    /// The caller's own organisation when it acts as processor for `org`.
+    pub processor: Option<OrgId>,
 }
+
+/// The header a processor's user names the controller with, to act on its data.
+pub const ACTING_FOR: &str = "Acting-For";
 
 impl Principal {
     pub fn has(&self, role: Role) -> bool {
@@ -38,6 +45,9 @@ impl Principal {
 /// A set of roles an operation admits.
 pub trait RoleSet {
     const ROLES: &'static [Role];
+    /// Whether a processor's user may do it for a controller. Keeping the register is the
+    /// controller's alone: a processor acts on its instructions (Art 28(3)(a), 29).
+    const PROCESSOR_MAY_ACT: bool = true;
 }
 
 /// Everyone who works with tickets: requesters, the desk, the DPO.
@@ -68,6 +78,7 @@ impl RoleSet for DeskOrDpo {
 pub struct RegisterKeepers;
 impl RoleSet for RegisterKeepers {
     const ROLES: &'static [Role] = &[Role::Admin, Role::Dpo];
+    const PROCESSOR_MAY_ACT: bool = false;
 }
 
 /// Who reads the processing register and its records: its keepers and auditors.
@@ -128,7 +139,63 @@ async fn verify(state: &web::Data<AppState>, token: String) -> Result<Claims, Ap
     }
 }
 
-async fn authenticate(req: HttpRequest, admits: &'static [Role]) -> Result<Principal, ApiError> {
+/// The controller an `Acting-For` header names, if the caller's organisation processes for it
+/// under an agreement in force today; otherwise 403, the same for an organisation that does not
+/// exist as for one without an agreement.
+async fn acting_for(
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+    processor: OrgId,
+    processor_may_act: bool,
+) -> Result<Option<(OrgSlug, OrgId)>, ApiError> {
+    let Some(value) = req.headers().get(ACTING_FOR) else {
+        return Ok(None);
+    };
+    let refused = || {
+        ApiError::Forbidden(
+            "no processing agreement in force lets this organisation act for the one named in \
+             Acting-For"
+                .into(),
+        )
+    };
+    let slug = value
+        .to_str()
+        .ok()
+        .and_then(|v| OrgSlug::parse(v.trim()).ok())
+        .ok_or_else(|| ApiError::BadRequest("Acting-For must be an organisation slug".into()))?;
+    if !processor_may_act {
+        return Err(ApiError::Forbidden(
+            "a processor acts on the controller's instructions; only the controller keeps its \
+             register"
+                .into(),
+        ));
+    }
+    let today = clock::now().date_naive();
+    let wanted = slug.clone();
+    let controller = state
+        .read(move |conn| {
+            let Some(controller) = persistence::organisations::find_by_slug(conn, &wanted)? else {
+                return Ok(None);
+            };
+            let in_force = persistence::register::agreements(conn, processor, None)?
+                .iter()
+                .any(|a| {
+                    a.body.controller == controller
+                        && a.body.processor == processor
+                        && a.body.in_force(today)
+                });
+            Ok(in_force.then_some(controller))
+        })
+        .await?
+        .ok_or_else(refused)?;
+    Ok(Some((slug, controller)))
+}
+
+async fn authenticate(
+    req: HttpRequest,
+    admits: &'static [Role],
+    processor_may_act: bool,
+) -> Result<Principal, ApiError> {
     let state = req
         .app_data::<web::Data<AppState>>()
         .cloned()
@@ -149,11 +216,23 @@ async fn authenticate(req: HttpRequest, admits: &'static [Role]) -> Result<Princ
         )));
     }
     let org_id = state.organisation_id(&org).await?;
+    if let Some((controller, controller_id)) =
+        acting_for(&state, &req, org_id, processor_may_act).await?
+    {
+        return Ok(Principal {
+            subject: claims.sub,
+            org: controller,
+            org_id: controller_id,
+            roles,
+            processor: Some(org_id),
+        });
+    }
     Ok(Principal {
         subject: claims.sub,
         org,
         org_id,
         roles,
+        processor: None,
     })
 }
 
@@ -164,7 +243,7 @@ impl<R: RoleSet + 'static> FromRequest for Caller<R> {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            let principal = authenticate(req, R::ROLES).await?;
+            let principal = authenticate(req, R::ROLES, R::PROCESSOR_MAY_ACT).await?;
             Ok(Caller {
                 principal,
                 _roles: PhantomData,

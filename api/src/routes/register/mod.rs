@@ -35,11 +35,12 @@ pub fn parse_as_of(params: &mut Params, value: Option<&str>) -> Option<DateTime<
         .map(|at| at.with_timezone(&Utc))
 }
 
-/// Who the register records as making a change.
+/// Who the register records as making a change: the subject, with their own organisation
+/// (a processor's, when acting for a controller).
 pub fn actor_of(caller: &Principal) -> Actor {
     Actor {
         subject: caller.subject.clone(),
-        org_id: caller.org_id,
+        org_id: caller.processor.unwrap_or(caller.org_id),
     }
 }
 

@@ -1,0 +1,147 @@
+//! A processor's users acting on a controller's data (`Acting-For`): only under an agreement in
+//! force, recorded against the controller, never keeping the controller's register. The demo
+//! has the Cabinet Office processing for DCMS and DExEU.
+
+use reqwest::header::IF_MATCH;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::helpers::*;
+
+const ACTING_FOR: &str = "Acting-For";
+
+#[tokio::test]
+async fn a_processor_raises_tickets_for_its_controller_and_they_are_the_controllers() {
+    let app = spawn_seeded_app().await;
+    let processor_agent = app.token("cabinet-office", &["agent"], "co-agent");
+    let raised = send(
+        app.request(Method::POST, TICKETS, Some(&processor_agent))
+            .header(ACTING_FOR, "dcms")
+            .json(&incident("Laptop will not boot")),
+    )
+    .await;
+    let ticket = json_body(raised, StatusCode::CREATED).await;
+    let id = text(&ticket, "id");
+
+    // DCMS's own desk sees it; the Cabinet Office's own desk does not.
+    let dcms_agent = app.token("dcms", &["agent"], "dcms-agent");
+    let seen = app.get(&ticket_path(&id), Some(&dcms_agent)).await;
+    assert_eq!(text(&json_body(seen, StatusCode::OK).await, "id"), id);
+    let own = app.get(&ticket_path(&id), Some(&processor_agent)).await;
+    problem(own, StatusCode::NOT_FOUND).await;
+    let acting = send(
+        app.request(Method::GET, &ticket_path(&id), Some(&processor_agent))
+            .header(ACTING_FOR, "dcms"),
+    )
+    .await;
+    assert_eq!(text(&json_body(acting, StatusCode::OK).await, "id"), id);
+}
+
+#[tokio::test]
+async fn without_an_agreement_in_force_acting_for_is_refused() {
+    let app = spawn_seeded_app().await;
+    let processor_agent = app.token("cabinet-office", &["agent"], "co-agent");
+    for controller in ["devon-cc", "no-such-org"] {
+        let refused = send(
+            app.request(Method::GET, TICKETS, Some(&processor_agent))
+                .header(ACTING_FOR, controller),
+        )
+        .await;
+        let body = problem(refused, StatusCode::FORBIDDEN).await;
+        assert!(text(&body, "detail").contains("processing agreement"));
+    }
+    // The controller the other way round: DCMS does not process for the Cabinet Office.
+    let dcms_agent = app.token("dcms", &["agent"], "dcms-agent");
+    let reversed = send(
+        app.request(Method::GET, TICKETS, Some(&dcms_agent))
+            .header(ACTING_FOR, "cabinet-office"),
+    )
+    .await;
+    problem(reversed, StatusCode::FORBIDDEN).await;
+    let malformed = send(
+        app.request(Method::GET, TICKETS, Some(&processor_agent))
+            .header(ACTING_FOR, "Not A Slug"),
+    )
+    .await;
+    problem(malformed, StatusCode::BAD_REQUEST).await;
+}
+
+#[tokio::test]
+async fn an_ended_agreement_stops_the_processor_acting() {
+    let app = spawn_seeded_app().await;
+    let dcms_admin = app.token("dcms", &["admin"], "dcms-admin");
+    let agreements = json_body(
+        app.get("/api/v1/processing-agreements", Some(&dcms_admin))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let agreement = items(&agreements)
+        .into_iter()
+        .find(|a| a["processor"] == "cabinet-office")
+        .expect("the DCMS agreement");
+    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).date_naive();
+    let ended = send(
+        app.request(
+            Method::PUT,
+            &format!("/api/v1/processing-agreements/{}", text(&agreement, "id")),
+            Some(&dcms_admin),
+        )
+        .header(IF_MATCH, format!("\"{}\"", agreement["version"]))
+        .json(&json!({
+            "processor": "cabinet-office",
+            "purposes": agreement["purposes"],
+            "processing": agreement["processing"],
+            "starts_on": agreement["starts_on"],
+            "ends_on": yesterday.to_string(),
+        })),
+    )
+    .await;
+    let ended = json_body(ended, StatusCode::OK).await;
+    assert_eq!(ended["in_force"], false);
+    let processor_agent = app.token("cabinet-office", &["agent"], "co-agent");
+    let refused = send(
+        app.request(Method::GET, TICKETS, Some(&processor_agent))
+            .header(ACTING_FOR, "dcms"),
+    )
+    .await;
+    problem(refused, StatusCode::FORBIDDEN).await;
+}
+
+#[tokio::test]
+async fn a_processor_reads_the_controllers_register_but_never_keeps_it() {
+    let app = spawn_seeded_app().await;
+    let processor_dpo = app.token("cabinet-office", &["dpo"], "co-dpo");
+    let read = send(
+        app.request(
+            Method::GET,
+            "/api/v1/register/purposes",
+            Some(&processor_dpo),
+        )
+        .header(ACTING_FOR, "dcms"),
+    )
+    .await;
+    let purposes = json_body(read, StatusCode::OK).await;
+    let dcms = json_body(
+        app.get(
+            "/api/v1/register/purposes",
+            Some(&app.token("dcms", &["auditor"], "dcms-auditor")),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(ids(&items(&purposes)), ids(&items(&dcms)));
+    let write = send(
+        app.request(
+            Method::POST,
+            "/api/v1/register/data-categories",
+            Some(&processor_dpo),
+        )
+        .header(ACTING_FOR, "dcms")
+        .json(&json!({ "name": "Badge photographs" })),
+    )
+    .await;
+    let body = problem(write, StatusCode::FORBIDDEN).await;
+    assert!(text(&body, "detail").contains("controller"));
+}
