@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Property-based contract testing: schemathesis generates requests from /openapi.json and
 # checks every response against the contract (all default checks), against a live server on a
-# fresh SQLite database with an agent token. Fails on any failure.
+# fresh SQLite database with a token of an agent, an admin and the DPO, so every operation is reachable. Fails on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,7 +26,7 @@ for _ in $(seq 100); do
     curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break
     sleep 0.1
 done
-token=$(target/debug/servicedesk token --org schemathesis --role agent --sub st-agent --ttl 2h)
+token=$(target/debug/servicedesk token --org schemathesis --role agent --role admin --role dpo --sub st-agent --ttl 2h)
 
 "$VENV/bin/st" run "http://127.0.0.1:$port/openapi.json" \
     --header "Authorization: Bearer $token" \

@@ -97,32 +97,22 @@ pub fn get<C: DeserializeOwned, D: DeserializeOwned>(
         .parse()
 }
 
-/// The newest version in effect on `today`: the highest version whose effective date has come.
-pub fn current<C: DeserializeOwned, D: DeserializeOwned>(
-    conn: &mut AnyConnection,
-    org_id: OrgId,
-    today: NaiveDate,
-) -> Result<Option<Published<C, D>>, StoreError> {
-    privacy_notices::table
-        .filter(privacy_notices::org_id.eq(org_id.to_string()))
-        .filter(privacy_notices::effective_date.le(today))
-        .order(privacy_notices::version.desc())
-        .select(NoticeRow::as_select())
-        .first::<NoticeRow>(conn)
-        .optional()?
-        .map(NoticeRow::parse)
-        .transpose()
-}
-
-/// The newest version, in effect or not: what the next publication is compared with.
+/// The newest version, or with `in_effect_on` the newest whose effective date has come by then
+/// (the notice in effect). Without a date it is what the next publication is compared with.
 pub fn latest<C: DeserializeOwned, D: DeserializeOwned>(
     conn: &mut AnyConnection,
     org_id: OrgId,
+    in_effect_on: Option<NaiveDate>,
 ) -> Result<Option<Published<C, D>>, StoreError> {
-    privacy_notices::table
+    let mut query = privacy_notices::table
         .filter(privacy_notices::org_id.eq(org_id.to_string()))
         .order(privacy_notices::version.desc())
         .select(NoticeRow::as_select())
+        .into_boxed();
+    if let Some(day) = in_effect_on {
+        query = query.filter(privacy_notices::effective_date.le(day));
+    }
+    query
         .first::<NoticeRow>(conn)
         .optional()?
         .map(NoticeRow::parse)

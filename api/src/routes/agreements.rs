@@ -69,13 +69,13 @@ pub struct AgreementList {
 #[serde(deny_unknown_fields)]
 pub struct AgreementInput {
     /// The processor's slug; an organisation not seen before is registered.
-    #[schema(value_type = String, example = "cabinet-office")]
+    #[schema(value_type = String, example = "cabinet-office", pattern = "^[a-z][a-z0-9-]{1,62}$")]
     pub processor: OrgSlug,
     #[validate(length(max = 200))]
-    #[schema(max_items = 200)]
+    #[schema(min_items = 1, max_items = 200)]
     pub purposes: Vec<PurposeId>,
     #[validate(length(max = 4000))]
-    #[schema(max_length = 4000)]
+    #[schema(min_length = 1, max_length = 4000, pattern = r"\S")]
     pub processing: String,
     #[validate(length(max = 500))]
     #[schema(max_length = 500)]

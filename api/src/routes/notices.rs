@@ -78,7 +78,7 @@ pub struct PublishNotice {
 #[into_params(parameter_in = Query)]
 pub struct NoticeQuery {
     /// `json` (default), `md` or `html`.
-    #[param(value_type = Option<NoticeFormat>)]
+    #[param(value_type = Option<NoticeFormat>, inline)]
     pub format: Option<String>,
 }
 
@@ -174,7 +174,7 @@ async fn publish_notice(
                     Ok(notice) => notice,
                     Err(elements) => return Ok(Err(elements)),
                 };
-                let previous: Option<StoredNotice> = stored::latest(conn, org_id)?;
+                let previous: Option<StoredNotice> = stored::latest(conn, org_id, None)?;
                 let changes = notice::changes(previous.as_ref().map(|p| &p.content), &notice);
                 let version = stored::publish(
                     conn,
@@ -308,7 +308,7 @@ async fn get_public_notice(
     let published: Option<StoredNotice> = state
         .read(
             move |conn| match persistence::organisations::find_by_slug(conn, &slug)? {
-                Some(org_id) => stored::current(conn, org_id, today),
+                Some(org_id) => stored::latest(conn, org_id, Some(today)),
                 None => Ok(None),
             },
         )

@@ -56,7 +56,7 @@ pub struct OrganisationList {
 #[serde(deny_unknown_fields)]
 pub struct OrganisationInput {
     #[validate(length(max = 200))]
-    #[schema(max_length = 200)]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: String,
     #[validate(length(max = 20))]
     #[schema(max_length = 20, example = "Z6475582")]

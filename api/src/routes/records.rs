@@ -39,7 +39,7 @@ pub struct RopaQuery {
     #[param(value_type = Option<chrono::DateTime<chrono::Utc>>)]
     pub as_of: Option<String>,
     /// `json` or `csv`; without it, `Accept: text/csv` asks for CSV.
-    #[param(value_type = Option<RopaFormat>)]
+    #[param(value_type = Option<RopaFormat>, inline)]
     pub format: Option<String>,
 }
 
@@ -51,7 +51,7 @@ pub struct MapQuery {
     #[param(value_type = Option<chrono::DateTime<chrono::Utc>>)]
     pub as_of: Option<String>,
     /// `json` (default), `dot`, `mermaid` or `svg`.
-    #[param(value_type = Option<MapFormat>)]
+    #[param(value_type = Option<MapFormat>, inline)]
     pub format: Option<String>,
 }
 

@@ -8,6 +8,7 @@ use super::violation::{RuleViolation, all_or_nothing, is_blank};
 /// A way to reach a person or office: any of email, telephone, postal address, web page.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Contact {
     /// The office or role ("Data Protection Officer", "Information Governance"), not a person.
     pub name: Option<String>,

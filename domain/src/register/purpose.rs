@@ -30,6 +30,7 @@ closed_set! {
 /// Where a purpose's data comes from: the person (Art 13) or elsewhere (Art 14(2)(f)).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct DataSource {
     /// Collected from the person themselves.
     pub from_data_subject: bool,

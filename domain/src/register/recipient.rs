@@ -26,7 +26,7 @@ closed_set! {
 
 /// A country by its ISO 3166-1 alpha-2 code, upper case (`GB`, `US`, `IE`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, example = "GB"))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, example = "GB", pattern = "^[A-Za-z]{2}$"))]
 #[serde(try_from = "String", into = "String")]
 pub struct CountryCode(String);
 

@@ -55,7 +55,7 @@ closed_set! {
 /// Added to a date the way calendars do: years and months first, clamped to the month's last
 /// day (29 February + `P1Y` = 28 February), then weeks and days.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, example = "P1Y"))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, example = "P1Y", pattern = "^P(?:[0-9]+Y)?(?:[0-9]+M)?(?:[0-9]+W)?(?:[0-9]+D)?$"))]
 #[serde(try_from = "String", into = "String")]
 pub struct RetentionPeriod(Parts);
 

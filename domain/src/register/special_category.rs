@@ -235,6 +235,7 @@ impl Schedule1Condition {
 /// to retain it, review it and make it available to the Commissioner.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct PolicyDocument {
     /// Where the document is found: a title, document number or link.
     pub reference: String,

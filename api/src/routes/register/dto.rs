@@ -124,10 +124,10 @@ pub struct PurposePage {
 #[serde(deny_unknown_fields)]
 pub struct PurposeInput {
     #[validate(length(max = 200))]
-    #[schema(max_length = 200)]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: String,
     #[validate(length(max = 4000))]
-    #[schema(max_length = 4000)]
+    #[schema(min_length = 1, max_length = 4000, pattern = r"\S")]
     pub description: String,
     pub lawful_basis: LawfulBasis,
     #[serde(default)]
@@ -146,10 +146,10 @@ pub struct PurposeInput {
     #[serde(default)]
     pub policy_document: Option<PolicyDocument>,
     #[validate(length(max = 50))]
-    #[schema(max_items = 50)]
+    #[schema(min_items = 1, max_items = 50)]
     pub data_subject_categories: Vec<String>,
     #[validate(length(max = 200))]
-    #[schema(max_items = 200)]
+    #[schema(min_items = 1, max_items = 200)]
     pub data_categories: Vec<DataCategoryId>,
     #[validate(length(max = 200))]
     #[schema(max_items = 200)]
@@ -210,7 +210,7 @@ impl PurposeInput {
 #[serde(deny_unknown_fields)]
 pub struct DataCategoryInput {
     #[validate(length(max = 200))]
-    #[schema(max_length = 200)]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: String,
     /// A special category of Art 9(1): health, disability, ethnicity, beliefs and the rest.
     #[serde(default)]
@@ -237,7 +237,7 @@ impl DataCategoryInput {
 #[serde(deny_unknown_fields)]
 pub struct RecipientInput {
     #[validate(length(max = 200))]
-    #[schema(max_length = 200)]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: String,
     pub kind: RecipientKind,
     #[serde(default)]
@@ -260,7 +260,7 @@ impl RecipientInput {
 #[serde(deny_unknown_fields)]
 pub struct TransferInput {
     #[validate(length(max = 200))]
-    #[schema(max_length = 200)]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub destination: String,
     pub mechanism: TransferMechanism,
     #[validate(length(max = 500))]
