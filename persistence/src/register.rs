@@ -334,21 +334,17 @@ pub fn get<T: DeserializeOwned>(
     })
 }
 
-/// The organisation's slug and the name it was registered under.
-fn organisation_row(
-    conn: &mut AnyConnection,
-    org_id: OrgId,
-) -> Result<(OrgSlug, String), StoreError> {
-    let (slug, name) = organisations::table
+fn organisation_slug(conn: &mut AnyConnection, org_id: OrgId) -> Result<OrgSlug, StoreError> {
+    let slug = organisations::table
         .find(org_id.to_string())
-        .select((organisations::slug, organisations::name))
-        .first::<(String, String)>(conn)?;
-    let slug = OrgSlug::parse(&slug).map_err(|_| corrupt("organisation slug"))?;
-    Ok((slug, name))
+        .select(organisations::slug)
+        .first::<String>(conn)?;
+    OrgSlug::parse(&slug).map_err(|_| corrupt("organisation slug"))
 }
 
-/// Details of an organisation whose own have not been recorded yet: its registered name and
-/// nothing else, so a notice of it is refused until they are.
+/// Details of an organisation whose own have not been recorded yet (or had not been, at the
+/// moment read): its slug for a name and nothing else, so a notice of it is refused until they
+/// are.
 pub fn undeclared(name: String) -> OrganisationDetails {
     OrganisationDetails {
         name,
@@ -369,7 +365,8 @@ pub fn load(
     org_id: OrgId,
     as_of: Option<DateTime<Utc>>,
 ) -> Result<Loaded, StoreError> {
-    let (slug, name) = organisation_row(conn, org_id)?;
+    let slug = organisation_slug(conn, org_id)?;
+    let name = slug.to_string();
     let kinds = [
         EntryKind::Organisation,
         EntryKind::Purpose,

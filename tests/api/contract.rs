@@ -44,9 +44,8 @@ fn every_operation_has_an_id_a_tag_and_documents_401_where_it_needs_a_token() {
         let tags = operation["tags"].as_array().map(Vec::len).unwrap_or(0);
         assert!(tags > 0, "{method} {path} has no tag");
         // Health, metrics and published privacy notices are public.
-        let open = path.starts_with("/health")
-            || path == "/metrics"
-            || path.ends_with("/privacy-notice");
+        let open =
+            path.starts_with("/health") || path == "/metrics" || path.ends_with("/privacy-notice");
         let has_401 = operation["responses"].get("401").is_some();
         if !open {
             assert!(has_401, "{method} {path} does not document 401");

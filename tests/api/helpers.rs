@@ -187,6 +187,7 @@ pub fn unsigned_token(claims: &Value) -> String {
 /// How the server under test verifies tokens. HS256 with [`SECRET`] unless told otherwise.
 pub struct AppBuilder {
     auth: AuthConfig,
+    seeded: bool,
 }
 
 impl AppBuilder {
@@ -205,6 +206,13 @@ impl AppBuilder {
         self
     }
 
+    /// Load `servicedesk seed-demo` before serving: the three source organisations, DCMS and
+    /// DExEU with their registers, agreements and first published notices.
+    pub fn seeded(mut self) -> Self {
+        self.seeded = true;
+        self
+    }
+
     /// The JWKS file of `tests/fixtures/`.
     pub fn jwks_fixture(self, name: &str) -> Self {
         self.jwks(JwksSource::File(fixture(name)))
@@ -213,12 +221,16 @@ impl AppBuilder {
     pub async fn spawn(self) -> TestApp {
         init_logging();
         let auth = self.auth;
+        let seeded = self.seeded;
         // Database creation, pool start-up and a JWKS fetch all block: keep them off the
         // runtime that may be serving a JWKS to this very set-up.
         let (db, state) = tokio::task::spawn_blocking(move || {
             let test_db = TestDb::create();
             let db = test_db.connect();
             persistence::run_migrations(&db).expect("migrations apply to a fresh database");
+            if seeded {
+                api::demo::load(&db).expect("the demo registers load");
+            }
             let verifier = Verifier::new(auth).expect("the auth configuration is valid");
             let state = AppState::new(db, verifier).expect("the ticket intake starts");
             (test_db, state)
@@ -272,6 +284,11 @@ impl Drop for TestApp {
     }
 }
 
+/// The default server over the demo registers (see [`AppBuilder::seeded`]).
+pub async fn spawn_seeded_app() -> TestApp {
+    TestApp::builder().seeded().spawn().await
+}
+
 /// The default server: HS256 tokens signed with [`SECRET`].
 pub async fn spawn_app() -> TestApp {
     TestApp::builder().spawn().await
@@ -287,6 +304,7 @@ impl TestApp {
                 audience: AUDIENCE.into(),
                 algorithms: vec![Algorithm::HS256],
             },
+            seeded: false,
         }
     }
 
@@ -318,6 +336,14 @@ impl TestApp {
 
     pub async fn patch_json(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
         send(self.request(Method::PATCH, path, token).json(body)).await
+    }
+
+    pub async fn put_json(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
+        send(self.request(Method::PUT, path, token).json(body)).await
+    }
+
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> Response {
+        send(self.request(Method::DELETE, path, token)).await
     }
 
     /// Raises a ticket and returns it; fails the test unless it is 201.

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod access;
+mod acting_for;
 mod auth;
 mod comments;
 mod contract;
@@ -11,6 +12,11 @@ mod errors;
 mod health;
 mod jwks;
 mod migrations;
+mod notices;
+mod organisations;
+mod records;
+mod register_entries;
+mod register_history;
 mod ticket_lists;
 mod ticket_updates;
 mod tickets;

@@ -2,6 +2,8 @@
 
 use std::str::FromStr;
 
+use chrono::{DateTime, NaiveDate, Utc};
+
 use super::{ApiError, FieldError};
 
 /// Collects parameter errors, so one answer names every bad parameter at once.
@@ -36,6 +38,22 @@ impl Params {
             .map(str::to_owned)
             .unwrap_or(message);
         self.push(field, message);
+    }
+
+    /// An RFC 3339 moment, in UTC. Moments past the year 9999 are read as its last instant:
+    /// after every stored time, and inside what both databases compare correctly (SQLite
+    /// compares times as text, where year 10000 would sort first).
+    pub fn moment(&mut self, field: &str, value: Option<&str>) -> Option<DateTime<Utc>> {
+        let at = self
+            .optional::<DateTime<chrono::FixedOffset>>(field, value)?
+            .with_timezone(&Utc);
+        let last = NaiveDate::from_ymd_opt(9999, 12, 31)
+            .and_then(|d| d.and_hms_micro_opt(23, 59, 59, 999_999))
+            .map(|t| t.and_utc());
+        Some(match last {
+            Some(last) if at > last => last,
+            _ => at,
+        })
     }
 
     /// A free-text parameter of at most `max` characters.

@@ -55,12 +55,30 @@ pub struct MapQuery {
     pub format: Option<String>,
 }
 
+/// Whether `Accept` prefers CSV to JSON (RFC 9110 §12.5.1): the highest quality a range naming
+/// each gives, CSV winning a tie only when named; `q=0` refuses a type.
 fn wants_csv(req: &HttpRequest) -> bool {
-    req.headers()
+    let mut csv: f32 = 0.0;
+    let mut json: f32 = 0.0;
+    let ranges = req
+        .headers()
         .get_all(header::ACCEPT)
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|media| media.trim().starts_with("text/csv"))
+        .flat_map(|v| v.split(','));
+    for range in ranges {
+        let mut parts = range.split(';');
+        let media = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        let quality = parts
+            .filter_map(|p| p.trim().strip_prefix("q="))
+            .find_map(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        match media.as_str() {
+            "text/csv" | "text/*" => csv = csv.max(quality),
+            "application/json" | "application/*" | "*/*" => json = json.max(quality),
+            _ => {}
+        }
+    }
+    csv > 0.0 && csv >= json
 }
 
 /// Record of processing activities

@@ -30,9 +30,7 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
 
 /// The `as_of` parameter: an RFC 3339 moment.
 pub fn parse_as_of(params: &mut Params, value: Option<&str>) -> Option<DateTime<Utc>> {
-    params
-        .optional::<DateTime<chrono::FixedOffset>>("as_of", value)
-        .map(|at| at.with_timezone(&Utc))
+    params.moment("as_of", value)
 }
 
 /// Who the register records as making a change: the subject, with their own organisation

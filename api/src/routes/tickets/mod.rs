@@ -181,12 +181,7 @@ async fn list_tickets(
             "contains_special_category",
             query.contains_special_category.as_deref(),
         ),
-        updated_since: params
-            .optional::<chrono::DateTime<chrono::FixedOffset>>(
-                "updated_since",
-                query.updated_since.as_deref(),
-            )
-            .map(|at| at.with_timezone(&chrono::Utc)),
+        updated_since: params.moment("updated_since", query.updated_since.as_deref()),
     };
     let limit = parse_limit(&mut params, query.limit.as_deref());
     let after: Option<TicketId> = parse_cursor(&mut params, query.cursor.as_deref());
