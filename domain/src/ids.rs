@@ -88,6 +88,31 @@ uuid_id!(
     /// A change to an organisation's register, as its history records it.
     RegisterChangeId
 );
+uuid_id!(
+    /// A person the desk holds data about: a data subject (staff, contractor, external,
+    /// parent or guardian, young person).
+    PersonId
+);
+uuid_id!(
+    /// An account (email, network, application, shared folder) granted to a person.
+    AccountId
+);
+uuid_id!(
+    /// An asset the organisation issues: a device, a peripheral or a software licence.
+    AssetId
+);
+uuid_id!(
+    /// One assignment of an asset (or a licence seat) to a person, with its own history.
+    AssignmentId
+);
+uuid_id!(
+    /// A satisfaction survey answer about a closed ticket.
+    SurveyAnswerId
+);
+uuid_id!(
+    /// A record of consent given (and perhaps withdrawn) for a purpose (Art 7(1)).
+    ConsentId
+);
 
 #[cfg(test)]
 mod tests {

@@ -3,13 +3,18 @@
 //! Pure: no I/O, no database, no HTTP, no clock reads (time comes in as an argument). Each rule
 //! of law is a named type or function here, with its unit tests beside it.
 
+pub mod accounts;
+pub mod assets;
 pub mod closed_set;
 pub mod error;
+pub mod hr;
 pub mod ids;
 pub mod organisation;
 pub mod page;
+pub mod people;
 pub mod register;
 pub mod role;
+pub mod surveys;
 pub mod ticket;
 
 pub use error::DomainError;

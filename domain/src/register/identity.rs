@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::violation::{RuleViolation, all_or_nothing, is_blank};
+use crate::people::Email;
 
 /// A way to reach a person or office: any of email, telephone, postal address, web page.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,20 +48,9 @@ impl Contact {
     }
 }
 
-/// Enough of RFC 5322 to catch a slip: one `@` with text either side and a dot in the domain.
+/// Whether the text has an email address's shape: the one check, [`Email::parse`].
 fn looks_like_email(text: &str) -> bool {
-    let text = text.trim();
-    match text.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && !domain.contains('@')
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !text.contains(char::is_whitespace)
-        }
-        None => false,
-    }
+    Email::parse(text).is_ok()
 }
 
 /// An organisation's identity in the register: what a privacy notice and an Art 30 record
