@@ -8,6 +8,7 @@ mod error;
 mod migrations;
 pub mod notices;
 pub mod organisations;
+pub mod people;
 mod pool;
 pub mod register;
 mod schema;

@@ -96,9 +96,169 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    people (id) {
+        id -> Text,
+        org_id -> Text,
+        kind -> Text,
+        external_id -> Nullable<Text>,
+        given_name -> Text,
+        family_name -> Text,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        address -> Nullable<Text>,
+        date_of_birth -> Nullable<Date>,
+        clearance -> Text,
+        starts_on -> Nullable<Date>,
+        leaves_on -> Nullable<Date>,
+        status -> Text,
+        hr_effective_date -> Nullable<Date>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    person_adjustments (person_id) {
+        person_id -> Text,
+        org_id -> Text,
+        reasonable_adjustments -> Text,
+        condition -> Text,
+        recorded_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    adjustment_readers (org_id, subject) {
+        org_id -> Text,
+        subject -> Text,
+        granted_by -> Text,
+        granted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    accounts (id) {
+        id -> Text,
+        org_id -> Text,
+        person_id -> Text,
+        kind -> Text,
+        system -> Text,
+        identifier -> Text,
+        status -> Text,
+        approved_by -> Nullable<Text>,
+        granted_at -> Nullable<Timestamp>,
+        removed_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    account_changes (id) {
+        id -> Text,
+        account_id -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        actor -> Text,
+        ticket_id -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    assets (id) {
+        id -> Text,
+        org_id -> Text,
+        kind -> Text,
+        tag -> Text,
+        serial -> Nullable<Text>,
+        model -> Nullable<Text>,
+        seats -> Nullable<BigInt>,
+        active_assignments -> BigInt,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    asset_assignments (id) {
+        id -> Text,
+        asset_id -> Text,
+        org_id -> Text,
+        person_id -> Text,
+        requested_by -> Text,
+        status -> Text,
+        approved_by -> Nullable<Text>,
+        requested_at -> Timestamp,
+        approved_at -> Nullable<Timestamp>,
+        issued_at -> Nullable<Timestamp>,
+        ended_at -> Nullable<Timestamp>,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    assignment_changes (id) {
+        id -> Text,
+        assignment_id -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        actor -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    hr_sync_requests (org_id, idempotency_key) {
+        org_id -> Text,
+        idempotency_key -> Text,
+        request_hash -> Text,
+        status_code -> BigInt,
+        response -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    consents (id) {
+        id -> Text,
+        org_id -> Text,
+        person_id -> Text,
+        purpose_id -> Text,
+        notice_version -> Nullable<BigInt>,
+        given_at -> Timestamp,
+        withdrawn_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    survey_answers (id) {
+        id -> Text,
+        org_id -> Text,
+        ticket_id -> Text,
+        respondent -> Text,
+        consent_id -> Text,
+        team -> Nullable<Text>,
+        rating -> Nullable<BigInt>,
+        comment -> Nullable<Text>,
+        answered_at -> Timestamp,
+        withdrawn_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(ticket_sequences -> organisations (org_id));
 diesel::joinable!(tickets -> organisations (org_id));
 diesel::joinable!(ticket_comments -> tickets (ticket_id));
+diesel::joinable!(people -> organisations (org_id));
+diesel::joinable!(accounts -> people (person_id));
+diesel::joinable!(asset_assignments -> assets (asset_id));
+diesel::joinable!(asset_assignments -> people (person_id));
+diesel::joinable!(survey_answers -> consents (consent_id));
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
     register_entries,
@@ -106,5 +266,16 @@ diesel::allow_tables_to_appear_in_same_query!(
     privacy_notices,
     ticket_sequences,
     tickets,
-    ticket_comments
+    ticket_comments,
+    people,
+    person_adjustments,
+    adjustment_readers,
+    accounts,
+    account_changes,
+    assets,
+    asset_assignments,
+    assignment_changes,
+    hr_sync_requests,
+    consents,
+    survey_answers
 );

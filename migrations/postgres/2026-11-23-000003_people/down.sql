@@ -1,0 +1,11 @@
+DROP TABLE survey_answers;
+DROP TABLE consents;
+DROP TABLE hr_sync_requests;
+DROP TABLE assignment_changes;
+DROP TABLE asset_assignments;
+DROP TABLE assets;
+DROP TABLE account_changes;
+DROP TABLE accounts;
+DROP TABLE adjustment_readers;
+DROP TABLE person_adjustments;
+DROP TABLE people;
