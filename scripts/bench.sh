@@ -8,7 +8,8 @@
 #
 # Settings (environment): BENCH_DURATION seconds per scenario (10), BENCH_WARMUP seconds of
 # unrecorded load before each (1), BENCH_CONNECTIONS (64), BENCH_THREADS (2), BENCH_TICKETS
-# (100000), BENCH_WORKERS server workers (the number of cores), BENCH_PORT (18480; the bare
+# (100000), BENCH_HR_PEOPLE joiners for POST /hr/sync (100000) in batches of BENCH_HR_BATCH
+# (1000), BENCH_WORKERS server workers (the number of cores), BENCH_PORT (18480; the bare
 # route uses the next port), BENCH_BACKENDS ("sqlite postgres"), BENCH_KEEP=1 keeps the work
 # directory (databases, wrk output, server logs).
 set -euo pipefail
@@ -23,6 +24,8 @@ WORKERS=${BENCH_WORKERS:-$(nproc)}
 PORT=${BENCH_PORT:-18480}
 BARE_PORT=$((PORT + 1))
 BACKENDS=${BENCH_BACKENDS:-sqlite postgres}
+HR_PEOPLE=${BENCH_HR_PEOPLE:-100000}
+HR_BATCH=${BENCH_HR_BATCH:-1000}
 
 SERVER=target/release/servicedesk
 BENCH=target/release/servicedesk-bench
@@ -161,7 +164,15 @@ run_backend() {
     local hwm
     hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status")
     printf '%s\trss_kib\t%s\n' "$backend" "$hwm" >>"$results"
+    echo "$backend: POST /hr/sync of $HR_PEOPLE people in batches of $HR_BATCH" >&2
+    local hr_api hr_bare
+    hr_api=$("$BENCH" hr-api --address "127.0.0.1:$PORT" --token-file "$work/integrator.txt" \
+        --count "$HR_PEOPLE" --batch "$HR_BATCH")
     stop "$pid"
+    echo "$backend: the same inserts, bare" >&2
+    hr_bare=$("$BENCH" hr-bare --database-url "$bare" --org bench-hr --count "$HR_PEOPLE" \
+        --batch "$HR_BATCH")
+    printf '%s\thr\t%s\t%s\n' "$backend" "$hr_api" "$hr_bare" >>"$results"
 }
 
 # copy BACKEND: two copies of the loaded data, so the bare route's inserts do not grow the
@@ -195,6 +206,7 @@ openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/rsa.pem
 "$BENCH" mint --key "$work/rsa.pem" --jwks "$SERVICEDESK_JWT_JWKS" --tokens "$work/rs256.txt" \
     --count 100 --org bench --role agent --ttl 7200
 "$SERVER" token --org bench --role agent --sub bench-agent --ttl 2h >"$work/hs256.txt"
+"$SERVER" token --org bench --role integrator --sub bench-hr --ttl 2h >"$work/integrator.txt"
 
 for backend in $BACKENDS; do
     case $backend in

@@ -31,6 +31,10 @@ use crate::routes;
         (name = "register", description = "The processing register: purposes, data categories, recipients, transfers and retention policies, versioned, with lints"),
         (name = "organisations", description = "Organisations: identity, contacts and DPO, as notices and records name them"),
         (name = "records", description = "Records derived from the register: the Article 30 record and the data map"),
+        (name = "people", description = "The people whose data the desk holds, and their reasonable adjustments apart"),
+        (name = "accounts", description = "Email, network, application and shared-folder accounts, changed through account request tickets"),
+        (name = "assets", description = "Laptops, desktops, mobiles, tablets, peripherals and software licences, and their assignments"),
+        (name = "surveys", description = "Satisfaction surveys on consent, and reports that never show a small group"),
         (name = "health", description = "Liveness, readiness and metrics"),
     )
 )]
@@ -57,7 +61,12 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
                 .configure(routes::organisations::configure)
                 .configure(routes::agreements::configure)
                 .configure(routes::records::configure)
-                .configure(routes::notices::configure),
+                .configure(routes::notices::configure)
+                .configure(routes::people::configure)
+                .configure(routes::hr::configure)
+                .configure(routes::accounts::configure)
+                .configure(routes::assets::configure)
+                .configure(routes::surveys::configure),
         )
         .configure(routes::health::configure);
 }

@@ -2,18 +2,21 @@
 //!
 //! - `load`: inserts synthetic tickets through `persistence` and writes a sample of their ids;
 //! - `bare`: serves the same database work as the API without auth, DTOs or middleware;
+//! - `hr-api`, `hr-bare`: HR sync throughput through the API, and the same work done directly;
 //! - `mint`: writes a JWKS for an RSA key and RS256 tokens signed with it;
 //! - `report`: turns the collected wrk figures into tables and target lines.
 
 mod args;
 mod bare;
+mod hr;
 mod load;
 mod mint;
 mod report;
 
 use args::Args;
 
-const USAGE: &str = "usage: servicedesk-bench load|bare|mint|report [--name value]...";
+const USAGE: &str =
+    "usage: servicedesk-bench load|bare|hr-api|hr-bare|mint|report [--name value]...";
 
 fn main() {
     let mut argv = std::env::args().skip(1);
@@ -21,6 +24,8 @@ fn main() {
     let result = Args::parse(argv).and_then(|args| match command.as_str() {
         "load" => load::run(&args),
         "bare" => bare::run(&args),
+        "hr-api" => hr::run_api(&args),
+        "hr-bare" => hr::run_bare(&args),
         "mint" => mint::run(&args),
         "report" => report::run(&args),
         _ => Err(USAGE.to_owned()),

@@ -74,6 +74,8 @@ const GET_VS_BARE: f64 = 0.50;
 const RS256_VS_HS256: f64 = 0.80;
 const P99_MS: f64 = 25.0;
 const RSS_MB: f64 = 150.0;
+/// People per second `POST /hr/sync` should take on SQLite.
+const HR_PEOPLE_PER_S: f64 = 10_000.0;
 /// Above this share of CPU taken by other work before a run, its figures are flagged.
 const BUSY_PERCENT: u32 = 20;
 
@@ -114,6 +116,8 @@ impl Run {
 #[derive(Default)]
 struct Backend {
     runs: HashMap<String, Run>,
+    /// People per second through `POST /hr/sync`, and through the bare inserts.
+    hr: Option<(f64, f64)>,
     rss_kib: Option<u64>,
     notes: Vec<String>,
     skipped: Option<String>,
@@ -149,6 +153,11 @@ fn read(path: &str) -> Result<Vec<(String, Backend)>, String> {
                 }
             }
             "rss_kib" => backend.rss_kib = rest.trim().parse().ok(),
+            "hr" => {
+                backend.hr = rest.split_once('\t').and_then(|(api, bare)| {
+                    Some((api.trim().parse().ok()?, bare.trim().parse().ok()?))
+                })
+            }
             "note" => backend.notes.push(rest.to_owned()),
             "busy" => {
                 let percent: u32 = rest.trim().parse().unwrap_or(0);
@@ -261,6 +270,15 @@ fn targets(backend: &Backend) {
             ),
             None => println!("  p99 {}: not measured", scenario.label),
         }
+    }
+    match backend.hr {
+        Some((api, bare)) => println!(
+            "  POST /hr/sync: {api:.0} people/s, {} of a bare batched insert ({bare:.0} people/s) \
+             (target >= {HR_PEOPLE_PER_S:.0} people/s on SQLite) {}",
+            percent(api / bare),
+            verdict(api >= HR_PEOPLE_PER_S)
+        ),
+        None => println!("  POST /hr/sync: not measured"),
     }
     match backend.rss_kib {
         Some(kib) => {

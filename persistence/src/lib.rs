@@ -3,8 +3,11 @@
 //! Rows are private to this crate and convert into `domain` types. Every multi-row change runs
 //! in one transaction. Calls block: callers run them off the async executor.
 
+pub mod accounts;
+pub mod assets;
 mod connection;
 mod error;
+pub mod hr;
 mod migrations;
 pub mod notices;
 pub mod organisations;
@@ -12,10 +15,21 @@ pub mod people;
 mod pool;
 pub mod register;
 mod schema;
+pub mod surveys;
 pub mod tickets;
 mod time;
 
 pub use connection::{AnyConnection, Backend};
+
+/// Runs `work` in one transaction (a savepoint when already in one): all of it commits, or
+/// none of it.
+pub fn transaction<T>(
+    conn: &mut AnyConnection,
+    work: impl FnOnce(&mut AnyConnection) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    use diesel::Connection;
+    conn.transaction(work)
+}
 pub use error::StoreError;
 pub use migrations::{revert_all_migrations, run_migrations};
 pub use pool::{Db, PoolSizes};

@@ -3,11 +3,14 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use domain::ids::{OrgId, PersonId};
-use domain::people::{Email, ExternalId, Person, PhoneNumber};
+use domain::page::PageLimit;
+use domain::people::{
+    Adjustments, Email, ExternalId, Person, PersonKind, PersonStatus, PhoneNumber,
+};
 
 use crate::connection::AnyConnection;
 use crate::error::StoreError;
-use crate::schema::people;
+use crate::schema::{adjustment_readers, people, person_adjustments};
 use crate::time::{from_db, to_db};
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
@@ -149,4 +152,301 @@ pub fn find_by_external_id(
         .optional()?
         .map(StoredPerson::try_from)
         .transpose()
+}
+
+/// What a list of people may be narrowed to.
+#[derive(Debug, Clone, Default)]
+pub struct PersonFilter {
+    pub status: Option<PersonStatus>,
+    pub kind: Option<PersonKind>,
+    pub external_id: Option<String>,
+}
+
+/// A page of the organisation's people, newest first, after the cursor person. Returns at most
+/// `limit` people and whether more follow. Adjustments are another table: never here.
+pub fn list(
+    conn: &mut AnyConnection,
+    org_id: OrgId,
+    filter: &PersonFilter,
+    limit: PageLimit,
+    after: Option<PersonId>,
+) -> Result<(Vec<StoredPerson>, bool), StoreError> {
+    let mut query = people::table
+        .filter(people::org_id.eq(org_id.to_string()))
+        .select(PersonRow::as_select())
+        .order(people::id.desc())
+        .limit(i64::from(limit.get()) + 1)
+        .into_boxed();
+    if let Some(status) = filter.status {
+        query = query.filter(people::status.eq(status.as_str()));
+    }
+    if let Some(kind) = filter.kind {
+        query = query.filter(people::kind.eq(kind.as_str()));
+    }
+    if let Some(external_id) = &filter.external_id {
+        query = query.filter(people::external_id.eq(external_id.clone()));
+    }
+    if let Some(after) = after {
+        query = query.filter(people::id.lt(after.to_string()));
+    }
+    page_of(query.load::<PersonRow>(conn)?, limit)
+}
+
+/// At most `limit` of `rows` (which were loaded with one more), converted, and whether more
+/// follow.
+pub(crate) fn page_of<R, T>(
+    mut rows: Vec<R>,
+    limit: PageLimit,
+) -> Result<(Vec<T>, bool), StoreError>
+where
+    T: TryFrom<R, Error = StoreError>,
+{
+    let more = rows.len() > usize::from(limit.get());
+    rows.truncate(usize::from(limit.get()));
+    let items = rows
+        .into_iter()
+        .map(T::try_from)
+        .collect::<Result<_, _>>()?;
+    Ok((items, more))
+}
+
+/// Changes a person in one transaction. `change` sees the stored record and returns the new
+/// one (or refuses); its version and `updated_at` are set here. With `accepted_versions` (from
+/// `If-Match`), a record whose version is not among them is refused as `Stale`; the guarded
+/// UPDATE also catches a change that lands between this read and the write.
+pub fn update(
+    conn: &mut AnyConnection,
+    org_id: OrgId,
+    id: PersonId,
+    accepted_versions: Option<Vec<i64>>,
+    change: impl FnOnce(&StoredPerson) -> Result<Person, StoreError>,
+    now: DateTime<Utc>,
+) -> Result<StoredPerson, StoreError> {
+    conn.transaction(|conn| {
+        let current = get(conn, org_id, id)?;
+        let mut person = change(&current)?;
+        if accepted_versions.is_some_and(|v| !v.contains(&current.person.version)) {
+            return Err(StoreError::Stale);
+        }
+        let previous_version = current.person.version;
+        person.id = current.person.id;
+        person.org_id = current.person.org_id;
+        person.version = previous_version + 1;
+        let next = StoredPerson {
+            person,
+            hr_effective_date: current.hr_effective_date,
+            created_at: current.created_at,
+            updated_at: now,
+        };
+        let written = diesel::update(
+            people::table
+                .filter(people::id.eq(id.to_string()))
+                .filter(people::version.eq(previous_version)),
+        )
+        .set(PersonRow::from(&next))
+        .execute(conn)?;
+        if written != 1 {
+            return Err(StoreError::Stale);
+        }
+        Ok(next)
+    })
+}
+
+#[derive(Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = person_adjustments)]
+struct AdjustmentsRow {
+    person_id: String,
+    org_id: String,
+    reasonable_adjustments: String,
+    condition: String,
+    recorded_at: chrono::NaiveDateTime,
+    version: i64,
+}
+
+impl TryFrom<AdjustmentsRow> for Adjustments {
+    type Error = StoreError;
+
+    fn try_from(row: AdjustmentsRow) -> Result<Self, StoreError> {
+        let bad = |what: &str| StoreError::Corrupt(format!("adjustments {what}"));
+        Ok(Adjustments {
+            person_id: row.person_id.parse().map_err(|_| bad("person"))?,
+            org_id: row.org_id.parse().map_err(|_| bad("organisation"))?,
+            reasonable_adjustments: row.reasonable_adjustments,
+            condition: row.condition.parse().map_err(|_| bad("condition"))?,
+            recorded_at: from_db(row.recorded_at),
+            version: row.version,
+        })
+    }
+}
+
+impl From<&Adjustments> for AdjustmentsRow {
+    fn from(a: &Adjustments) -> Self {
+        AdjustmentsRow {
+            person_id: a.person_id.to_string(),
+            org_id: a.org_id.to_string(),
+            reasonable_adjustments: a.reasonable_adjustments.clone(),
+            condition: a.condition.as_str().to_owned(),
+            recorded_at: to_db(a.recorded_at),
+            version: a.version,
+        }
+    }
+}
+
+/// A person's adjustments record, if one is held. The person must be the organisation's.
+pub fn adjustments(
+    conn: &mut AnyConnection,
+    org_id: OrgId,
+    person_id: PersonId,
+) -> Result<Option<Adjustments>, StoreError> {
+    person_adjustments::table
+        .find(person_id.to_string())
+        .filter(person_adjustments::org_id.eq(org_id.to_string()))
+        .select(AdjustmentsRow::as_select())
+        .first::<AdjustmentsRow>(conn)
+        .optional()?
+        .map(Adjustments::try_from)
+        .transpose()
+}
+
+/// Records or replaces a person's adjustments in one transaction: the person must be the
+/// organisation's (`NotFound` otherwise); with `accepted_versions`, the stored version must be
+/// among them (`Stale`; a record not yet held has no version to match). Returns the stored
+/// record, with its version bumped.
+pub fn put_adjustments(
+    conn: &mut AnyConnection,
+    org_id: OrgId,
+    person_id: PersonId,
+    accepted_versions: Option<Vec<i64>>,
+    reasonable_adjustments: String,
+    condition: domain::register::SpecialCategoryCondition,
+    now: DateTime<Utc>,
+) -> Result<Adjustments, StoreError> {
+    conn.transaction(|conn| {
+        get(conn, org_id, person_id)?;
+        let current = adjustments(conn, org_id, person_id)?;
+        let current_version = current.as_ref().map(|a| a.version);
+        if let Some(accepted) = accepted_versions
+            && !current_version.is_some_and(|v| accepted.contains(&v))
+        {
+            return Err(StoreError::Stale);
+        }
+        let next = Adjustments {
+            person_id,
+            org_id,
+            reasonable_adjustments,
+            condition,
+            recorded_at: now,
+            version: current_version.unwrap_or(0) + 1,
+        };
+        next.validate()
+            .map_err(|mut errors| StoreError::Domain(errors.remove(0)))?;
+        match current_version {
+            None => {
+                diesel::insert_into(person_adjustments::table)
+                    .values(AdjustmentsRow::from(&next))
+                    .execute(conn)?;
+            }
+            Some(version) => {
+                let written = diesel::update(
+                    person_adjustments::table
+                        .filter(person_adjustments::person_id.eq(person_id.to_string()))
+                        .filter(person_adjustments::version.eq(version)),
+                )
+                .set(AdjustmentsRow::from(&next))
+                .execute(conn)?;
+                if written != 1 {
+                    return Err(StoreError::Stale);
+                }
+            }
+        }
+        Ok(next)
+    })
+}
+
+/// An agent granted reading the organisation's people's adjustments, by token subject.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdjustmentReader {
+    pub subject: String,
+    pub granted_by: String,
+    pub granted_at: DateTime<Utc>,
+}
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = adjustment_readers)]
+struct ReaderRow {
+    org_id: String,
+    subject: String,
+    granted_by: String,
+    granted_at: chrono::NaiveDateTime,
+}
+
+impl From<ReaderRow> for AdjustmentReader {
+    fn from(row: ReaderRow) -> Self {
+        AdjustmentReader {
+            subject: row.subject,
+            granted_by: row.granted_by,
+            granted_at: from_db(row.granted_at),
+        }
+    }
+}
+
+fn reader(
+    conn: &mut AnyConnection,
+    org_id: OrgId,
+    subject: &str,
+) -> Result<Option<AdjustmentReader>, StoreError> {
+    Ok(adjustment_readers::table
+        .find((org_id.to_string(), subject))
+        .select(ReaderRow::as_select())
+        .first::<ReaderRow>(conn)
+        .optional()?
+        .map(AdjustmentReader::from))
+}
+
+/// Whether `subject` has been granted reading the organisation's adjustments.
+pub fn is_adjustment_reader(
+    conn: &mut AnyConnection,
+    org_id: OrgId,
+    subject: &str,
+) -> Result<bool, StoreError> {
+    Ok(reader(conn, org_id, subject)?.is_some())
+}
+
+/// Grants `subject` reading adjustments; granting again keeps the first grant.
+pub fn grant_adjustment_reader(
+    conn: &mut AnyConnection,
+    org_id: OrgId,
+    subject: &str,
+    granted_by: &str,
+    now: DateTime<Utc>,
+) -> Result<AdjustmentReader, StoreError> {
+    conn.transaction(|conn| {
+        if let Some(existing) = reader(conn, org_id, subject)? {
+            return Ok(existing);
+        }
+        let row = ReaderRow {
+            org_id: org_id.to_string(),
+            subject: subject.to_owned(),
+            granted_by: granted_by.to_owned(),
+            granted_at: to_db(now),
+        };
+        diesel::insert_into(adjustment_readers::table)
+            .values(&row)
+            .execute(conn)?;
+        Ok(AdjustmentReader::from(row))
+    })
+}
+
+/// Revokes a grant; `NotFound` when there was none.
+pub fn revoke_adjustment_reader(
+    conn: &mut AnyConnection,
+    org_id: OrgId,
+    subject: &str,
+) -> Result<(), StoreError> {
+    let removed = diesel::delete(adjustment_readers::table.find((org_id.to_string(), subject)))
+        .execute(conn)?;
+    if removed == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
 }

@@ -4,19 +4,24 @@
 mod helpers;
 
 mod access;
+mod accounts;
 mod acting_for;
+mod assets;
 mod auth;
 mod comments;
 mod contract;
 mod errors;
 mod health;
+mod hr_sync;
 mod jwks;
 mod migrations;
 mod notices;
 mod organisations;
+mod people;
 mod records;
 mod register_entries;
 mod register_history;
+mod surveys;
 mod ticket_lists;
 mod ticket_updates;
 mod tickets;

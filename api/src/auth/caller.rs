@@ -87,6 +87,52 @@ impl RoleSet for RegisterReaders {
     const ROLES: &'static [Role] = &[Role::Admin, Role::Dpo, Role::Auditor];
 }
 
+/// HR and identity systems syncing joiners, movers and leavers.
+pub struct Integrators;
+impl RoleSet for Integrators {
+    const ROLES: &'static [Role] = &[Role::Integrator];
+}
+
+/// The person themselves: a requester acting on their own record (consents, survey answers).
+/// A processor's user never gives or answers for a controller's people.
+pub struct Requesters;
+impl RoleSet for Requesters {
+    const ROLES: &'static [Role] = &[Role::Requester];
+    const PROCESSOR_MAY_ACT: bool = false;
+}
+
+/// Who reads and withdraws consents and reads survey answers: the person themselves, and the
+/// data protection officer for everyone's.
+pub struct ConsentHolders;
+impl RoleSet for ConsentHolders {
+    const ROLES: &'static [Role] = &[Role::Requester, Role::Dpo];
+    const PROCESSOR_MAY_ACT: bool = false;
+}
+
+/// Who reads the satisfaction report (never a group under 5): the desk, the DPO, auditors.
+pub struct SurveyReporters;
+impl RoleSet for SurveyReporters {
+    const ROLES: &'static [Role] = &[Role::Agent, Role::Admin, Role::Dpo, Role::Auditor];
+}
+
+/// Who reads the asset catalogue: everyone who requests, issues or oversees assets.
+pub struct AssetReaders;
+impl RoleSet for AssetReaders {
+    const ROLES: &'static [Role] = &[
+        Role::Requester,
+        Role::Agent,
+        Role::Admin,
+        Role::Dpo,
+        Role::Auditor,
+    ];
+}
+
+/// Who reads assignments, their history and the asset report: the desk, the DPO, auditors.
+pub struct AssetOverseers;
+impl RoleSet for AssetOverseers {
+    const ROLES: &'static [Role] = &[Role::Agent, Role::Admin, Role::Dpo, Role::Auditor];
+}
+
 pub struct Caller<R: RoleSet> {
     pub principal: Principal,
     _roles: PhantomData<R>,
@@ -250,4 +296,42 @@ impl<R: RoleSet + 'static> FromRequest for Caller<R> {
             })
         })
     }
+}
+
+/// Who creates people records: the HR or identity integration, and administrators.
+pub struct PeopleWriters;
+impl RoleSet for PeopleWriters {
+    const ROLES: &'static [Role] = &[Role::Integrator, Role::Admin];
+}
+
+/// Who reads the organisation's people: the desk, the DPO and integrators.
+pub struct PeopleReaders;
+impl RoleSet for PeopleReaders {
+    const ROLES: &'static [Role] = &[Role::Agent, Role::Admin, Role::Dpo, Role::Integrator];
+}
+
+/// Who may reach a person record: [`PeopleReaders`], and requesters (their own record only).
+pub struct PeopleViewers;
+impl RoleSet for PeopleViewers {
+    const ROLES: &'static [Role] = &[
+        Role::Requester,
+        Role::Agent,
+        Role::Admin,
+        Role::Dpo,
+        Role::Integrator,
+    ];
+}
+
+/// Who may reach reasonable adjustments: the DPO, and agents (when granted).
+pub struct AdjustmentHandlers;
+impl RoleSet for AdjustmentHandlers {
+    const ROLES: &'static [Role] = &[Role::Agent, Role::Dpo];
+    const PROCESSOR_MAY_ACT: bool = false;
+}
+
+/// The data protection officer alone.
+pub struct Dpos;
+impl RoleSet for Dpos {
+    const ROLES: &'static [Role] = &[Role::Dpo];
+    const PROCESSOR_MAY_ACT: bool = false;
 }

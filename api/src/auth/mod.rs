@@ -7,8 +7,11 @@ pub mod jwks;
 pub mod mint;
 mod verify;
 
+pub use caller::{AdjustmentHandlers, Dpos, PeopleReaders, PeopleViewers, PeopleWriters};
+pub use caller::{AssetOverseers, AssetReaders};
 pub use caller::{
-    Caller, Desk, DeskOrDpo, Principal, RegisterKeepers, RegisterReaders, RoleSet, Staff,
-    TicketEditors,
+    Caller, Desk, DeskOrDpo, Integrators, Principal, RegisterKeepers, RegisterReaders, RoleSet,
+    Staff, TicketEditors,
 };
+pub use caller::{ConsentHolders, Requesters, SurveyReporters};
 pub use verify::{AuthConfig, AuthError, Claims, Verifier};

@@ -12,9 +12,13 @@ use super::{ApiError, FieldError};
 /// Bodies larger than this are refused with 413.
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
-pub struct ValidJson<T>(pub T);
+/// A JSON body of at most `LIMIT` bytes. A route taking more than [`BODY_LIMIT`] also raises
+/// actix's `PayloadConfig` to the same limit for its scope.
+pub struct ValidJson<T, const LIMIT: usize = BODY_LIMIT>(pub T);
 
-impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
+impl<T: DeserializeOwned + Validate + 'static, const LIMIT: usize> FromRequest
+    for ValidJson<T, LIMIT>
+{
     type Error = ApiError;
     type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, ApiError>>>>;
 
@@ -33,7 +37,7 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
             .get(header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<usize>().ok())
-            .is_some_and(|n| n > BODY_LIMIT);
+            .is_some_and(|n| n > LIMIT);
         let body = web::Bytes::from_request(req, payload);
         Box::pin(async move {
             if !content_type_ok {
@@ -42,13 +46,13 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
                 ));
             }
             if too_large {
-                return Err(ApiError::PayloadTooLarge { limit: BODY_LIMIT });
+                return Err(ApiError::PayloadTooLarge { limit: LIMIT });
             }
             let bytes =
                 body.await
                     .map_err(|error| match error.as_response_error().status_code() {
                         actix_web::http::StatusCode::PAYLOAD_TOO_LARGE => {
-                            ApiError::PayloadTooLarge { limit: BODY_LIMIT }
+                            ApiError::PayloadTooLarge { limit: LIMIT }
                         }
                         _ => ApiError::BadRequest("the request body could not be read".into()),
                     })?;
@@ -72,11 +76,17 @@ fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             error.column()
         ))
     })?;
+    from_value(value).map_err(|error| ApiError::fields(vec![error]))
+}
+
+/// A JSON value in the shape of `T`, or the field at fault and what it should be, never the
+/// value sent. Batches use it to refuse one record and keep the rest.
+pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, FieldError> {
     serde_path_to_error::deserialize(value).map_err(|error| {
         let path = error.path().to_string();
         let text = error.into_inner().to_string();
         let (field, message) = describe_shape_error(&path, &text);
-        ApiError::field(field, message)
+        FieldError { field, message }
     })
 }
 

@@ -1,9 +1,14 @@
 //! Every resource of the API, registered so the OpenAPI document is collected from the handlers.
 
+pub mod accounts;
 pub mod agreements;
+pub mod assets;
 pub mod health;
+pub mod hr;
 pub mod notices;
 pub mod organisations;
+pub mod people;
 pub mod records;
 pub mod register;
+pub mod surveys;
 pub mod tickets;

@@ -1,0 +1,504 @@
+//! `/api/v1/accounts`: the email, network, application and shared-folder accounts granted to
+//! people. Every change of status follows the domain's state machine, may name the account
+//! request ticket that asked for it, and is recorded (`/accounts/{id}/changes`).
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use chrono::{DateTime, Utc};
+use domain::DomainError;
+use domain::accounts::{Account, AccountKind, AccountStatus};
+use domain::ids::{AccountId, PersonId, TicketId};
+use persistence::StoreError;
+use persistence::accounts::{self, AccountChange, AccountFilter, StoredAccount};
+use persistence::{people, tickets};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::auth::{Caller, Desk, DeskOrDpo};
+use crate::clock;
+use crate::http::etag::{IfMatchHeader, etag, if_match};
+use crate::http::json::ValidJson;
+use crate::http::page::{next_cursor, parse_cursor, parse_limit};
+use crate::http::params::{Params, path_id};
+use crate::http::problem::responses::{
+    BadRequest, InvalidFields, PayloadTooLarge, Unauthenticated, UnsupportedMediaType,
+};
+use crate::http::{ApiError, ApiResult, FieldError, Problem};
+use crate::state::AppState;
+
+pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    config
+        .service(create_account)
+        .service(list_accounts)
+        .service(get_account)
+        .service(update_account)
+        .service(list_account_changes);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bodies
+
+/// An account granted (or asked for) for a person.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccountDto {
+    pub id: AccountId,
+    /// The person the account is for.
+    pub person_id: PersonId,
+    pub kind: AccountKind,
+    /// The system the account is in ("Microsoft 365").
+    pub system: String,
+    /// The account's name in that system; unique per system in the organisation.
+    pub identifier: String,
+    pub status: AccountStatus,
+    /// The person who approved it (set when it first became active).
+    pub approved_by: Option<PersonId>,
+    pub granted_at: Option<DateTime<Utc>>,
+    pub removed_at: Option<DateTime<Utc>>,
+    /// The account's version; its ETag.
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<StoredAccount> for AccountDto {
+    fn from(stored: StoredAccount) -> Self {
+        let a = stored.account;
+        AccountDto {
+            id: a.id,
+            person_id: a.person_id,
+            kind: a.kind,
+            system: a.system,
+            identifier: a.identifier,
+            status: a.status,
+            approved_by: a.approved_by,
+            granted_at: a.granted_at,
+            removed_at: a.removed_at,
+            version: a.version,
+            created_at: stored.created_at,
+            updated_at: stored.updated_at,
+        }
+    }
+}
+
+/// An account to ask for; it starts `requested`.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateAccount {
+    /// A person of the caller's organisation.
+    pub person_id: PersonId,
+    pub kind: AccountKind,
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    pub system: String,
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    pub identifier: String,
+}
+
+/// A change of an account's status: requested → active | removed; active → suspended |
+/// removed; suspended → active | removed. Approving a requested account (→ active) is done by
+/// someone other than the person it is for, and recorded.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateAccount {
+    pub status: AccountStatus,
+    /// The account request ticket asking for the change (of the caller's organisation).
+    pub ticket_id: Option<TicketId>,
+}
+
+/// Filters and paging of the account list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AccountListQuery {
+    /// Only this person's accounts.
+    #[param(value_type = Option<uuid::Uuid>)]
+    pub person_id: Option<String>,
+    #[param(value_type = Option<AccountStatus>)]
+    pub status: Option<String>,
+    /// Page size, 1 to 500 (default 50).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 500)]
+    pub limit: Option<String>,
+    /// The `next_cursor` of the previous page.
+    #[param(pattern = "^[A-Za-z0-9_-]{22}$")]
+    pub cursor: Option<String>,
+}
+
+/// Paging of an account's history.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AccountChangesQuery {
+    /// Page size, 1 to 500 (default 50).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 500)]
+    pub limit: Option<String>,
+    /// The `next_cursor` of the previous page.
+    #[param(pattern = "^[A-Za-z0-9_-]{22}$")]
+    pub cursor: Option<String>,
+}
+
+/// A page of accounts.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccountPage {
+    pub items: Vec<AccountDto>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// One recorded change of an account's status.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccountChangeDto {
+    pub id: Uuid,
+    pub account_id: AccountId,
+    /// Null for the request that created the account.
+    pub from_status: Option<AccountStatus>,
+    pub to_status: AccountStatus,
+    /// The token subject of whoever made the change.
+    pub actor: String,
+    /// The account request ticket that asked for it.
+    pub ticket_id: Option<TicketId>,
+    pub at: DateTime<Utc>,
+}
+
+impl From<AccountChange> for AccountChangeDto {
+    fn from(c: AccountChange) -> Self {
+        AccountChangeDto {
+            id: c.id,
+            account_id: c.account_id,
+            from_status: c.from_status,
+            to_status: c.to_status,
+            actor: c.actor,
+            ticket_id: c.ticket_id,
+            at: c.at,
+        }
+    }
+}
+
+/// A page of an account's history, oldest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccountChangePage {
+    pub items: Vec<AccountChangeDto>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Handlers
+
+fn not_found() -> ApiError {
+    ApiError::NotFound("no such account".into())
+}
+
+fn store_not_found_is_account(error: ApiError) -> ApiError {
+    match error {
+        ApiError::NotFound(_) => not_found(),
+        other => other,
+    }
+}
+
+fn with_etag(status: StatusCode, stored: StoredAccount) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header((header::ETAG, etag(stored.account.version)))
+        .json(AccountDto::from(stored))
+}
+
+/// A reference to something outside the caller's organisation (or nowhere), as a refusal
+/// naming the field.
+fn unknown(field: &'static str, what: &str) -> StoreError {
+    StoreError::Domain(DomainError::invalid(
+        field,
+        format!("must be {what} of the caller's organisation"),
+    ))
+}
+
+/// Ask for an account
+///
+/// Records an account request for a person of the organisation; it starts `requested`, and
+/// the request is the first entry of its history. The identifier is unique per system in the
+/// organisation (409).
+#[utoipa::path(
+    operation_id = "create_account",
+    tag = "accounts",
+    request_body = CreateAccount,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Account requested", body = AccountDto,
+            headers(("ETag" = String, description = "Version of the account"), ("Location" = String))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, description = "Role may not ask for accounts", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The identifier is already held in this system", body = Problem, content_type = "application/problem+json"),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = InvalidFields),
+    )
+)]
+#[post("/accounts")]
+async fn create_account(
+    caller: Caller<Desk>,
+    state: web::Data<AppState>,
+    body: ValidJson<CreateAccount>,
+) -> ApiResult<HttpResponse> {
+    let body = body.0;
+    let now = clock::now();
+    let account = Account {
+        id: AccountId::from_uuid(clock::new_uuid()),
+        org_id: caller.org_id,
+        kind: body.kind,
+        system: body.system.trim().to_owned(),
+        identifier: body.identifier.trim().to_owned(),
+        person_id: body.person_id,
+        status: AccountStatus::Requested,
+        approved_by: None,
+        granted_at: None,
+        removed_at: None,
+        version: 1,
+    };
+    account.validate().map_err(|errors| {
+        ApiError::fields(
+            errors
+                .into_iter()
+                .filter_map(|error| match error {
+                    DomainError::Invalid { field, message } => Some(FieldError {
+                        field: field.to_owned(),
+                        message,
+                    }),
+                    _ => None,
+                })
+                .collect(),
+        )
+    })?;
+    let stored = StoredAccount {
+        account,
+        created_at: now,
+        updated_at: now,
+    };
+    let actor = caller.subject.clone();
+    let change_id = clock::new_uuid();
+    let stored = state
+        .write(move |conn| {
+            persistence::transaction(conn, |conn| {
+                match people::get(conn, stored.account.org_id, stored.account.person_id) {
+                    Err(StoreError::NotFound) => return Err(unknown("person_id", "a person")),
+                    other => other?,
+                };
+                accounts::create(conn, &stored, change_id, &actor)?;
+                Ok(stored)
+            })
+        })
+        .await
+        .map_err(|error| match error {
+            ApiError::Conflict(_) => ApiError::Conflict(
+                "an account with this identifier is already held in this system".into(),
+            ),
+            other => other,
+        })?;
+    let location = format!("/api/v1/accounts/{}", stored.account.id);
+    let mut response = with_etag(StatusCode::CREATED, stored);
+    if let Ok(value) = header::HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    Ok(response)
+}
+
+/// List accounts
+///
+/// The organisation's accounts, newest first.
+#[utoipa::path(
+    operation_id = "list_accounts",
+    tag = "accounts",
+    params(AccountListQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of accounts", body = AccountPage),
+        (status = 400, description = "Invalid query parameters", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = Unauthenticated),
+        (status = 403, description = "Role may not read accounts", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/accounts")]
+async fn list_accounts(
+    caller: Caller<DeskOrDpo>,
+    state: web::Data<AppState>,
+    query: web::Query<AccountListQuery>,
+) -> ApiResult<web::Json<AccountPage>> {
+    let mut params = Params::default();
+    let person_id: Option<Uuid> = params.optional("person_id", query.person_id.as_deref());
+    let filter = AccountFilter {
+        person_id: person_id.map(PersonId::from_uuid),
+        status: params.optional("status", query.status.as_deref()),
+    };
+    let limit = parse_limit(&mut params, query.limit.as_deref());
+    let after: Option<AccountId> = parse_cursor(&mut params, query.cursor.as_deref());
+    params.finish()?;
+    let org_id = caller.org_id;
+    let (items, more) = state
+        .read(move |conn| accounts::list(conn, org_id, &filter, limit, after))
+        .await?;
+    let next_cursor = next_cursor(&items, more, |a| a.account.id.as_uuid());
+    Ok(web::Json(AccountPage {
+        items: items.into_iter().map(AccountDto::from).collect(),
+        next_cursor,
+    }))
+}
+
+/// Get an account
+#[utoipa::path(
+    operation_id = "get_account",
+    tag = "accounts",
+    params(("id" = uuid::Uuid, Path, description = "Account id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The account", body = AccountDto,
+            headers(("ETag" = String, description = "Version, for If-Match"))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, description = "Role may not read accounts", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such account in the caller's organisation", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/accounts/{id}")]
+async fn get_account(
+    caller: Caller<DeskOrDpo>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let id: AccountId = path_id("id", &id)?;
+    let org_id = caller.org_id;
+    let stored = state
+        .read(move |conn| accounts::get(conn, org_id, id))
+        .await
+        .map_err(store_not_found_is_account)?;
+    Ok(with_etag(StatusCode::OK, stored))
+}
+
+/// Change an account's status
+///
+/// Moves the account along its life (requested → active | removed; active → suspended |
+/// removed; suspended → active | removed; removed is final: 409 naming both states). Approving
+/// a requested account is done by a person of the organisation other than the one it is for
+/// (403), and records them as the approver. Send `If-Match` with the ETag you read.
+#[utoipa::path(
+    operation_id = "update_account",
+    tag = "accounts",
+    params(
+        ("id" = uuid::Uuid, Path, description = "Account id"),
+        IfMatchHeader,
+    ),
+    request_body = UpdateAccount,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The updated account", body = AccountDto,
+            headers(("ETag" = String, description = "New version"))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, description = "Role may not change accounts, or the approver is the account's person", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such account in the caller's organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Illegal status transition", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "If-Match is stale", body = Problem, content_type = "application/problem+json"),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = InvalidFields),
+    )
+)]
+#[patch("/accounts/{id}")]
+async fn update_account(
+    caller: Caller<Desk>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    req: HttpRequest,
+    body: ValidJson<UpdateAccount>,
+) -> ApiResult<HttpResponse> {
+    let id: AccountId = path_id("id", &id)?;
+    let expected = if_match(&req);
+    let body = body.0;
+    let org_id = caller.org_id;
+    let actor = caller.subject.clone();
+    let change_id = clock::new_uuid();
+    let now = clock::now();
+    let stored = state
+        .write(move |conn| {
+            if let Some(ticket_id) = body.ticket_id {
+                match tickets::get(conn, org_id, ticket_id) {
+                    Err(StoreError::NotFound) => return Err(unknown("ticket_id", "a ticket")),
+                    other => other?,
+                };
+            }
+            let next = body.status;
+            let subject = actor.clone();
+            let change = move |conn: &mut persistence::AnyConnection,
+                               current: &Account|
+                  -> Result<Account, StoreError> {
+                // The caller as a person of the organisation, if they are one: an approval
+                // needs one (no one approves their own account).
+                let approver =
+                    people::find_by_external_id(conn, org_id, &subject)?.map(|p| p.person.id);
+                let approving =
+                    current.status == AccountStatus::Requested && next == AccountStatus::Active;
+                let actor = match approver {
+                    Some(person) => person,
+                    None if approving && current.status.can_become(next) => {
+                        return Err(StoreError::Domain(DomainError::NotPermitted(
+                            "an account is approved by a person of the organisation known to \
+                             the desk",
+                        )));
+                    }
+                    // Only an approval records who acted as a person.
+                    None => PersonId::from_uuid(Uuid::nil()),
+                };
+                Ok(current.clone().transition(next, actor, now)?)
+            };
+            accounts::update(
+                conn,
+                org_id,
+                id,
+                expected,
+                change,
+                change_id,
+                &actor,
+                body.ticket_id,
+                now,
+            )
+        })
+        .await
+        .map_err(store_not_found_is_account)?;
+    Ok(with_etag(StatusCode::OK, stored))
+}
+
+/// An account's history
+///
+/// Every change of the account's status, oldest first: who, when, and the ticket that asked.
+#[utoipa::path(
+    operation_id = "list_account_changes",
+    tag = "accounts",
+    params(("id" = uuid::Uuid, Path, description = "Account id"), AccountChangesQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of the account's history", body = AccountChangePage),
+        (status = 400, description = "Invalid id or query parameters", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = Unauthenticated),
+        (status = 403, description = "Role may not read accounts", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such account in the caller's organisation", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/accounts/{id}/changes")]
+async fn list_account_changes(
+    caller: Caller<DeskOrDpo>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    query: web::Query<AccountChangesQuery>,
+) -> ApiResult<web::Json<AccountChangePage>> {
+    let id: AccountId = path_id("id", &id)?;
+    let mut params = Params::default();
+    let limit = parse_limit(&mut params, query.limit.as_deref());
+    let after: Option<Uuid> = parse_cursor(&mut params, query.cursor.as_deref());
+    params.finish()?;
+    let org_id = caller.org_id;
+    let (items, more) = state
+        .read(move |conn| accounts::changes(conn, org_id, id, limit, after))
+        .await
+        .map_err(store_not_found_is_account)?;
+    let next_cursor = next_cursor(&items, more, |c| c.id);
+    Ok(web::Json(AccountChangePage {
+        items: items.into_iter().map(AccountChangeDto::from).collect(),
+        next_cursor,
+    }))
+}

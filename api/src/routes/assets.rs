@@ -1,0 +1,849 @@
+//! `/api/v1/assets`: laptops, desktops, mobiles, tablets, peripherals and software licences,
+//! their assignments to people (requested → approved → issued → returned | lost, or rejected),
+//! each assignment's history, and the asset report.
+//!
+//! Assignments name people by person id. The caller acts as their own person record, found by
+//! `external_id` = the token's `sub`: a caller without one cannot request (422 naming
+//! `requested_by`) or approve (422 naming `approved_by`), because segregation of duties compares
+//! people, not tokens. History entries record the caller's token subject as the actor.
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::DomainError;
+use domain::assets::{Asset, AssetKind, AssetTag, Assignment, AssignmentStatus, check_seats};
+use domain::ids::{AssetId, AssignmentId, PersonId};
+use domain::role::Role;
+use persistence::StoreError;
+use persistence::assets::{self as store, AssetChange, AssignmentChange, StoredAsset};
+use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::auth::{AssetOverseers, AssetReaders, Caller, Desk, Principal, Staff};
+use crate::clock;
+use crate::http::etag::{IfMatchHeader, etag, if_match};
+use crate::http::json::ValidJson;
+use crate::http::page::{next_cursor, parse_cursor, parse_limit};
+use crate::http::params::{Params, path_id};
+use crate::http::problem::responses::{
+    BadRequest, InvalidFields, PayloadTooLarge, Unauthenticated, UnsupportedMediaType,
+};
+use crate::http::{ApiError, ApiResult, FieldError, Problem};
+use crate::state::AppState;
+
+pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    // The report first: `/assets/report` must not be taken for an asset id.
+    config
+        .service(asset_report)
+        .service(create_asset)
+        .service(list_assets)
+        .service(get_asset)
+        .service(update_asset)
+        .service(request_assignment)
+        .service(list_assignments)
+        .service(update_assignment)
+        .service(list_assignment_changes);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bodies
+
+/// An asset: a device, a peripheral, or a software licence counted in seats.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssetDto {
+    pub id: AssetId,
+    pub kind: AssetKind,
+    /// Upper-cased; unique in the organisation.
+    #[schema(example = "LAP-0042")]
+    pub tag: String,
+    pub serial: Option<String>,
+    pub model: Option<String>,
+    /// Seats of a software licence; null for every other kind.
+    pub seats: Option<u32>,
+    /// Assignments approved or issued now; never more than `seats`.
+    pub active_assignments: u32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<StoredAsset> for AssetDto {
+    fn from(s: StoredAsset) -> Self {
+        AssetDto {
+            id: s.asset.id,
+            kind: s.asset.kind,
+            tag: s.asset.tag.as_str().to_owned(),
+            serial: s.asset.serial,
+            model: s.asset.model,
+            seats: s.asset.seats,
+            active_assignments: s.active_assignments,
+            created_at: s.created_at,
+            updated_at: s.updated_at,
+        }
+    }
+}
+
+/// An asset to record.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateAsset {
+    pub kind: AssetKind,
+    /// 1 to 50 of `A`–`Z`, `0`–`9` and `-`; upper-cased as stored.
+    #[schema(
+        min_length = 1,
+        max_length = 50,
+        pattern = "^\\s*[A-Za-z0-9-]{1,50}\\s*$"
+    )]
+    pub tag: String,
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    pub serial: Option<String>,
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    pub model: Option<String>,
+    /// Required for, and only for, a `software_licence`: at least 1.
+    #[schema(minimum = 1)]
+    pub seats: Option<u32>,
+}
+
+/// Distinguishes a field sent as `null` (clear it) from a field not sent (leave it).
+fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// Changes to an asset; fields left out stay as they are. `serial` and `model` may be `null`
+/// to clear them. A licence's seats may not drop below its active assignments (409).
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateAsset {
+    #[serde(default, deserialize_with = "present")]
+    #[validate(length(min = 1, max = 200))]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 200, pattern = r"\S")]
+    pub serial: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[validate(length(min = 1, max = 200))]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 200, pattern = r"\S")]
+    pub model: Option<Option<String>>,
+    #[schema(minimum = 1)]
+    pub seats: Option<u32>,
+}
+
+/// One assignment of an asset (or a licence seat) to a person.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssignmentDto {
+    pub id: AssignmentId,
+    pub asset_id: AssetId,
+    /// The person the asset is for.
+    pub person_id: PersonId,
+    /// The person who asked for it.
+    pub requested_by: PersonId,
+    pub status: AssignmentStatus,
+    pub approved_by: Option<PersonId>,
+    pub requested_at: DateTime<Utc>,
+    pub approved_at: Option<DateTime<Utc>>,
+    pub issued_at: Option<DateTime<Utc>>,
+    /// When it was returned, reported lost or rejected.
+    pub ended_at: Option<DateTime<Utc>>,
+}
+
+impl From<Assignment> for AssignmentDto {
+    fn from(a: Assignment) -> Self {
+        AssignmentDto {
+            id: a.id,
+            asset_id: a.asset_id,
+            person_id: a.person_id,
+            requested_by: a.requested_by,
+            status: a.status,
+            approved_by: a.approved_by,
+            requested_at: a.requested_at,
+            approved_at: a.approved_at,
+            issued_at: a.issued_at,
+            ended_at: a.ended_at,
+        }
+    }
+}
+
+/// An assignment to request. Requesters ask for themselves; the desk for anyone.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequestAssignment {
+    pub person_id: PersonId,
+}
+
+/// The status to move an assignment to: requested → approved | rejected, approved → issued,
+/// issued → returned | lost.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateAssignment {
+    pub status: AssignmentStatus,
+}
+
+/// One change of an assignment's status.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssignmentChangeDto {
+    pub id: uuid::Uuid,
+    pub assignment_id: AssignmentId,
+    /// Null for the request that created the assignment.
+    pub from_status: Option<AssignmentStatus>,
+    pub to_status: AssignmentStatus,
+    /// The token subject of whoever made the change.
+    pub actor: String,
+    pub at: DateTime<Utc>,
+}
+
+impl From<AssignmentChange> for AssignmentChangeDto {
+    fn from(c: AssignmentChange) -> Self {
+        AssignmentChangeDto {
+            id: c.id,
+            assignment_id: c.assignment_id,
+            from_status: c.from_status,
+            to_status: c.to_status,
+            actor: c.actor,
+            at: c.at,
+        }
+    }
+}
+
+/// Filters and paging of the asset list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AssetListQuery {
+    #[param(value_type = Option<AssetKind>)]
+    pub kind: Option<String>,
+    /// Page size, 1 to 500 (default 50).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 500)]
+    pub limit: Option<String>,
+    /// The `next_cursor` of the previous page.
+    #[param(pattern = "^[A-Za-z0-9_-]{22}$")]
+    pub cursor: Option<String>,
+}
+
+/// Paging of assignments and their history.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AssetPageQuery {
+    /// Page size, 1 to 500 (default 50).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 500)]
+    pub limit: Option<String>,
+    /// The `next_cursor` of the previous page.
+    #[param(pattern = "^[A-Za-z0-9_-]{22}$")]
+    pub cursor: Option<String>,
+}
+
+/// A page of assets.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssetPage {
+    pub items: Vec<AssetDto>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// A page of assignments.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssignmentPage {
+    pub items: Vec<AssignmentDto>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// A page of an assignment's history.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssignmentChangePage {
+    pub items: Vec<AssignmentChangeDto>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// How many assets of a kind the organisation has.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssetKindCount {
+    pub kind: AssetKind,
+    pub count: u64,
+}
+
+/// How many assignments of assets of a kind are in a status.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssignmentStatusCount {
+    pub kind: AssetKind,
+    pub status: AssignmentStatus,
+    pub count: u64,
+}
+
+/// A leaver still holding an issued asset: the desk recovers it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LeaverHoldingDto {
+    pub person_id: PersonId,
+    pub given_name: String,
+    pub family_name: String,
+    pub leaves_on: Option<NaiveDate>,
+    pub asset_id: AssetId,
+    #[schema(example = "LAP-0042")]
+    pub asset_tag: String,
+    pub kind: AssetKind,
+    pub assignment_id: AssignmentId,
+}
+
+/// Assets by kind, assignments by kind and status, and every leaver (status `leaver`, or a
+/// leave date before today) still holding an issued asset.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssetReportDto {
+    pub assets: Vec<AssetKindCount>,
+    pub assignments: Vec<AssignmentStatusCount>,
+    pub leavers_holding: Vec<LeaverHoldingDto>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+fn asset_not_found(error: ApiError) -> ApiError {
+    match error {
+        ApiError::NotFound(_) => ApiError::NotFound("no such asset".into()),
+        other => other,
+    }
+}
+
+fn assignment_not_found(error: ApiError) -> ApiError {
+    match error {
+        ApiError::NotFound(_) => ApiError::NotFound("no such asset or assignment".into()),
+        other => other,
+    }
+}
+
+fn domain_fields(errors: Vec<DomainError>) -> ApiError {
+    ApiError::fields(
+        errors
+            .into_iter()
+            .map(|error| match error {
+                DomainError::Invalid { field, message } => FieldError {
+                    field: field.to_owned(),
+                    message,
+                },
+                other => FieldError {
+                    field: "body".into(),
+                    message: other.to_string(),
+                },
+            })
+            .collect(),
+    )
+}
+
+fn asset_response(status: StatusCode, asset: StoredAsset) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header((header::ETAG, etag(asset.asset.version)))
+        .json(AssetDto::from(asset))
+}
+
+fn assignment_response(status: StatusCode, assignment: Assignment) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header((header::ETAG, etag(assignment.version)))
+        .json(AssignmentDto::from(assignment))
+}
+
+fn with_location(mut response: HttpResponse, location: &str) -> HttpResponse {
+    if let Ok(value) = header::HeaderValue::from_str(location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+}
+
+/// The caller's own person record id (`external_id` = token subject), if they have one.
+fn caller_person(
+    conn: &mut persistence::AnyConnection,
+    caller: &Principal,
+) -> Result<Option<PersonId>, StoreError> {
+    Ok(
+        persistence::people::find_by_external_id(conn, caller.org_id, &caller.subject)?
+            .map(|p| p.person.id),
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Assets
+
+/// Record an asset
+///
+/// A device, peripheral or software licence. `seats` is required for, and only for, a
+/// `software_licence`. The tag is unique in the organisation (409).
+#[utoipa::path(
+    operation_id = "create_asset",
+    tag = "assets",
+    request_body = CreateAsset,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Asset recorded", body = AssetDto,
+            headers(("ETag" = String, description = "Version of the asset"), ("Location" = String))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, description = "Only the desk records assets", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The tag is already used in the organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = InvalidFields),
+    )
+)]
+#[post("/assets")]
+async fn create_asset(
+    caller: Caller<Desk>,
+    state: web::Data<AppState>,
+    body: ValidJson<CreateAsset>,
+) -> ApiResult<HttpResponse> {
+    let body = body.0;
+    let asset = match AssetTag::parse(&body.tag) {
+        Ok(tag) => Asset {
+            id: AssetId::from_uuid(clock::new_uuid()),
+            org_id: caller.org_id,
+            kind: body.kind,
+            tag,
+            serial: body.serial,
+            model: body.model,
+            seats: body.seats,
+            version: 1,
+        },
+        Err(error) => {
+            // Every field error at once: the tag's, and the seats' which need no tag.
+            let mut errors = vec![error];
+            errors.extend(check_seats(body.kind, body.seats).err());
+            return Err(domain_fields(errors));
+        }
+    };
+    asset.validate().map_err(domain_fields)?;
+    let now = clock::now();
+    let stored = state
+        .write(move |conn| store::create(conn, &asset, now))
+        .await
+        .map_err(|error| match error {
+            ApiError::Conflict(_) => {
+                ApiError::Conflict("an asset with this tag already exists".into())
+            }
+            other => other,
+        })?;
+    let location = format!("/api/v1/assets/{}", stored.asset.id);
+    Ok(with_location(
+        asset_response(StatusCode::CREATED, stored),
+        &location,
+    ))
+}
+
+/// List assets
+///
+/// The organisation's assets, newest first.
+#[utoipa::path(
+    operation_id = "list_assets",
+    tag = "assets",
+    params(AssetListQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of assets", body = AssetPage),
+        (status = 400, description = "Invalid query parameters", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = Unauthenticated),
+        (status = 403, description = "Role may not read assets", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/assets")]
+async fn list_assets(
+    caller: Caller<AssetReaders>,
+    state: web::Data<AppState>,
+    query: web::Query<AssetListQuery>,
+) -> ApiResult<web::Json<AssetPage>> {
+    let mut params = Params::default();
+    let kind: Option<AssetKind> = params.optional("kind", query.kind.as_deref());
+    let limit = parse_limit(&mut params, query.limit.as_deref());
+    let after: Option<AssetId> = parse_cursor(&mut params, query.cursor.as_deref());
+    params.finish()?;
+    let org_id = caller.org_id;
+    let (items, more) = state
+        .read(move |conn| store::list(conn, org_id, kind, limit, after))
+        .await?;
+    let next_cursor = next_cursor(&items, more, |a| a.asset.id.as_uuid());
+    Ok(web::Json(AssetPage {
+        items: items.into_iter().map(AssetDto::from).collect(),
+        next_cursor,
+    }))
+}
+
+/// Get an asset
+#[utoipa::path(
+    operation_id = "get_asset",
+    tag = "assets",
+    params(("id" = uuid::Uuid, Path, description = "Asset id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The asset", body = AssetDto,
+            headers(("ETag" = String, description = "Version, for If-Match"))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, description = "Role may not read assets", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such asset in the caller's organisation", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/assets/{id}")]
+async fn get_asset(
+    caller: Caller<AssetReaders>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let id: AssetId = path_id("id", &id)?;
+    let org_id = caller.org_id;
+    let asset = state
+        .read(move |conn| store::get(conn, org_id, id))
+        .await
+        .map_err(asset_not_found)?;
+    Ok(asset_response(StatusCode::OK, asset))
+}
+
+/// Update an asset
+///
+/// Changes serial, model and a licence's seats. Seats may not drop below the licence's active
+/// assignments (409). Send `If-Match` with the ETag you read; a stale one is 412.
+#[utoipa::path(
+    operation_id = "update_asset",
+    tag = "assets",
+    params(("id" = uuid::Uuid, Path, description = "Asset id"), IfMatchHeader),
+    request_body = UpdateAsset,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The updated asset", body = AssetDto,
+            headers(("ETag" = String, description = "New version"))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, description = "Only the desk changes assets", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such asset in the caller's organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Seats below the active assignments", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "If-Match is stale", body = Problem, content_type = "application/problem+json"),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = InvalidFields),
+    )
+)]
+#[patch("/assets/{id}")]
+async fn update_asset(
+    caller: Caller<Desk>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    req: HttpRequest,
+    body: ValidJson<UpdateAsset>,
+) -> ApiResult<HttpResponse> {
+    let id: AssetId = path_id("id", &id)?;
+    let expected = if_match(&req);
+    let body = body.0;
+    let change = AssetChange {
+        serial: body.serial,
+        model: body.model,
+        seats: body.seats,
+    };
+    let org_id = caller.org_id;
+    let now = clock::now();
+    let asset = state
+        .write(move |conn| store::update(conn, org_id, id, expected, change, now))
+        .await
+        .map_err(asset_not_found)?;
+    Ok(asset_response(StatusCode::OK, asset))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Assignments
+
+/// Request an assignment
+///
+/// Asks for the asset (or a licence seat) for a person: requesters for themselves, the desk for
+/// anyone. The caller is recorded as `requested_by` through their own person record (the one
+/// whose `external_id` is their token subject); a caller without one gets 422 naming
+/// `requested_by`. A `person_id` not of the organisation is 422.
+#[utoipa::path(
+    operation_id = "request_asset_assignment",
+    tag = "assets",
+    params(("id" = uuid::Uuid, Path, description = "Asset id")),
+    request_body = RequestAssignment,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Assignment requested", body = AssignmentDto,
+            headers(("ETag" = String, description = "Version of the assignment"), ("Location" = String))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, description = "Role may not request, or not for someone else", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such asset in the caller's organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = InvalidFields),
+    )
+)]
+#[post("/assets/{id}/assignments")]
+async fn request_assignment(
+    caller: Caller<Staff>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: ValidJson<RequestAssignment>,
+) -> ApiResult<HttpResponse> {
+    let asset_id: AssetId = path_id("id", &id)?;
+    let person_id = body.0.person_id;
+    let desk = caller.has_any(&[Role::Agent, Role::Admin]);
+    let principal = caller.principal.clone();
+    let assignment_id = AssignmentId::from_uuid(clock::new_uuid());
+    let change_id = clock::new_uuid();
+    let now = clock::now();
+    let assignment = state
+        .write(move |conn| {
+            let org_id = principal.org_id;
+            store::get(conn, org_id, asset_id)?;
+            let requester = caller_person(conn, &principal)?.ok_or_else(|| {
+                StoreError::Domain(DomainError::invalid(
+                    "requested_by",
+                    "the caller has no person record in this organisation",
+                ))
+            })?;
+            if !desk && requester != person_id {
+                return Err(StoreError::Domain(DomainError::NotPermitted(
+                    "requesters ask for assets for themselves only",
+                )));
+            }
+            match persistence::people::get(conn, org_id, person_id) {
+                Ok(_) => {}
+                Err(StoreError::NotFound) => {
+                    return Err(StoreError::Domain(DomainError::invalid(
+                        "person_id",
+                        "no such person in this organisation",
+                    )));
+                }
+                Err(other) => return Err(other),
+            }
+            let assignment = Assignment {
+                id: assignment_id,
+                asset_id,
+                person_id,
+                requested_by: requester,
+                status: AssignmentStatus::Requested,
+                approved_by: None,
+                requested_at: now,
+                approved_at: None,
+                issued_at: None,
+                ended_at: None,
+                version: 1,
+            };
+            store::request(conn, org_id, &assignment, &principal.subject, change_id)?;
+            Ok(assignment)
+        })
+        .await
+        .map_err(asset_not_found)?;
+    let location = format!("/api/v1/assets/{asset_id}/assignments/{}", assignment.id);
+    Ok(with_location(
+        assignment_response(StatusCode::CREATED, assignment),
+        &location,
+    ))
+}
+
+/// List an asset's assignments
+///
+/// Newest first.
+#[utoipa::path(
+    operation_id = "list_asset_assignments",
+    tag = "assets",
+    params(("id" = uuid::Uuid, Path, description = "Asset id"), AssetPageQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of assignments", body = AssignmentPage),
+        (status = 400, description = "Invalid id or query parameters", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = Unauthenticated),
+        (status = 403, description = "Role may not read assignments", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such asset in the caller's organisation", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/assets/{id}/assignments")]
+async fn list_assignments(
+    caller: Caller<AssetOverseers>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    query: web::Query<AssetPageQuery>,
+) -> ApiResult<web::Json<AssignmentPage>> {
+    let asset_id: AssetId = path_id("id", &id)?;
+    let mut params = Params::default();
+    let limit = parse_limit(&mut params, query.limit.as_deref());
+    let after: Option<AssignmentId> = parse_cursor(&mut params, query.cursor.as_deref());
+    params.finish()?;
+    let org_id = caller.org_id;
+    let (items, more) = state
+        .read(move |conn| store::list_assignments(conn, org_id, asset_id, limit, after))
+        .await
+        .map_err(asset_not_found)?;
+    let next_cursor = next_cursor(&items, more, |a| a.id.as_uuid());
+    Ok(web::Json(AssignmentPage {
+        items: items.into_iter().map(AssignmentDto::from).collect(),
+        next_cursor,
+    }))
+}
+
+/// Move an assignment
+///
+/// requested → approved | rejected, approved → issued, issued → returned | lost; anything else
+/// is 409. Approval is by someone other than the requester and the person it is for (403), and
+/// needs the approver's person record (422 naming `approved_by`). Approving takes a seat of a
+/// licence: none free is 409. Send `If-Match` with the ETag you read; a stale one is 412.
+#[utoipa::path(
+    operation_id = "update_asset_assignment",
+    tag = "assets",
+    params(
+        ("id" = uuid::Uuid, Path, description = "Asset id"),
+        ("assignment_id" = uuid::Uuid, Path, description = "Assignment id"),
+        IfMatchHeader,
+    ),
+    request_body = UpdateAssignment,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The moved assignment", body = AssignmentDto,
+            headers(("ETag" = String, description = "New version"))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, description = "Only the desk moves assignments; approval by someone else", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such asset or assignment in the caller's organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Illegal transition, or no seat free", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "If-Match is stale", body = Problem, content_type = "application/problem+json"),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = InvalidFields),
+    )
+)]
+#[patch("/assets/{id}/assignments/{assignment_id}")]
+async fn update_assignment(
+    caller: Caller<Desk>,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    req: HttpRequest,
+    body: ValidJson<UpdateAssignment>,
+) -> ApiResult<HttpResponse> {
+    let asset_id: AssetId = path_id("id", &path.0)?;
+    let assignment_id: AssignmentId = path_id("assignment_id", &path.1)?;
+    let expected = if_match(&req);
+    let next = body.0.status;
+    let principal = caller.principal.clone();
+    let change_id = clock::new_uuid();
+    let now = clock::now();
+    let assignment = state
+        .write(move |conn| {
+            let approver = caller_person(conn, &principal)?;
+            store::transition(
+                conn,
+                principal.org_id,
+                asset_id,
+                assignment_id,
+                expected,
+                next,
+                &principal.subject,
+                approver,
+                change_id,
+                now,
+            )
+        })
+        .await
+        .map_err(assignment_not_found)?;
+    Ok(assignment_response(StatusCode::OK, assignment))
+}
+
+/// An assignment's history
+///
+/// Every status change, oldest first, with who made it.
+#[utoipa::path(
+    operation_id = "list_asset_assignment_changes",
+    tag = "assets",
+    params(
+        ("id" = uuid::Uuid, Path, description = "Asset id"),
+        ("assignment_id" = uuid::Uuid, Path, description = "Assignment id"),
+        AssetPageQuery,
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of changes", body = AssignmentChangePage),
+        (status = 400, description = "Invalid id or query parameters", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = Unauthenticated),
+        (status = 403, description = "Role may not read assignments", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such asset or assignment in the caller's organisation", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/assets/{id}/assignments/{assignment_id}/changes")]
+async fn list_assignment_changes(
+    caller: Caller<AssetOverseers>,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    query: web::Query<AssetPageQuery>,
+) -> ApiResult<web::Json<AssignmentChangePage>> {
+    let asset_id: AssetId = path_id("id", &path.0)?;
+    let assignment_id: AssignmentId = path_id("assignment_id", &path.1)?;
+    let mut params = Params::default();
+    let limit = parse_limit(&mut params, query.limit.as_deref());
+    let after: Option<uuid::Uuid> = parse_cursor(&mut params, query.cursor.as_deref());
+    params.finish()?;
+    let org_id = caller.org_id;
+    let (items, more) = state
+        .read(move |conn| store::list_changes(conn, org_id, asset_id, assignment_id, limit, after))
+        .await
+        .map_err(assignment_not_found)?;
+    let next_cursor = next_cursor(&items, more, |c| c.id);
+    Ok(web::Json(AssignmentChangePage {
+        items: items.into_iter().map(AssignmentChangeDto::from).collect(),
+        next_cursor,
+    }))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+/// Asset report
+///
+/// Assets by kind, assignments by kind and status, and every leaver (status `leaver`, or a
+/// leave date before today) still holding an issued asset, for the desk to recover.
+#[utoipa::path(
+    operation_id = "asset_report",
+    tag = "assets",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The report", body = AssetReportDto),
+        (status = 401, response = Unauthenticated),
+        (status = 403, description = "Role may not read the asset report", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/assets/report")]
+async fn asset_report(
+    caller: Caller<AssetOverseers>,
+    state: web::Data<AppState>,
+) -> ApiResult<web::Json<AssetReportDto>> {
+    let org_id = caller.org_id;
+    let today = clock::now().date_naive();
+    let report = state
+        .read(move |conn| store::report(conn, org_id, today))
+        .await?;
+    Ok(web::Json(AssetReportDto {
+        assets: report
+            .assets
+            .into_iter()
+            .map(|c| AssetKindCount {
+                kind: c.kind,
+                count: c.count,
+            })
+            .collect(),
+        assignments: report
+            .assignments
+            .into_iter()
+            .map(|c| AssignmentStatusCount {
+                kind: c.kind,
+                status: c.status,
+                count: c.count,
+            })
+            .collect(),
+        leavers_holding: report
+            .leavers_holding
+            .into_iter()
+            .map(|h| LeaverHoldingDto {
+                person_id: h.person_id,
+                given_name: h.given_name,
+                family_name: h.family_name,
+                leaves_on: h.leaves_on,
+                asset_id: h.asset_id,
+                asset_tag: h.asset_tag.as_str().to_owned(),
+                kind: h.kind,
+                assignment_id: h.assignment_id,
+            })
+            .collect(),
+    }))
+}

@@ -1,0 +1,512 @@
+//! `POST /api/v1/hr/sync`: joiners, movers and leavers from an HR system, up to 10,000 a batch,
+//! applied in one transaction. Each record is applied, ignored (older than what is held, or a
+//! replay asking nothing new), refused, or invalid with its field errors; none is half-applied.
+//! The desk work each applied record asks for is raised as tickets in the same transaction.
+//! With an `Idempotency-Key`, a repeat of the request gets the first answer.
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::DomainError;
+use domain::hr::{DeskEffect, HrDecision, HrEvent, HrEventInput, PersonHrState, decide, effects};
+use domain::ids::{OrgId, PersonId, TicketId};
+use domain::people::Person;
+use domain::ticket::{Priority, TicketCategory, TicketKind};
+use persistence::hr::{self, StoredAnswer};
+use persistence::people::StoredPerson;
+use persistence::tickets::{self, NewTicket};
+use persistence::{AnyConnection, StoreError};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::auth::{Caller, Integrators};
+use crate::clock;
+use crate::http::json::{ValidJson, from_value};
+use crate::http::problem::responses::{
+    BadRequest, InvalidFields, PayloadTooLarge, Unauthenticated, UnsupportedMediaType,
+};
+use crate::http::{ApiError, ApiResult, FieldError, Problem};
+use crate::state::AppState;
+
+/// A batch of 10,000 records of a few hundred bytes each fits with room to spare.
+pub const HR_BODY_LIMIT: usize = 8 * 1024 * 1024;
+// The batch bound in `HrBatch`'s attributes is the domain's.
+const _: () = assert!(domain::hr::MAX_BATCH == 10_000);
+const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
+
+pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    config.service(
+        utoipa_actix_web::scope::scope("/hr")
+            .app_data(web::PayloadConfig::new(HR_BODY_LIMIT))
+            .service(hr_sync),
+    );
+}
+
+/// A batch of HR events.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HrBatch {
+    /// Joiner, mover and leaver events, applied in order.
+    #[validate(length(min = 1, max = 10000))]
+    #[schema(value_type = Vec<HrEventInput>, min_items = 1, max_items = 10000)]
+    pub records: Vec<serde_json::Value>,
+}
+
+/// What became of one record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum HrOutcome {
+    /// A new person.
+    Created,
+    /// A held person's details, start date or kind changed (or a rejoin).
+    Updated,
+    /// The leave date is recorded.
+    Left,
+    /// Nothing applied: older than what is held, or nothing new.
+    Ignored,
+    /// Applying it is against a rule (a leaver the desk does not hold, a leave date before the
+    /// start).
+    Refused,
+    /// The record is malformed; `errors` names each field.
+    Invalid,
+}
+
+/// One record's outcome.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HrRecordOutcome {
+    /// The record's place in the batch, from 0.
+    pub index: usize,
+    pub external_id: Option<String>,
+    pub outcome: HrOutcome,
+    pub person_id: Option<PersonId>,
+    /// Why it was ignored or refused.
+    pub reason: Option<String>,
+    /// Field errors of an invalid record (`records[3].email`).
+    pub errors: Vec<FieldError>,
+    /// References of the tickets raised for the desk's work (account requests, recoveries).
+    pub tickets: Vec<String>,
+}
+
+/// The answer to a batch: a count per outcome, and each record's.
+#[derive(Debug, Default, Serialize, ToSchema)]
+pub struct HrSyncAnswer {
+    pub applied: usize,
+    pub ignored: usize,
+    pub refused: usize,
+    pub invalid: usize,
+    pub records: Vec<HrRecordOutcome>,
+}
+
+/// An idempotent request.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Header)]
+#[expect(
+    dead_code,
+    reason = "describes the header for the contract; the handler reads it with idempotency_key"
+)]
+pub struct IdempotencyHeader {
+    /// Any string of 1 to 255 visible ASCII characters, unique per request: a repeat of the
+    /// same request gets the first answer; the same key with another request is 422.
+    #[param(rename = "Idempotency-Key", pattern = "^[!-~]{1,255}$")]
+    pub idempotency_key: Option<String>,
+}
+
+fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+    let Some(value) = req.headers().get(IDEMPOTENCY_KEY) else {
+        return Ok(None);
+    };
+    let key = value.to_str().unwrap_or("");
+    let valid = (1..=255).contains(&key.len()) && key.bytes().all(|b| (b'!'..=b'~').contains(&b));
+    if valid {
+        Ok(Some(key.to_owned()))
+    } else {
+        Err(ApiError::bad_parameters(vec![FieldError {
+            field: IDEMPOTENCY_KEY.into(),
+            message: "must be 1 to 255 visible ASCII characters".into(),
+        }]))
+    }
+}
+
+/// The request's fingerprint: SHA-256 of its records as JSON.
+fn fingerprint(records: &[serde_json::Value]) -> String {
+    let bytes = serde_json::to_vec(records).unwrap_or_default();
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &bytes);
+    digest.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Either the first answer to a repeated key, or this request's.
+enum Answer {
+    Replayed(StoredAnswer),
+    KeyReused,
+    Fresh(String),
+}
+
+/// Sync HR joiners, movers and leavers
+///
+/// Up to 10,000 records, applied in one transaction in order. A record older than what is held
+/// for its person never overwrites it. A joiner raises an account set-up request; a mover an
+/// amend request; a leaver records the leave date (which starts the retention clock) and, on
+/// first notice, raises a removal request for each live account and a recovery request for
+/// each asset held. Send `Idempotency-Key` to make retries safe.
+#[utoipa::path(
+    tag = "people",
+    params(IdempotencyHeader),
+    request_body = HrBatch,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Each record's outcome", body = HrSyncAnswer),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, description = "Only integrators sync HR", body = Problem, content_type = "application/problem+json"),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = InvalidFields),
+    )
+)]
+#[post("/sync")]
+async fn hr_sync(
+    caller: Caller<Integrators>,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: ValidJson<HrBatch, HR_BODY_LIMIT>,
+) -> ApiResult<HttpResponse> {
+    let key = idempotency_key(&req)?;
+    let records = body.0.records;
+    let hash = fingerprint(&records);
+    let org_id = caller.org_id;
+    let raised_by = caller.subject.clone();
+    let now = clock::now();
+    let answer = state
+        .write(move |conn| {
+            if let Some(key) = key.as_deref()
+                && let Some(first) = hr::answer_for(conn, org_id, key)?
+            {
+                return Ok(if first.request_hash == hash {
+                    Answer::Replayed(first)
+                } else {
+                    Answer::KeyReused
+                });
+            }
+            persistence::transaction(conn, |conn| {
+                let answer = apply(conn, org_id, &raised_by, records, now)?;
+                let body = serde_json::to_string(&answer)
+                    .map_err(|_| StoreError::Corrupt("hr sync answer".into()))?;
+                if let Some(key) = key.as_deref() {
+                    let kept = StoredAnswer {
+                        request_hash: hash,
+                        status: StatusCode::OK.as_u16(),
+                        body: body.clone(),
+                    };
+                    hr::keep_answer(conn, org_id, key, &kept, now)?;
+                }
+                Ok(Answer::Fresh(body))
+            })
+        })
+        .await?;
+    let json = |status: StatusCode, body: String| {
+        HttpResponse::build(status)
+            .content_type("application/json")
+            .body(body)
+    };
+    match answer {
+        Answer::Fresh(body) => Ok(json(StatusCode::OK, body)),
+        Answer::Replayed(first) => {
+            let status = StatusCode::from_u16(first.status).unwrap_or(StatusCode::OK);
+            let mut response = json(status, first.body);
+            response.headers_mut().insert(
+                header::HeaderName::from_static("idempotency-replayed"),
+                header::HeaderValue::from_static("true"),
+            );
+            Ok(response)
+        }
+        Answer::KeyReused => Err(ApiError::field(
+            IDEMPOTENCY_KEY,
+            "was already used with a different request",
+        )),
+    }
+}
+
+/// Applies the batch in order. The people it names are read at once; each record then runs in
+/// a savepoint of its own, so a record that fails leaves nothing behind and the rest stand.
+fn apply(
+    conn: &mut AnyConnection,
+    org_id: OrgId,
+    raised_by: &str,
+    records: Vec<serde_json::Value>,
+    now: DateTime<Utc>,
+) -> Result<HrSyncAnswer, StoreError> {
+    let today = now.date_naive();
+    let mut answer = HrSyncAnswer::default();
+    let mut events = Vec::with_capacity(records.len());
+    for (index, value) in records.into_iter().enumerate() {
+        let parsed = from_value::<HrEventInput>(value)
+            .map_err(|e| vec![prefixed(index, e)])
+            .and_then(|input| {
+                HrEvent::parse(input, today)
+                    .map_err(|errors| errors.into_iter().map(|e| domain_error(index, e)).collect())
+            });
+        events.push((index, parsed));
+    }
+    let keys: Vec<&str> = events
+        .iter()
+        .filter_map(|(_, e)| e.as_ref().ok().map(|e| e.external_id().as_str()))
+        .collect();
+    let mut held = hr::people_by_external_id(conn, org_id, &keys)?;
+    for (index, parsed) in events {
+        let event = match parsed {
+            Ok(event) => event,
+            Err(errors) => {
+                answer.invalid += 1;
+                answer.records.push(HrRecordOutcome {
+                    index,
+                    external_id: None,
+                    outcome: HrOutcome::Invalid,
+                    person_id: None,
+                    reason: None,
+                    errors,
+                    tickets: Vec::new(),
+                });
+                continue;
+            }
+        };
+        let key = event.external_id().as_str().to_owned();
+        let record = persistence::transaction(conn, |conn| {
+            apply_one(conn, org_id, raised_by, &event, held.get(&key), now)
+        })?;
+        let outcome = record.outcome;
+        match outcome {
+            HrOutcome::Created | HrOutcome::Updated | HrOutcome::Left => answer.applied += 1,
+            HrOutcome::Ignored => answer.ignored += 1,
+            HrOutcome::Refused => answer.refused += 1,
+            HrOutcome::Invalid => answer.invalid += 1,
+        }
+        if let Some(stored) = record.stored {
+            held.insert(key.clone(), stored);
+        }
+        answer.records.push(HrRecordOutcome {
+            index,
+            external_id: Some(key),
+            outcome,
+            person_id: record.person_id,
+            reason: record.reason,
+            errors: record.errors,
+            tickets: record.tickets,
+        });
+    }
+    Ok(answer)
+}
+
+/// One applied (or not) record, and the person as it now stands.
+struct Applied {
+    outcome: HrOutcome,
+    person_id: Option<PersonId>,
+    reason: Option<String>,
+    errors: Vec<FieldError>,
+    tickets: Vec<String>,
+    stored: Option<StoredPerson>,
+}
+
+impl Applied {
+    fn not_applied(outcome: HrOutcome, person: Option<PersonId>, reason: String) -> Self {
+        Applied {
+            outcome,
+            person_id: person,
+            reason: Some(reason),
+            errors: Vec::new(),
+            tickets: Vec::new(),
+            stored: None,
+        }
+    }
+}
+
+fn apply_one(
+    conn: &mut AnyConnection,
+    org_id: OrgId,
+    raised_by: &str,
+    event: &HrEvent,
+    held: Option<&StoredPerson>,
+    now: DateTime<Utc>,
+) -> Result<Applied, StoreError> {
+    let today = now.date_naive();
+    let state = held.map(|stored| PersonHrState {
+        person: stored.person.clone(),
+        last_effective_date: stored.hr_effective_date,
+    });
+    let decision = decide(state.as_ref(), event);
+    let held_id = held.map(|s| s.person.id);
+    let (outcome, person): (HrOutcome, Person) = match (&decision, held) {
+        (HrDecision::Ignore { reason, .. }, _) => {
+            return Ok(Applied::not_applied(
+                HrOutcome::Ignored,
+                held_id,
+                reason.message().to_owned(),
+            ));
+        }
+        (HrDecision::Refuse { reason }, _) => {
+            return Ok(Applied::not_applied(
+                HrOutcome::Refused,
+                held_id,
+                reason.message().to_owned(),
+            ));
+        }
+        (HrDecision::Create, _) => {
+            let id = PersonId::from_uuid(clock::new_uuid());
+            match event.new_person(id, org_id, today) {
+                Ok(person) => (HrOutcome::Created, person),
+                Err(errors) => {
+                    return Ok(Applied {
+                        outcome: HrOutcome::Invalid,
+                        person_id: None,
+                        reason: None,
+                        errors: errors.into_iter().map(|e| domain_error_at(e, "")).collect(),
+                        tickets: Vec::new(),
+                        stored: None,
+                    });
+                }
+            }
+        }
+        (HrDecision::Leave { .. }, Some(stored)) => {
+            (HrOutcome::Left, event.apply_to(&stored.person, today))
+        }
+        (HrDecision::Update { .. }, Some(stored)) => {
+            (HrOutcome::Updated, event.apply_to(&stored.person, today))
+        }
+        (HrDecision::Leave { .. } | HrDecision::Update { .. }, None) => {
+            return Err(StoreError::Corrupt("hr decision without a person".into()));
+        }
+    };
+    let stored = StoredPerson {
+        person,
+        hr_effective_date: Some(event.effective_date()),
+        created_at: held.map_or(now, |s| s.created_at),
+        updated_at: now,
+    };
+    match held {
+        None => persistence::people::insert(conn, &stored)?,
+        Some(_) => hr::save_person(conn, &stored)?,
+    }
+    let leaving_first = matches!(
+        decision,
+        HrDecision::Leave {
+            first_notice: true,
+            ..
+        }
+    );
+    let (accounts, assets) = if leaving_first {
+        (
+            hr::accounts_of(conn, stored.person.id)?,
+            hr::assets_of(conn, stored.person.id)?,
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let mut raised = Vec::new();
+    for effect in effects(&decision, &accounts, &assets) {
+        if let Some(new) = ticket_for(
+            &effect,
+            org_id,
+            &stored.person,
+            raised_by,
+            event.effective_date(),
+        ) {
+            raised.push(tickets::create(conn, new, now)?.reference.to_string());
+        }
+    }
+    Ok(Applied {
+        outcome,
+        person_id: Some(stored.person.id),
+        reason: None,
+        errors: Vec::new(),
+        tickets: raised,
+        stored: Some(stored),
+    })
+}
+
+/// The ticket that carries a desk effect to the service desk; the leave date itself is stored
+/// on the person, not raised.
+fn ticket_for(
+    effect: &DeskEffect,
+    org_id: OrgId,
+    person: &Person,
+    raised_by: &str,
+    effective: NaiveDate,
+) -> Option<NewTicket> {
+    let (category, priority, title, description) = match effect {
+        DeskEffect::AccountSetUp => (
+            TicketCategory::AccountRequest,
+            Priority::Medium,
+            "Set up accounts for a joiner".to_owned(),
+            format!("HR reports a joiner from {effective}: set up the accounts they need."),
+        ),
+        DeskEffect::AccountAmend { changes } => (
+            TicketCategory::AccountRequest,
+            Priority::Medium,
+            "Review access for a mover".to_owned(),
+            format!(
+                "HR reports a change from {effective} ({}): review and amend their accounts.",
+                changes
+                    .iter()
+                    .map(|c| c.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ),
+        DeskEffect::AccountRemoval { account } => (
+            TicketCategory::AccountRequest,
+            Priority::High,
+            "Remove a leaver's account".to_owned(),
+            format!("HR reports a leaver, last day {effective}: remove account {account}."),
+        ),
+        DeskEffect::AssetRecovery { asset, assignment } => (
+            TicketCategory::AssetRequest,
+            Priority::High,
+            "Recover an asset from a leaver".to_owned(),
+            format!(
+                "HR reports a leaver, last day {effective}: recover asset {asset} (assignment {assignment})."
+            ),
+        ),
+        DeskEffect::RecordLeaveDate { .. } => return None,
+    };
+    Some(NewTicket {
+        id: TicketId::from_uuid(clock::new_uuid()),
+        org_id,
+        kind: TicketKind::ServiceRequest,
+        category,
+        priority,
+        title,
+        description,
+        requester: person
+            .external_id
+            .as_ref()
+            .map_or_else(|| person.id.to_string(), |k| k.as_str().to_owned()),
+        raised_by: raised_by.to_owned(),
+        assigned_team: None,
+        assigned_agent: None,
+        contains_special_category: false,
+    })
+}
+
+fn prefixed(index: usize, error: FieldError) -> FieldError {
+    FieldError {
+        field: format!("records[{index}].{}", error.field),
+        message: error.message,
+    }
+}
+
+fn domain_error(index: usize, error: DomainError) -> FieldError {
+    domain_error_at(error, &format!("records[{index}]."))
+}
+
+fn domain_error_at(error: DomainError, prefix: &str) -> FieldError {
+    match error {
+        DomainError::Invalid { field, message } => FieldError {
+            field: format!("{prefix}{field}"),
+            message,
+        },
+        other => FieldError {
+            field: prefix.trim_end_matches('.').to_owned(),
+            message: other.to_string(),
+        },
+    }
+}

@@ -1,0 +1,923 @@
+//! `/api/v1/people`: the data subjects the desk holds records about, and, kept apart, their
+//! reasonable adjustments (`/people/{id}/adjustments`, Art 9) with who may read them
+//! (`/adjustment-readers`).
+//!
+//! Reading follows the domain's access rule (`domain::people::role_may`) widened to
+//! administrators, who create and read records for the desk; a record the caller may not read is
+//! the same 404 as one that does not exist. Adjustments never appear in a person or a list.
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::DomainError;
+use domain::ids::PersonId;
+use domain::people::{
+    AccessContext, Adjustments, Email, ExternalId, Person, PersonAction, PersonKind, PersonStatus,
+    PhoneNumber, SecurityClearance, check_access, status_on,
+};
+use domain::register::{RuleViolation, SpecialCategoryCondition};
+use domain::role::Role;
+use persistence::StoreError;
+use persistence::people::{self, AdjustmentReader, PersonFilter, StoredPerson};
+use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::auth::{
+    AdjustmentHandlers, Caller, Dpos, PeopleReaders, PeopleViewers, PeopleWriters, Principal,
+    RoleSet,
+};
+use crate::clock;
+use crate::http::etag::{IfMatchHeader, etag, if_match};
+use crate::http::json::ValidJson;
+use crate::http::page::{next_cursor, parse_cursor, parse_limit};
+use crate::http::params::{Params, path_id};
+use crate::http::problem::responses::{
+    BadRequest, InvalidFields, PayloadTooLarge, Unauthenticated, UnsupportedMediaType,
+};
+use crate::http::{ApiError, ApiResult, FieldError, Problem};
+use crate::state::AppState;
+
+pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    config
+        .service(create_person)
+        .service(list_people)
+        // Before `/people/{id}`, so `me` is never read as an id.
+        .service(get_me)
+        .service(get_person)
+        .service(update_person)
+        .service(get_adjustments)
+        .service(put_adjustments)
+        .service(grant_adjustment_reader)
+        .service(revoke_adjustment_reader);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bodies
+
+/// A person the desk holds data about. Health and disability details are never here.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonDto {
+    pub id: PersonId,
+    pub kind: PersonKind,
+    /// The HR or identity system's key, unique in the organisation; tokens name people by it.
+    pub external_id: Option<String>,
+    pub given_name: String,
+    pub family_name: String,
+    /// Business email.
+    pub email: Option<String>,
+    /// Business telephone.
+    pub phone: Option<String>,
+    /// Business address, lines separated by newlines.
+    pub address: Option<String>,
+    pub date_of_birth: Option<NaiveDate>,
+    pub clearance: SecurityClearance,
+    /// First day of employment or engagement.
+    pub starts_on: Option<NaiveDate>,
+    /// Last day of employment or engagement.
+    pub leaves_on: Option<NaiveDate>,
+    /// As of the last change of the record.
+    pub status: PersonStatus,
+    /// The record's version; its ETag.
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<StoredPerson> for PersonDto {
+    fn from(stored: StoredPerson) -> Self {
+        let p = stored.person;
+        PersonDto {
+            id: p.id,
+            kind: p.kind,
+            external_id: p.external_id.map(String::from),
+            given_name: p.given_name,
+            family_name: p.family_name,
+            email: p.email.map(String::from),
+            phone: p.phone.map(String::from),
+            address: p.address,
+            date_of_birth: p.date_of_birth,
+            clearance: p.clearance,
+            starts_on: p.starts_on,
+            leaves_on: p.leaves_on,
+            status: p.status,
+            version: p.version,
+            created_at: stored.created_at,
+            updated_at: stored.updated_at,
+        }
+    }
+}
+
+fn default_clearance() -> SecurityClearance {
+    SecurityClearance::None
+}
+
+/// A person to record.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreatePerson {
+    pub kind: PersonKind,
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    pub external_id: Option<String>,
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    pub given_name: String,
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    pub family_name: String,
+    #[schema(max_length = 254, example = "jo.bloggs@example.gov.uk")]
+    pub email: Option<String>,
+    #[schema(min_length = 6, max_length = 30)]
+    pub phone: Option<String>,
+    #[schema(min_length = 1, max_length = 500, pattern = r"\S")]
+    pub address: Option<String>,
+    /// In the past.
+    pub date_of_birth: Option<NaiveDate>,
+    #[serde(default = "default_clearance")]
+    pub clearance: SecurityClearance,
+    pub starts_on: Option<NaiveDate>,
+    /// Not before `starts_on`.
+    pub leaves_on: Option<NaiveDate>,
+}
+
+/// Distinguishes a field sent as `null` (clear it) from a field not sent (leave it).
+fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// Changes to a person; fields left out stay as they are, optional ones may be `null` to clear
+/// them. A requester correcting their own record (Art 16), and the DPO acting on a
+/// rectification request, change only `given_name`, `family_name`, `email`, `phone` and
+/// `address`.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdatePerson {
+    pub kind: Option<PersonKind>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 200, pattern = r"\S")]
+    pub external_id: Option<Option<String>>,
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    pub given_name: Option<String>,
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    pub family_name: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, max_length = 254)]
+    pub email: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, min_length = 6, max_length = 30)]
+    pub phone: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 500, pattern = r"\S")]
+    pub address: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub date_of_birth: Option<Option<NaiveDate>>,
+    pub clearance: Option<SecurityClearance>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub starts_on: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub leaves_on: Option<Option<NaiveDate>>,
+}
+
+impl UpdatePerson {
+    /// Whether the change touches only what a rectification may correct.
+    fn is_rectification(&self) -> bool {
+        self.kind.is_none()
+            && self.external_id.is_none()
+            && self.date_of_birth.is_none()
+            && self.clearance.is_none()
+            && self.starts_on.is_none()
+            && self.leaves_on.is_none()
+    }
+}
+
+/// Filters and paging of the people list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PersonListQuery {
+    #[param(value_type = Option<PersonStatus>)]
+    pub status: Option<String>,
+    #[param(value_type = Option<PersonKind>)]
+    pub kind: Option<String>,
+    /// Only the person with this HR or identity key.
+    #[param(max_length = 200)]
+    pub external_id: Option<String>,
+    /// Page size, 1 to 500 (default 50).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 500)]
+    pub limit: Option<String>,
+    /// The `next_cursor` of the previous page.
+    #[param(pattern = "^[A-Za-z0-9_-]{22}$")]
+    pub cursor: Option<String>,
+}
+
+/// A page of people.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonPage {
+    pub items: Vec<PersonDto>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// A person's reasonable adjustments (Equality Act 2010 s.20): special category data, held
+/// apart from the person under an Art 9(2) condition.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AdjustmentsDto {
+    pub person_id: PersonId,
+    pub reasonable_adjustments: String,
+    /// The Art 9(2) condition the details are held under.
+    pub condition: SpecialCategoryCondition,
+    pub recorded_at: DateTime<Utc>,
+    /// The record's version; its ETag.
+    pub version: i64,
+}
+
+impl From<Adjustments> for AdjustmentsDto {
+    fn from(a: Adjustments) -> Self {
+        AdjustmentsDto {
+            person_id: a.person_id,
+            reasonable_adjustments: a.reasonable_adjustments,
+            condition: a.condition,
+            recorded_at: a.recorded_at,
+            version: a.version,
+        }
+    }
+}
+
+/// A person's reasonable adjustments to record, replacing any held.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PutAdjustments {
+    #[schema(min_length = 1, max_length = 4000, pattern = r"\S")]
+    pub reasonable_adjustments: String,
+    /// The Art 9(2) condition the details are held under.
+    pub condition: SpecialCategoryCondition,
+}
+
+/// An agent granted reading the organisation's people's adjustments.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AdjustmentReaderDto {
+    /// The agent's token subject.
+    pub subject: String,
+    /// The DPO who granted it.
+    pub granted_by: String,
+    pub granted_at: DateTime<Utc>,
+}
+
+impl From<AdjustmentReader> for AdjustmentReaderDto {
+    fn from(r: AdjustmentReader) -> Self {
+        AdjustmentReaderDto {
+            subject: r.subject,
+            granted_by: r.granted_by,
+            granted_at: r.granted_at,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules
+
+fn not_found() -> ApiError {
+    ApiError::NotFound("no such person".into())
+}
+
+fn store_not_found_is_person(error: ApiError) -> ApiError {
+    match error {
+        ApiError::NotFound(_) => not_found(),
+        other => other,
+    }
+}
+
+/// Whether the caller is the person (their token's subject is the record's external id).
+fn is_subject(caller: &Principal, person: &Person) -> bool {
+    person
+        .external_id
+        .as_ref()
+        .is_some_and(|id| id.as_str() == caller.subject)
+}
+
+fn roles(caller: &Principal) -> Vec<Role> {
+    caller.roles.iter().copied().collect()
+}
+
+/// The domain's read rule, widened to administrators (who keep the desk's records).
+fn may_read(caller: &Principal, person: &Person) -> bool {
+    let context = AccessContext {
+        is_subject: is_subject(caller, person),
+        adjustments_granted: false,
+    };
+    caller.has(Role::Admin) || check_access(&roles(caller), PersonAction::Read, context).is_ok()
+}
+
+/// Whether the caller may change anything of a record: the HR or identity integration, and
+/// administrators.
+fn may_write(caller: &Principal) -> bool {
+    caller.has_any(PeopleWriters::ROLES)
+}
+
+fn with_etag(status: StatusCode, stored: StoredPerson) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header((header::ETAG, etag(stored.person.version)))
+        .json(PersonDto::from(stored))
+}
+
+fn field_errors(errors: Vec<DomainError>) -> Vec<FieldError> {
+    errors
+        .into_iter()
+        .filter_map(|error| match error {
+            DomainError::Invalid { field, message } => Some(FieldError {
+                field: field.to_owned(),
+                message,
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A domain value parsed, its error kept among the others.
+fn parsed<T>(errors: &mut Vec<DomainError>, result: Result<T, DomainError>) -> Option<T> {
+    match result {
+        Ok(value) => Some(value),
+        Err(error) => {
+            errors.push(error);
+            None
+        }
+    }
+}
+
+/// The record's field rules (Art 5(1)(d)), as a storage refusal naming each field.
+fn validated(person: Person, today: NaiveDate) -> Result<Person, StoreError> {
+    match person.validate(today) {
+        Ok(()) => Ok(person),
+        Err(errors) => Err(StoreError::Refused(
+            errors
+                .into_iter()
+                .filter_map(|error| match error {
+                    DomainError::Invalid { field, message } => Some(RuleViolation {
+                        field,
+                        article: "Art 5(1)(d)",
+                        message,
+                    }),
+                    _ => None,
+                })
+                .collect(),
+        )),
+    }
+}
+
+fn external_id_conflict(error: ApiError) -> ApiError {
+    match error {
+        ApiError::Conflict(_) => ApiError::Conflict(
+            "another person of the organisation already has this external_id".into(),
+        ),
+        other => other,
+    }
+}
+
+/// Parses the text fields of a change that have domain types; every error at once.
+struct ParsedFields {
+    external_id: Option<Option<ExternalId>>,
+    email: Option<Option<Email>>,
+    phone: Option<Option<PhoneNumber>>,
+}
+
+fn parse_fields(
+    external_id: Option<Option<&str>>,
+    email: Option<Option<&str>>,
+    phone: Option<Option<&str>>,
+) -> Result<ParsedFields, ApiError> {
+    let mut errors = Vec::new();
+    let external_id = match external_id {
+        Some(Some(v)) => parsed(&mut errors, ExternalId::parse(v)).map(Some),
+        Some(None) => Some(None),
+        None => None,
+    };
+    let email = match email {
+        Some(Some(v)) => parsed(&mut errors, Email::parse(v)).map(Some),
+        Some(None) => Some(None),
+        None => None,
+    };
+    let phone = match phone {
+        Some(Some(v)) => parsed(&mut errors, PhoneNumber::parse(v)).map(Some),
+        Some(None) => Some(None),
+        None => None,
+    };
+    if !errors.is_empty() {
+        return Err(ApiError::fields(field_errors(errors)));
+    }
+    Ok(ParsedFields {
+        external_id,
+        email,
+        phone,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// People
+
+/// Record a person
+///
+/// The HR or identity integration (and administrators) record people. `external_id` is unique
+/// in the organisation (409). The status follows the dates.
+#[utoipa::path(
+    operation_id = "create_person",
+    tag = "people",
+    request_body = CreatePerson,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Person recorded", body = PersonDto,
+            headers(("ETag" = String, description = "Version of the record"), ("Location" = String))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, description = "Role may not record people", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Another person of the organisation has this external_id", body = Problem, content_type = "application/problem+json"),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = InvalidFields),
+    )
+)]
+#[post("/people")]
+async fn create_person(
+    caller: Caller<PeopleWriters>,
+    state: web::Data<AppState>,
+    body: ValidJson<CreatePerson>,
+) -> ApiResult<HttpResponse> {
+    let body = body.0;
+    let fields = parse_fields(
+        Some(body.external_id.as_deref()),
+        Some(body.email.as_deref()),
+        Some(body.phone.as_deref()),
+    )?;
+    let now = clock::now();
+    let today = now.date_naive();
+    let person = Person {
+        id: PersonId::from_uuid(clock::new_uuid()),
+        org_id: caller.org_id,
+        kind: body.kind,
+        external_id: fields.external_id.flatten(),
+        given_name: body.given_name.trim().to_owned(),
+        family_name: body.family_name.trim().to_owned(),
+        email: fields.email.flatten(),
+        phone: fields.phone.flatten(),
+        address: body.address.map(|a| a.trim().to_owned()),
+        date_of_birth: body.date_of_birth,
+        clearance: body.clearance,
+        starts_on: body.starts_on,
+        leaves_on: body.leaves_on,
+        status: status_on(body.starts_on, body.leaves_on, today),
+        version: 1,
+    };
+    person
+        .validate(today)
+        .map_err(|errors| ApiError::fields(field_errors(errors)))?;
+    let stored = StoredPerson {
+        person,
+        hr_effective_date: None,
+        created_at: now,
+        updated_at: now,
+    };
+    let stored = state
+        .write(move |conn| {
+            people::insert(conn, &stored)?;
+            Ok(stored)
+        })
+        .await
+        .map_err(external_id_conflict)?;
+    let location = format!("/api/v1/people/{}", stored.person.id);
+    let mut response = with_etag(StatusCode::CREATED, stored);
+    if let Ok(value) = header::HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    Ok(response)
+}
+
+/// List people
+///
+/// The organisation's people, newest first. Never includes adjustments.
+#[utoipa::path(
+    operation_id = "list_people",
+    tag = "people",
+    params(PersonListQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of people", body = PersonPage),
+        (status = 400, description = "Invalid query parameters", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = Unauthenticated),
+        (status = 403, description = "Role may not list people", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/people")]
+async fn list_people(
+    caller: Caller<PeopleReaders>,
+    state: web::Data<AppState>,
+    query: web::Query<PersonListQuery>,
+) -> ApiResult<web::Json<PersonPage>> {
+    let mut params = Params::default();
+    let filter = PersonFilter {
+        status: params.optional("status", query.status.as_deref()),
+        kind: params.optional("kind", query.kind.as_deref()),
+        external_id: params.text("external_id", query.external_id.as_deref(), 200),
+    };
+    let limit = parse_limit(&mut params, query.limit.as_deref());
+    let after: Option<PersonId> = parse_cursor(&mut params, query.cursor.as_deref());
+    params.finish()?;
+    let org_id = caller.org_id;
+    let (items, more) = state
+        .read(move |conn| people::list(conn, org_id, &filter, limit, after))
+        .await?;
+    let next_cursor = next_cursor(&items, more, |p| p.person.id.as_uuid());
+    Ok(web::Json(PersonPage {
+        items: items.into_iter().map(PersonDto::from).collect(),
+        next_cursor,
+    }))
+}
+
+/// Get the caller's own record
+///
+/// The person whose external id is the token's subject.
+#[utoipa::path(
+    operation_id = "get_own_person",
+    tag = "people",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller's record", body = PersonDto,
+            headers(("ETag" = String, description = "Version, for If-Match"))),
+        (status = 401, response = Unauthenticated),
+        (status = 403, description = "Role may not read people", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "The caller has no record in the organisation", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/people/me")]
+async fn get_me(
+    caller: Caller<PeopleViewers>,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let org_id = caller.org_id;
+    let subject = caller.subject.clone();
+    let stored = state
+        .read(move |conn| people::find_by_external_id(conn, org_id, &subject))
+        .await?
+        .ok_or_else(not_found)?;
+    Ok(with_etag(StatusCode::OK, stored))
+}
+
+/// Get a person
+///
+/// Agents, administrators, the DPO and integrators read the organisation's people; a requester
+/// reads only their own record (any other is 404).
+#[utoipa::path(
+    operation_id = "get_person",
+    tag = "people",
+    params(("id" = uuid::Uuid, Path, description = "Person id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The person", body = PersonDto,
+            headers(("ETag" = String, description = "Version, for If-Match"))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, description = "Role may not read people", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such person the caller may read", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/people/{id}")]
+async fn get_person(
+    caller: Caller<PeopleViewers>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let id: PersonId = path_id("id", &id)?;
+    let principal = caller.principal.clone();
+    let stored = state
+        .read(move |conn| {
+            let stored = people::get(conn, principal.org_id, id)?;
+            if may_read(&principal, &stored.person) {
+                Ok(stored)
+            } else {
+                Err(StoreError::NotFound)
+            }
+        })
+        .await
+        .map_err(store_not_found_is_person)?;
+    Ok(with_etag(StatusCode::OK, stored))
+}
+
+/// Update a person
+///
+/// Integrators and administrators change any field. A requester corrects their own record's
+/// `given_name`, `family_name`, `email`, `phone` and `address` (Art 16), as does the DPO acting
+/// on a rectification request. Send `If-Match` with the ETag you read; a stale one is 412.
+#[utoipa::path(
+    operation_id = "update_person",
+    tag = "people",
+    params(
+        ("id" = uuid::Uuid, Path, description = "Person id"),
+        IfMatchHeader,
+    ),
+    request_body = UpdatePerson,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The updated person", body = PersonDto,
+            headers(("ETag" = String, description = "New version"))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, description = "Role may not make this change", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such person the caller may read", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Another person of the organisation has this external_id", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "If-Match is stale", body = Problem, content_type = "application/problem+json"),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = InvalidFields),
+    )
+)]
+#[patch("/people/{id}")]
+async fn update_person(
+    caller: Caller<PeopleViewers>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    req: HttpRequest,
+    body: ValidJson<UpdatePerson>,
+) -> ApiResult<HttpResponse> {
+    let id: PersonId = path_id("id", &id)?;
+    let expected = if_match(&req);
+    let body = body.0;
+    let fields = parse_fields(
+        body.external_id.as_ref().map(|v| v.as_deref()),
+        body.email.as_ref().map(|v| v.as_deref()),
+        body.phone.as_ref().map(|v| v.as_deref()),
+    )?;
+    let principal = caller.principal.clone();
+    let now = clock::now();
+    let today = now.date_naive();
+    let stored = state
+        .write(move |conn| {
+            let change = |current: &StoredPerson| -> Result<Person, StoreError> {
+                let current = &current.person;
+                if !may_write(&principal) {
+                    // Outside the integration: the record must be readable (404 otherwise, as
+                    // for a missing one), the caller allowed to correct it, and the change a
+                    // correction (403).
+                    if !may_read(&principal, current) {
+                        return Err(StoreError::NotFound);
+                    }
+                    let context = AccessContext {
+                        is_subject: is_subject(&principal, current),
+                        adjustments_granted: false,
+                    };
+                    check_access(&roles(&principal), PersonAction::Correct, context)?;
+                    if !body.is_rectification() {
+                        return Err(StoreError::Domain(DomainError::NotPermitted(
+                            "a correction changes only given_name, family_name, email, phone \
+                             and address",
+                        )));
+                    }
+                }
+                let mut next = current.clone();
+                if let Some(kind) = body.kind {
+                    next.kind = kind;
+                }
+                if let Some(external_id) = fields.external_id {
+                    next.external_id = external_id;
+                }
+                if let Some(given_name) = &body.given_name {
+                    next.given_name = given_name.trim().to_owned();
+                }
+                if let Some(family_name) = &body.family_name {
+                    next.family_name = family_name.trim().to_owned();
+                }
+                if let Some(email) = fields.email {
+                    next.email = email;
+                }
+                if let Some(phone) = fields.phone {
+                    next.phone = phone;
+                }
+                if let Some(address) = &body.address {
+                    next.address = address.as_ref().map(|a| a.trim().to_owned());
+                }
+                if let Some(date_of_birth) = body.date_of_birth {
+                    next.date_of_birth = date_of_birth;
+                }
+                if let Some(clearance) = body.clearance {
+                    next.clearance = clearance;
+                }
+                if let Some(starts_on) = body.starts_on {
+                    next.starts_on = starts_on;
+                }
+                if let Some(leaves_on) = body.leaves_on {
+                    next.leaves_on = leaves_on;
+                }
+                next.status = next.status_on(today);
+                validated(next, today)
+            };
+            people::update(conn, principal.org_id, id, expected, change, now)
+        })
+        .await
+        .map_err(store_not_found_is_person)
+        .map_err(external_id_conflict)?;
+    Ok(with_etag(StatusCode::OK, stored))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Adjustments
+
+/// Whether the caller may take `action` on the organisation's adjustments: the DPO, and agents
+/// granted it.
+fn check_adjustments(
+    conn: &mut persistence::AnyConnection,
+    caller: &Principal,
+    action: PersonAction,
+) -> Result<(), StoreError> {
+    let granted = caller.has(Role::Agent)
+        && people::is_adjustment_reader(conn, caller.org_id, &caller.subject)?;
+    let context = AccessContext {
+        is_subject: false,
+        adjustments_granted: granted,
+    };
+    Ok(check_access(&roles(caller), action, context)?)
+}
+
+fn adjustments_response(adjustments: Adjustments) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::ETAG, etag(adjustments.version)))
+        .json(AdjustmentsDto::from(adjustments))
+}
+
+/// Get a person's adjustments
+///
+/// Health and disability details, held apart from the person (Art 9). The DPO reads them, and
+/// agents the DPO has granted it; anyone else is 403.
+#[utoipa::path(
+    operation_id = "get_person_adjustments",
+    tag = "people",
+    params(("id" = uuid::Uuid, Path, description = "Person id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The person's adjustments", body = AdjustmentsDto,
+            headers(("ETag" = String, description = "Version, for If-Match"))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, description = "Role may not read adjustments, or the agent is not granted it", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such person, or no adjustments recorded", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/people/{id}/adjustments")]
+async fn get_adjustments(
+    caller: Caller<AdjustmentHandlers>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let id: PersonId = path_id("id", &id)?;
+    let principal = caller.principal.clone();
+    let adjustments = state
+        .read(move |conn| {
+            people::get(conn, principal.org_id, id)?;
+            check_adjustments(conn, &principal, PersonAction::ReadAdjustments)?;
+            people::adjustments(conn, principal.org_id, id)
+        })
+        .await
+        .map_err(store_not_found_is_person)?
+        .ok_or_else(|| ApiError::NotFound("no adjustments are recorded for this person".into()))?;
+    Ok(adjustments_response(adjustments))
+}
+
+/// Record a person's adjustments
+///
+/// Records or replaces the person's reasonable adjustments, with the Art 9(2) condition they
+/// are held under. The DPO writes them (and agents granted it). `If-Match` guards a
+/// replacement.
+#[utoipa::path(
+    operation_id = "put_person_adjustments",
+    tag = "people",
+    params(
+        ("id" = uuid::Uuid, Path, description = "Person id"),
+        IfMatchHeader,
+    ),
+    request_body = PutAdjustments,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The recorded adjustments", body = AdjustmentsDto,
+            headers(("ETag" = String, description = "New version"))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, description = "Role may not write adjustments, or the agent is not granted it", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such person in the caller's organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "If-Match is stale", body = Problem, content_type = "application/problem+json"),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = InvalidFields),
+    )
+)]
+#[put("/people/{id}/adjustments")]
+async fn put_adjustments(
+    caller: Caller<AdjustmentHandlers>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    req: HttpRequest,
+    body: ValidJson<PutAdjustments>,
+) -> ApiResult<HttpResponse> {
+    let id: PersonId = path_id("id", &id)?;
+    let expected = if_match(&req);
+    let body = body.0;
+    let principal = caller.principal.clone();
+    let now = clock::now();
+    let adjustments = state
+        .write(move |conn| {
+            people::get(conn, principal.org_id, id)?;
+            check_adjustments(conn, &principal, PersonAction::WriteAdjustments)?;
+            people::put_adjustments(
+                conn,
+                principal.org_id,
+                id,
+                expected,
+                body.reasonable_adjustments.trim().to_owned(),
+                body.condition,
+                now,
+            )
+        })
+        .await
+        .map_err(store_not_found_is_person)?;
+    Ok(adjustments_response(adjustments))
+}
+
+/// A token subject named in a path: 1 to 200 characters, not blank, no control characters.
+fn path_subject(value: &str) -> Result<String, ApiError> {
+    let ok = !value.trim().is_empty()
+        && value.chars().count() <= 200
+        && !value.chars().any(char::is_control);
+    if ok {
+        Ok(value.to_owned())
+    } else {
+        Err(ApiError::bad_parameters(vec![FieldError {
+            field: "subject".into(),
+            message: "must be 1 to 200 characters, not blank, without control characters".into(),
+        }]))
+    }
+}
+
+/// Grant an agent reading adjustments
+///
+/// The DPO grants the agent with this token subject reading (and recording) the organisation's
+/// people's adjustments. Granting again keeps the first grant.
+#[utoipa::path(
+    operation_id = "grant_adjustment_reader",
+    tag = "people",
+    params(("subject" = String, Path, description = "The agent's token subject", min_length = 1, max_length = 200)),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The grant", body = AdjustmentReaderDto),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, description = "Only the DPO grants this", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/adjustment-readers/{subject}")]
+async fn grant_adjustment_reader(
+    caller: Caller<Dpos>,
+    state: web::Data<AppState>,
+    subject: web::Path<String>,
+) -> ApiResult<web::Json<AdjustmentReaderDto>> {
+    let subject = path_subject(&subject)?;
+    let org_id = caller.org_id;
+    let granted_by = caller.subject.clone();
+    let now = clock::now();
+    let grant = state
+        .write(move |conn| {
+            people::grant_adjustment_reader(conn, org_id, &subject, &granted_by, now)
+        })
+        .await?;
+    Ok(web::Json(AdjustmentReaderDto::from(grant)))
+}
+
+/// Revoke an agent's reading of adjustments
+#[utoipa::path(
+    operation_id = "revoke_adjustment_reader",
+    tag = "people",
+    params(("subject" = String, Path, description = "The agent's token subject", min_length = 1, max_length = 200)),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Grant revoked"),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, description = "Only the DPO revokes this", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such grant in the caller's organisation", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/adjustment-readers/{subject}")]
+async fn revoke_adjustment_reader(
+    caller: Caller<Dpos>,
+    state: web::Data<AppState>,
+    subject: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let subject = path_subject(&subject)?;
+    let org_id = caller.org_id;
+    state
+        .write(move |conn| people::revoke_adjustment_reader(conn, org_id, &subject))
+        .await
+        .map_err(|error| match error {
+            ApiError::NotFound(_) => ApiError::NotFound("no such grant".into()),
+            other => other,
+        })?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,252 @@
+//! `POST /api/v1/hr/sync`: HR joiners, movers and leavers, idempotent, in order, each record
+//! applied whole or not at all, and the desk work they ask for raised as tickets.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+const SYNC: &str = "/api/v1/hr/sync";
+
+fn joiner(id: &str, date: &str) -> Value {
+    json!({
+        "external_id": id,
+        "kind": "joiner",
+        "effective_date": date,
+        "given_name": "Jo",
+        "family_name": "Bloggs",
+        "email": "jo.bloggs@example.gov.uk",
+    })
+}
+
+struct Hr {
+    app: TestApp,
+    integrator: String,
+    agent: String,
+}
+
+async fn hr() -> Hr {
+    let app = spawn_app().await;
+    Hr {
+        integrator: app.token(ORG, &["integrator"], "hr-system"),
+        agent: app.token(ORG, &["agent"], "agent-1"),
+        app,
+    }
+}
+
+impl Hr {
+    async fn sync(&self, records: Value, key: Option<&str>) -> reqwest::Response {
+        let mut request = self
+            .app
+            .request(Method::POST, SYNC, Some(&self.integrator))
+            .json(&json!({ "records": records }));
+        if let Some(key) = key {
+            request = request.header("Idempotency-Key", key);
+        }
+        send(request).await
+    }
+
+    async fn synced(&self, records: Value) -> Value {
+        json_body(self.sync(records, None).await, StatusCode::OK).await
+    }
+
+    async fn account_requests(&self) -> Vec<Value> {
+        self.app
+            .list(TICKETS, &self.agent, &[("category", "account_request")])
+            .await
+    }
+}
+
+fn outcomes(answer: &Value) -> Vec<String> {
+    answer["records"]
+        .as_array()
+        .map(|records| records.iter().map(|r| text(r, "outcome")).collect())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn only_integrators_sync_and_a_token_is_needed() {
+    let hr = hr().await;
+    let anonymous = send(
+        hr.app
+            .request(Method::POST, SYNC, None)
+            .json(&json!({ "records": [joiner("E1", "2026-01-05")] })),
+    )
+    .await;
+    problem(anonymous, StatusCode::UNAUTHORIZED).await;
+    let agent = send(
+        hr.app
+            .request(Method::POST, SYNC, Some(&hr.agent))
+            .json(&json!({ "records": [joiner("E1", "2026-01-05")] })),
+    )
+    .await;
+    problem(agent, StatusCode::FORBIDDEN).await;
+}
+
+#[tokio::test]
+async fn a_joiner_creates_the_person_and_raises_an_account_set_up_request() {
+    let hr = hr().await;
+    let answer = hr.synced(json!([joiner("E1", "2026-01-05")])).await;
+    assert_eq!(answer["applied"], 1);
+    assert_eq!(outcomes(&answer), ["created"]);
+    let record = &answer["records"][0];
+    assert_eq!(record["external_id"], "E1");
+    assert!(record["person_id"].is_string());
+    let raised = record["tickets"].as_array().cloned().unwrap_or_default();
+    assert_eq!(raised.len(), 1);
+    let requests = hr.account_requests().await;
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0]["reference"], raised[0]);
+    assert_eq!(requests[0]["requester"], "E1");
+    assert_eq!(requests[0]["raised_by"], "hr-system");
+    assert_eq!(requests[0]["kind"], "service_request");
+}
+
+#[tokio::test]
+async fn a_replayed_key_gets_the_first_answer_and_changes_nothing() {
+    let hr = hr().await;
+    let records = json!([joiner("E1", "2026-01-05"), joiner("E2", "2026-01-06")]);
+    let first = hr.sync(records.clone(), Some("batch-0001")).await;
+    let first = json_body(first, StatusCode::OK).await;
+    let again = hr.sync(records, Some("batch-0001")).await;
+    assert_eq!(
+        again
+            .headers()
+            .get("idempotency-replayed")
+            .and_then(|v| v.to_str().ok()),
+        Some("true")
+    );
+    let again = json_body(again, StatusCode::OK).await;
+    assert_eq!(again, first);
+    assert_eq!(hr.account_requests().await.len(), 2);
+    // The same key with another request is refused, naming the header.
+    let other = hr
+        .sync(json!([joiner("E3", "2026-01-07")]), Some("batch-0001"))
+        .await;
+    problem_naming(other, StatusCode::UNPROCESSABLE_ENTITY, "Idempotency-Key").await;
+    assert_eq!(hr.account_requests().await.len(), 2);
+    let malformed = hr
+        .sync(json!([joiner("E3", "2026-01-07")]), Some("two words"))
+        .await;
+    problem_naming(malformed, StatusCode::BAD_REQUEST, "Idempotency-Key").await;
+}
+
+#[tokio::test]
+async fn a_batch_replayed_without_a_key_changes_nothing() {
+    let hr = hr().await;
+    let records = json!([
+        joiner("E1", "2026-01-05"),
+        { "external_id": "E1", "kind": "mover", "effective_date": "2026-02-01",
+          "given_name": "Jo", "family_name": "Bloggs-Smith" },
+        { "external_id": "E1", "kind": "leaver", "effective_date": "2026-06-30" },
+    ]);
+    let first = hr.synced(records.clone()).await;
+    assert_eq!(outcomes(&first), ["created", "updated", "left"]);
+    let tickets = hr.account_requests().await.len();
+    let again = hr.synced(records).await;
+    assert_eq!(outcomes(&again), ["ignored", "ignored", "ignored"]);
+    assert_eq!(again["applied"], 0);
+    assert_eq!(hr.account_requests().await.len(), tickets);
+}
+
+#[tokio::test]
+async fn an_older_event_never_overwrites_a_newer_one() {
+    let hr = hr().await;
+    hr.synced(json!([joiner("E1", "2026-03-01")])).await;
+    let older = hr
+        .synced(
+            json!([{ "external_id": "E1", "kind": "mover", "effective_date": "2026-02-01",
+                        "given_name": "Joanna", "family_name": "Bloggs" }]),
+        )
+        .await;
+    assert_eq!(outcomes(&older), ["ignored"]);
+    assert_eq!(older["ignored"], 1);
+    assert!(!text(&older["records"][0], "reason").is_empty());
+    let newer = hr
+        .synced(
+            json!([{ "external_id": "E1", "kind": "mover", "effective_date": "2026-04-01",
+                        "given_name": "Joanna", "family_name": "Bloggs" }]),
+        )
+        .await;
+    assert_eq!(outcomes(&newer), ["updated"]);
+    // A mover raises an amend request.
+    assert_eq!(
+        newer["records"][0]["tickets"].as_array().map(Vec::len),
+        Some(1)
+    );
+}
+
+#[tokio::test]
+async fn invalid_records_come_back_with_their_fields_and_the_rest_apply() {
+    let hr = hr().await;
+    let answer = hr
+        .synced(json!([
+            joiner("E1", "2026-01-05"),
+            { "external_id": "E2", "kind": "joiner", "effective_date": "2026-01-05",
+              "given_name": "Al", "family_name": "Smith", "email": "not an address" },
+            { "external_id": "E3", "kind": "joiner", "effective_date": 5 },
+            { "external_id": "E4", "kind": "leaver", "effective_date": "2026-01-05" },
+            { "external_id": "E5", "kind": "joiner", "effective_date": "2026-01-05" },
+        ]))
+        .await;
+    assert_eq!(
+        outcomes(&answer),
+        ["created", "invalid", "invalid", "refused", "invalid"]
+    );
+    assert_eq!(
+        (
+            answer["applied"].clone(),
+            answer["invalid"].clone(),
+            answer["refused"].clone()
+        ),
+        (json!(1), json!(3), json!(1))
+    );
+    let fields = |i: usize| -> Vec<String> {
+        answer["records"][i]["errors"]
+            .as_array()
+            .map(|e| e.iter().map(|e| text(e, "field")).collect())
+            .unwrap_or_default()
+    };
+    assert_eq!(fields(1), ["records[1].email"]);
+    assert_eq!(fields(2), ["records[2].effective_date"]);
+    assert!(fields(4).contains(&"records[4].given_name".to_owned()));
+    // The error never repeats what was sent.
+    assert!(!answer.to_string().contains("not an address"));
+    // Only the valid joiner raised work.
+    assert_eq!(hr.account_requests().await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_batch_is_bounded_and_must_be_a_batch() {
+    let hr = hr().await;
+    let empty = hr.sync(json!([]), None).await;
+    problem_naming(empty, StatusCode::UNPROCESSABLE_ENTITY, "records").await;
+    let too_many: Vec<Value> = (0..10_001)
+        .map(|i| joiner(&format!("E{i}"), "2026-01-05"))
+        .collect();
+    let over = hr.sync(Value::Array(too_many), None).await;
+    problem_naming(over, StatusCode::UNPROCESSABLE_ENTITY, "records").await;
+    let not_json = send(
+        hr.app
+            .request(Method::POST, SYNC, Some(&hr.integrator))
+            .header("Content-Type", "application/json")
+            .body("{"),
+    )
+    .await;
+    problem(not_json, StatusCode::BAD_REQUEST).await;
+}
+
+#[tokio::test]
+async fn another_organisations_people_are_not_touched() {
+    let hr = hr().await;
+    hr.synced(json!([joiner("E1", "2026-01-05")])).await;
+    let other = hr.app.token("devon-cc", &["integrator"], "devon-hr");
+    let answer = send(hr.app.request(Method::POST, SYNC, Some(&other)).json(
+        &json!({ "records": [{ "external_id": "E1", "kind": "leaver",
+                                          "effective_date": "2026-06-30" }] }),
+    ))
+    .await;
+    let answer = json_body(answer, StatusCode::OK).await;
+    // Devon holds no E1: the leaver is refused there, and the first organisation's E1 stays.
+    assert_eq!(outcomes(&answer), ["refused"]);
+}
