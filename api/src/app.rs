@@ -21,6 +21,18 @@ async fn fallback(
     index: web::Data<RouteIndex>,
 ) -> Result<actix_web::HttpResponse, ApiError> {
     Err(match index.allowed(req.path()) {
+        // A documented path and method that no route took: a path parameter broke the route's
+        // pattern (ids are UUIDs).
+        Some(methods) if methods.contains(req.method()) => ApiError::bad_parameters(
+            index
+                .parameters(req.path())
+                .into_iter()
+                .map(|field| FieldError {
+                    field,
+                    message: "must be a UUID".into(),
+                })
+                .collect(),
+        ),
         Some(methods) if !methods.is_empty() => {
             let allow: Vec<&str> = methods.iter().map(|m| m.as_str()).collect();
             ApiError::MethodNotAllowed {

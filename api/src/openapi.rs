@@ -116,16 +116,48 @@ impl RouteIndex {
         RouteIndex { routes }
     }
 
-    /// The methods allowed on `path`, if it is a documented path.
-    pub fn allowed(&self, path: &str) -> Option<Vec<Method>> {
-        let mut found: Option<Vec<Method>> = None;
-        for (def, methods) in &self.routes {
+    /// The names of the path parameters of the documented paths `path` matches.
+    pub fn parameters(&self, path: &str) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for (def, _) in &self.routes {
             if def.is_match(path) {
-                found
-                    .get_or_insert_with(Vec::new)
-                    .extend(methods.iter().cloned());
+                for segment in def.pattern().unwrap_or("").split('/') {
+                    if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}'))
+                        && !names.iter().any(|n| n == name)
+                    {
+                        names.push(name.to_owned());
+                    }
+                }
             }
         }
-        found
+        names
+    }
+
+    /// The methods allowed on `path`, if it is a documented path. A path written out in full
+    /// (`/people/me`) answers for itself, before any template it also fits (`/people/{id}`).
+    pub fn allowed(&self, path: &str) -> Option<Vec<Method>> {
+        let matching: Vec<&(ResourceDef, Vec<Method>)> = self
+            .routes
+            .iter()
+            .filter(|(def, _)| def.is_match(path))
+            .collect();
+        let exact: Vec<&&(ResourceDef, Vec<Method>)> = matching
+            .iter()
+            .filter(|(def, _)| !def.is_prefix() && def.pattern().is_some_and(|p| !p.contains('{')))
+            .collect();
+        let chosen: Vec<&(ResourceDef, Vec<Method>)> = if exact.is_empty() {
+            matching
+        } else {
+            exact.into_iter().copied().collect()
+        };
+        if chosen.is_empty() {
+            return None;
+        }
+        Some(
+            chosen
+                .iter()
+                .flat_map(|(_, methods)| methods.iter().cloned())
+                .collect(),
+        )
     }
 }

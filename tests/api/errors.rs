@@ -196,6 +196,13 @@ async fn a_wrong_method_is_405_with_allow() {
         (Method::PUT, ticket_path(&id), vec!["GET", "PATCH"]),
         (Method::DELETE, comments_path(&id), vec!["GET", "POST"]),
         (Method::POST, "/health/live".to_owned(), vec!["GET"]),
+        // A path written out in full answers for itself, not the template it also fits.
+        (Method::PATCH, "/api/v1/people/me".to_owned(), vec!["GET"]),
+        (
+            Method::PATCH,
+            "/api/v1/assets/report".to_owned(),
+            vec!["GET"],
+        ),
     ];
     for (method, path, allowed) in cases {
         let response = send(app.request(method.clone(), &path, Some(&token))).await;
@@ -373,5 +380,15 @@ async fn every_body_endpoint_checks_its_media_type_and_json() {
             .request(method, &path, Some(&token))
             .json(&json!({"body": "x".repeat(1024 * 1024), "title": "t"}));
         problem(send(request).await, StatusCode::PAYLOAD_TOO_LARGE).await;
+    }
+}
+
+#[tokio::test]
+async fn an_id_that_breaks_a_routes_pattern_is_400_naming_it() {
+    let app = spawn_app().await;
+    let token = agent(&app);
+    for path in ["/api/v1/people/not-an-id", "/api/v1/assets/zzz"] {
+        let response = app.get(path, Some(&token)).await;
+        problem_naming(response, StatusCode::BAD_REQUEST, "id").await;
     }
 }

@@ -480,7 +480,7 @@ async fn list_assets(
         (status = 404, description = "No such asset in the caller's organisation", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[get("/assets/{id}")]
+#[get("/assets/{id:[0-9a-fA-F-]+}")]
 async fn get_asset(
     caller: Caller<AssetReaders>,
     state: web::Data<AppState>,
@@ -519,7 +519,7 @@ async fn get_asset(
         (status = 422, response = InvalidFields),
     )
 )]
-#[patch("/assets/{id}")]
+#[patch("/assets/{id:[0-9a-fA-F-]+}")]
 async fn update_asset(
     caller: Caller<Desk>,
     state: web::Data<AppState>,

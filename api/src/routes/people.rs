@@ -582,7 +582,7 @@ async fn get_me(
         (status = 404, description = "No such person the caller may read", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[get("/people/{id}")]
+#[get("/people/{id:[0-9a-fA-F-]+}")]
 async fn get_person(
     caller: Caller<PeopleViewers>,
     state: web::Data<AppState>,
@@ -632,7 +632,7 @@ async fn get_person(
         (status = 422, response = InvalidFields),
     )
 )]
-#[patch("/people/{id}")]
+#[patch("/people/{id:[0-9a-fA-F-]+}")]
 async fn update_person(
     caller: Caller<PeopleViewers>,
     state: web::Data<AppState>,
@@ -841,17 +841,15 @@ async fn put_adjustments(
     Ok(adjustments_response(adjustments))
 }
 
-/// A token subject named in a path: 1 to 200 characters, not blank, no control characters.
+/// A token subject named in a path: not blank, at most 200 characters (as published).
 fn path_subject(value: &str) -> Result<String, ApiError> {
-    let ok = !value.trim().is_empty()
-        && value.chars().count() <= 200
-        && !value.chars().any(char::is_control);
+    let ok = !value.trim().is_empty() && value.chars().count() <= 200;
     if ok {
         Ok(value.to_owned())
     } else {
         Err(ApiError::bad_parameters(vec![FieldError {
             field: "subject".into(),
-            message: "must be 1 to 200 characters, not blank, without control characters".into(),
+            message: "must be a token subject: not blank, at most 200 characters".into(),
         }]))
     }
 }
@@ -863,7 +861,7 @@ fn path_subject(value: &str) -> Result<String, ApiError> {
 #[utoipa::path(
     operation_id = "grant_adjustment_reader",
     tag = "people",
-    params(("subject" = String, Path, description = "The agent's token subject", min_length = 1, max_length = 200)),
+    params(("subject" = String, Path, description = "The agent's token subject", min_length = 1, max_length = 200, pattern = r"\S")),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The grant", body = AdjustmentReaderDto),
@@ -894,7 +892,7 @@ async fn grant_adjustment_reader(
 #[utoipa::path(
     operation_id = "revoke_adjustment_reader",
     tag = "people",
-    params(("subject" = String, Path, description = "The agent's token subject", min_length = 1, max_length = 200)),
+    params(("subject" = String, Path, description = "The agent's token subject", min_length = 1, max_length = 200, pattern = r"\S")),
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Grant revoked"),
