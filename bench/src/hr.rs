@@ -122,7 +122,7 @@ pub fn run_bare(args: &Args) -> Result<(), String> {
                     assigned_agent: None,
                     contains_special_category: false,
                 };
-                tickets::create(conn, ticket, at)?;
+                tickets::create_within(conn, ticket, at)?;
             }
             Ok(())
         })

@@ -227,8 +227,8 @@ async fn hr_sync(
     }
 }
 
-/// Applies the batch in order. The people it names are read at once; each record then runs in
-/// a savepoint of its own, so a record that fails leaves nothing behind and the rest stand.
+/// Applies the batch in order, inside the caller's transaction. The people it names are read at
+/// once; a record is then applied whole or not at all.
 fn apply(
     conn: &mut AnyConnection,
     org_id: OrgId,
@@ -271,9 +271,9 @@ fn apply(
             }
         };
         let key = event.external_id().as_str().to_owned();
-        let record = persistence::transaction(conn, |conn| {
-            apply_one(conn, org_id, raised_by, &event, held.get(&key), now)
-        })?;
+        // No savepoint per record: a record that is not applied writes nothing, and a storage
+        // failure fails the whole batch, so no record is ever half-applied.
+        let record = apply_one(conn, org_id, raised_by, &event, held.get(&key), now)?;
         let outcome = record.outcome;
         match outcome {
             HrOutcome::Created | HrOutcome::Updated | HrOutcome::Left => answer.applied += 1,
@@ -410,7 +410,11 @@ fn apply_one(
             raised_by,
             event.effective_date(),
         ) {
-            raised.push(tickets::create(conn, new, now)?.reference.to_string());
+            raised.push(
+                tickets::create_within(conn, new, now)?
+                    .reference
+                    .to_string(),
+            );
         }
     }
     Ok(Applied {
