@@ -202,6 +202,23 @@ impl ResponseError for ApiError {
     }
 }
 
+impl From<domain::DomainError> for FieldError {
+    /// A domain refusal as a field error: the field it names, or `body` for a refusal that is
+    /// not about one field.
+    fn from(error: domain::DomainError) -> Self {
+        match error {
+            domain::DomainError::Invalid { field, message } => FieldError {
+                field: field.to_owned(),
+                message,
+            },
+            other => FieldError {
+                field: "body".into(),
+                message: other.to_string(),
+            },
+        }
+    }
+}
+
 impl From<domain::DomainError> for ApiError {
     fn from(error: domain::DomainError) -> Self {
         match error {

@@ -16,11 +16,11 @@ use domain::ids::{AssetId, AssignmentId, PersonId};
 use domain::role::Role;
 use persistence::StoreError;
 use persistence::assets::{self as store, AssetChange, AssignmentChange, StoredAsset};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use crate::auth::{AssetOverseers, AssetReaders, Caller, Desk, Principal, Staff};
+use crate::auth::{AssetOverseers, AssetReaders, Caller, Desk, Staff};
 use crate::clock;
 use crate::http::etag::{IfMatchHeader, etag, if_match};
 use crate::http::json::ValidJson;
@@ -30,6 +30,7 @@ use crate::http::problem::responses::{
     BadRequest, InvalidFields, PayloadTooLarge, Unauthenticated, UnsupportedMediaType,
 };
 use crate::http::{ApiError, ApiResult, FieldError, Problem};
+use crate::routes::people::caller_person;
 use crate::state::AppState;
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -106,25 +107,16 @@ pub struct CreateAsset {
     pub seats: Option<u32>,
 }
 
-/// Distinguishes a field sent as `null` (clear it) from a field not sent (leave it).
-fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(deserializer).map(Some)
-}
-
 /// Changes to an asset; fields left out stay as they are. `serial` and `model` may be `null`
 /// to clear them. A licence's seats may not drop below its active assignments (409).
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateAsset {
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::json::present")]
     #[validate(length(min = 1, max = 200))]
     #[schema(value_type = Option<String>, min_length = 1, max_length = 200, pattern = r"\S")]
     pub serial: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::json::present")]
     #[validate(length(min = 1, max = 200))]
     #[schema(value_type = Option<String>, min_length = 1, max_length = 200, pattern = r"\S")]
     pub model: Option<Option<String>>,
@@ -314,21 +306,7 @@ fn assignment_not_found(error: ApiError) -> ApiError {
 }
 
 fn domain_fields(errors: Vec<DomainError>) -> ApiError {
-    ApiError::fields(
-        errors
-            .into_iter()
-            .map(|error| match error {
-                DomainError::Invalid { field, message } => FieldError {
-                    field: field.to_owned(),
-                    message,
-                },
-                other => FieldError {
-                    field: "body".into(),
-                    message: other.to_string(),
-                },
-            })
-            .collect(),
-    )
+    ApiError::fields(errors.into_iter().map(FieldError::from).collect())
 }
 
 fn asset_response(status: StatusCode, asset: StoredAsset) -> HttpResponse {
@@ -348,17 +326,6 @@ fn with_location(mut response: HttpResponse, location: &str) -> HttpResponse {
         response.headers_mut().insert(header::LOCATION, value);
     }
     response
-}
-
-/// The caller's own person record id (`external_id` = token subject), if they have one.
-fn caller_person(
-    conn: &mut persistence::AnyConnection,
-    caller: &Principal,
-) -> Result<Option<PersonId>, StoreError> {
-    Ok(
-        persistence::people::find_by_external_id(conn, caller.org_id, &caller.subject)?
-            .map(|p| p.person.id),
-    )
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -503,14 +503,9 @@ fn domain_error(index: usize, error: DomainError) -> FieldError {
 }
 
 fn domain_error_at(error: DomainError, prefix: &str) -> FieldError {
-    match error {
-        DomainError::Invalid { field, message } => FieldError {
-            field: format!("{prefix}{field}"),
-            message,
-        },
-        other => FieldError {
-            field: prefix.trim_end_matches('.').to_owned(),
-            message: other.to_string(),
-        },
+    let error = FieldError::from(error);
+    FieldError {
+        field: format!("{prefix}{}", error.field),
+        message: error.message,
     }
 }

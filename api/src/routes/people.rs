@@ -19,7 +19,7 @@ use domain::register::{RuleViolation, SpecialCategoryCondition};
 use domain::role::Role;
 use persistence::StoreError;
 use persistence::people::{self, AdjustmentReader, PersonFilter, StoredPerson};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
@@ -138,15 +138,6 @@ pub struct CreatePerson {
     pub leaves_on: Option<NaiveDate>,
 }
 
-/// Distinguishes a field sent as `null` (clear it) from a field not sent (leave it).
-fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(deserializer).map(Some)
-}
-
 /// Changes to a person; fields left out stay as they are, optional ones may be `null` to clear
 /// them. A requester correcting their own record (Art 16), and the DPO acting on a
 /// rectification request, change only `given_name`, `family_name`, `email`, `phone` and
@@ -155,30 +146,30 @@ where
 #[serde(deny_unknown_fields)]
 pub struct UpdatePerson {
     pub kind: Option<PersonKind>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::json::present")]
     #[schema(value_type = Option<String>, min_length = 1, max_length = 200, pattern = r"\S")]
     pub external_id: Option<Option<String>>,
     #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub given_name: Option<String>,
     #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub family_name: Option<String>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::json::present")]
     #[schema(value_type = Option<String>, max_length = 254)]
     pub email: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::json::present")]
     #[schema(value_type = Option<String>, min_length = 6, max_length = 30)]
     pub phone: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::json::present")]
     #[schema(value_type = Option<String>, min_length = 1, max_length = 500, pattern = r"\S")]
     pub address: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::json::present")]
     #[schema(value_type = Option<NaiveDate>)]
     pub date_of_birth: Option<Option<NaiveDate>>,
     pub clearance: Option<SecurityClearance>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::json::present")]
     #[schema(value_type = Option<NaiveDate>)]
     pub starts_on: Option<Option<NaiveDate>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::json::present")]
     #[schema(value_type = Option<NaiveDate>)]
     pub leaves_on: Option<Option<NaiveDate>>,
 }
@@ -292,6 +283,15 @@ fn store_not_found_is_person(error: ApiError) -> ApiError {
 }
 
 /// Whether the caller is the person (their token's subject is the record's external id).
+/// The caller's own person id: the person of the organisation whose `external_id` is the
+/// token's subject, if there is one.
+pub fn caller_person(
+    conn: &mut persistence::AnyConnection,
+    caller: &Principal,
+) -> Result<Option<PersonId>, StoreError> {
+    Ok(people::find_by_external_id(conn, caller.org_id, &caller.subject)?.map(|p| p.person.id))
+}
+
 fn is_subject(caller: &Principal, person: &Person) -> bool {
     person
         .external_id
@@ -325,16 +325,7 @@ fn with_etag(status: StatusCode, stored: StoredPerson) -> HttpResponse {
 }
 
 fn field_errors(errors: Vec<DomainError>) -> Vec<FieldError> {
-    errors
-        .into_iter()
-        .filter_map(|error| match error {
-            DomainError::Invalid { field, message } => Some(FieldError {
-                field: field.to_owned(),
-                message,
-            }),
-            _ => None,
-        })
-        .collect()
+    errors.into_iter().map(FieldError::from).collect()
 }
 
 /// A domain value parsed, its error kept among the others.

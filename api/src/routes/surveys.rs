@@ -11,17 +11,17 @@ use actix_web::{HttpResponse, get, post, put, web};
 use chrono::{DateTime, Utc};
 use domain::DomainError;
 use domain::ids::{ConsentId, PersonId, PurposeId, SurveyAnswerId, TicketId};
-use domain::register::{EntryKind, LawfulBasis, Purpose, SpecialCategoryCondition};
+use domain::register::{EntryKind, Purpose};
 use domain::role::Role;
 use domain::surveys::{self, Rating, SatisfactionReport, SurveyAnswer, SurveyOpinion};
 use persistence::StoreError;
 use persistence::surveys::{Consent, Withdrawal};
-use persistence::{notices, people, register, tickets};
+use persistence::{notices, register, tickets};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use crate::auth::{Caller, ConsentHolders, Principal, Requesters, SurveyReporters};
+use crate::auth::{Caller, ConsentHolders, Requesters, SurveyReporters};
 use crate::clock;
 use crate::http::json::ValidJson;
 use crate::http::page::{next_cursor, parse_cursor, parse_limit};
@@ -30,6 +30,7 @@ use crate::http::problem::responses::{
     BadRequest, InvalidFields, PayloadTooLarge, Unauthenticated, UnsupportedMediaType,
 };
 use crate::http::{ApiError, ApiResult, Problem};
+use crate::routes::people::caller_person;
 use crate::state::AppState;
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -175,20 +176,6 @@ fn ticket_not_found() -> ApiError {
     ApiError::NotFound("no such ticket".into())
 }
 
-/// The caller's own person id (their token's subject is the person's external id), if any.
-fn own_person(
-    conn: &mut persistence::AnyConnection,
-    caller: &Principal,
-) -> Result<Option<PersonId>, StoreError> {
-    Ok(people::find_by_external_id(conn, caller.org_id, &caller.subject)?.map(|p| p.person.id))
-}
-
-/// Whether the purpose rests on consent: Art 6(1)(a), or explicit consent under Art 9(2)(a).
-fn rests_on_consent(purpose: &Purpose) -> bool {
-    purpose.lawful_basis == LawfulBasis::Consent
-        || purpose.special_category_condition == Some(SpecialCategoryCondition::ExplicitConsent)
-}
-
 // ---------------------------------------------------------------------------------------------
 // Consents
 
@@ -228,7 +215,7 @@ async fn give_consent(
     let consent = state
         .write(move |conn| {
             persistence::transaction(conn, |conn| {
-                let Some(person_id) = own_person(conn, &principal)? else {
+                let Some(person_id) = caller_person(conn, &principal)? else {
                     return Ok(Err(no_person()));
                 };
                 let org_id = principal.org_id;
@@ -248,7 +235,7 @@ async fn give_consent(
                     }
                     Err(other) => return Err(other),
                 };
-                if !rests_on_consent(&purpose) {
+                if !purpose.rests_on_consent() {
                     return Ok(Err(ApiError::field(
                         "purpose_id",
                         format!(
@@ -319,7 +306,7 @@ async fn list_consents(
                 person
             } else {
                 // A requester sees their own only: any other person_id matches nothing.
-                match own_person(conn, &principal)? {
+                match caller_person(conn, &principal)? {
                     Some(own) if person.is_none_or(|p| p == own) => Some(own),
                     _ => return Ok((Vec::new(), false)),
                 }
@@ -368,7 +355,7 @@ async fn withdraw_consent(
             let own = if dpo {
                 None
             } else {
-                Some(own_person(conn, &principal)?.ok_or(StoreError::NotFound)?)
+                Some(caller_person(conn, &principal)?.ok_or(StoreError::NotFound)?)
             };
             persistence::surveys::withdraw_consent(
                 conn,
@@ -469,7 +456,7 @@ async fn answer_survey(
                         "the ticket's survey has already been answered".into(),
                     )));
                 }
-                let Some(person_id) = own_person(conn, &principal)? else {
+                let Some(person_id) = caller_person(conn, &principal)? else {
                     return Ok(Err(no_person()));
                 };
                 let consent = match persistence::surveys::get_consent(conn, org_id, consent_id) {

@@ -10,7 +10,7 @@ use crate::closed_set;
 use super::lawful_basis::LawfulBasis;
 use super::purpose::Purpose;
 use super::retention::RetentionPolicy;
-use super::special_category::SpecialCategoryCondition;
+
 use super::transfer::Transfer;
 
 closed_set! {
@@ -158,7 +158,7 @@ pub fn lint_purpose(
             "no retention policy: data must not be kept longer than the purpose needs, and the \
              period or its criteria must be told",
         )),
-        Some(policy) if policy.trigger.needs_consent() && !rests_on_consent(purpose) => {
+        Some(policy) if policy.trigger.needs_consent() && !purpose.rests_on_consent() => {
             lints.push(Lint::new(
                 LintCode::RetentionTriggerWithoutConsent,
                 entity,
@@ -186,14 +186,6 @@ pub fn lint_purpose(
         ));
     }
     lints
-}
-
-/// Whether consent (6(1)(a) or 9(2)(a)) is something the person could withdraw here.
-fn rests_on_consent(purpose: &Purpose) -> bool {
-    purpose.lawful_basis.is_consent()
-        || purpose
-            .special_category_condition
-            .is_some_and(SpecialCategoryCondition::is_explicit_consent)
 }
 
 /// The lints of a transfer.
@@ -237,6 +229,7 @@ mod tests {
     use crate::ids::TransferId;
     use crate::register::demo as seeds;
     use crate::register::retention::RetentionTrigger;
+    use crate::register::special_category::SpecialCategoryCondition;
     use crate::register::transfer::TransferMechanism;
 
     fn codes(lints: &[Lint]) -> Vec<LintCode> {

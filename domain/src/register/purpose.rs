@@ -114,6 +114,15 @@ impl Purpose {
         all_or_nothing(violations)
     }
 
+    /// Whether the purpose rests on consent the person could withdraw (Art 7(3)): basis
+    /// 6(1)(a), or explicit consent under Art 9(2)(a).
+    pub fn rests_on_consent(&self) -> bool {
+        self.lawful_basis.is_consent()
+            || self
+                .special_category_condition
+                .is_some_and(SpecialCategoryCondition::is_explicit_consent)
+    }
+
     /// The rights the people whose data this purpose holds may exercise, and why.
     pub fn rights(&self) -> Vec<ApplicableRight> {
         applicable_rights(&RightsFacts {

@@ -7,7 +7,7 @@ use domain::ticket::{
     CommentVisibility, Priority, Ticket, TicketCategory, TicketChange, TicketKind, TicketStatus,
 };
 use persistence::tickets::Comment;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
@@ -97,15 +97,6 @@ pub struct CreateTicket {
     pub contains_special_category: bool,
 }
 
-/// Distinguishes a field sent as `null` (clear it) from a field not sent (leave it).
-fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(deserializer).map(Some)
-}
-
 /// Refuses text made only of white space. "White space" is ECMAScript's `\s`, because the
 /// contract publishes this rule as the JSON Schema pattern `\S` and both must agree.
 fn not_blank(value: &str) -> Result<(), validator::ValidationError> {
@@ -144,11 +135,11 @@ pub struct UpdateTicket {
     pub category: Option<TicketCategory>,
     pub priority: Option<Priority>,
     pub status: Option<TicketStatus>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::json::present")]
     #[validate(length(min = 1, max = 100), custom(function = "not_blank"))]
     #[schema(value_type = Option<String>, min_length = 1, max_length = 100, pattern = r"\S")]
     pub assigned_team: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::json::present")]
     #[validate(length(min = 1, max = 200), custom(function = "not_blank"))]
     #[schema(value_type = Option<String>, min_length = 1, max_length = 200, pattern = r"\S")]
     pub assigned_agent: Option<Option<String>>,
