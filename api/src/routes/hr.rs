@@ -386,6 +386,37 @@ fn apply_one(
         None => persistence::people::insert(conn, &stored)?,
         Some(_) => hr::save_person(conn, &stored)?,
     }
+    let raised = raise_desk_work(
+        conn,
+        org_id,
+        raised_by,
+        &stored.person,
+        &decision,
+        event.effective_date(),
+        now,
+    )?;
+    Ok(Applied {
+        outcome,
+        person_id: Some(stored.person.id),
+        reason: None,
+        errors: Vec::new(),
+        tickets: raised,
+        stored: Some(stored),
+    })
+}
+
+/// Raises the desk work `decision` asks for about `person` (see [`effects`]) as tickets, in the
+/// caller's transaction, and returns their references. HR sync and SCIM provisioning both
+/// come here, so a leaver is a leaver whichever way the desk hears of it.
+pub(crate) fn raise_desk_work(
+    conn: &mut AnyConnection,
+    org_id: OrgId,
+    raised_by: &str,
+    person: &Person,
+    decision: &HrDecision,
+    effective: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Vec<String>, StoreError> {
     let leaving_first = matches!(
         decision,
         HrDecision::Leave {
@@ -395,21 +426,15 @@ fn apply_one(
     );
     let (accounts, assets) = if leaving_first {
         (
-            hr::accounts_of(conn, stored.person.id)?,
-            hr::assets_of(conn, stored.person.id)?,
+            hr::accounts_of(conn, person.id)?,
+            hr::assets_of(conn, person.id)?,
         )
     } else {
         (Vec::new(), Vec::new())
     };
     let mut raised = Vec::new();
-    for effect in effects(&decision, &accounts, &assets) {
-        if let Some(new) = ticket_for(
-            &effect,
-            org_id,
-            &stored.person,
-            raised_by,
-            event.effective_date(),
-        ) {
+    for effect in effects(decision, &accounts, &assets) {
+        if let Some(new) = ticket_for(&effect, org_id, person, raised_by, effective) {
             raised.push(
                 tickets::create_within(conn, new, now)?
                     .reference
@@ -417,14 +442,7 @@ fn apply_one(
             );
         }
     }
-    Ok(Applied {
-        outcome,
-        person_id: Some(stored.person.id),
-        reason: None,
-        errors: Vec::new(),
-        tickets: raised,
-        stored: Some(stored),
-    })
+    Ok(raised)
 }
 
 /// The ticket that carries a desk effect to the service desk; the leave date itself is stored
