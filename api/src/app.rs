@@ -83,6 +83,7 @@ pub fn serve(listener: TcpListener, state: AppState, workers: usize) -> std::io:
             .app_data(web::PayloadConfig::new(crate::http::json::BODY_LIMIT))
             .app_data(web::QueryConfig::default().error_handler(query_error))
             .app_data(web::PathConfig::default().error_handler(path_error))
+            .service(crate::routes::scim::scope())
             .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", (*document).clone()))
             .default_service(web::to(fallback))
             .wrap(from_fn(observe))

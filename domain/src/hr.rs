@@ -328,6 +328,8 @@ closed_set! {
         /// A joiner dated after the person's leave date: they are coming back.
         Rejoiner = "rejoiner",
         Mover = "mover",
+        /// A change of details an identity system reports over SCIM, not a move.
+        Correction = "correction",
     }
 }
 
@@ -513,7 +515,8 @@ pub enum DeskEffect {
 /// - a new person or a rejoiner: an account set-up request;
 /// - a mover: an amend request, always (the move itself, a new role or team the HR record may
 ///   not show, is why access is reviewed);
-/// - a joiner for a held person: an amend request when a change affects accounts;
+/// - a joiner for a held person, or a correction: an amend request when a change affects
+///   accounts;
 /// - a leaver: the leave date recorded and, on first notice, a removal request for each live
 ///   account (requested, active or suspended) and a recovery task for each asset held (issued);
 /// - ignored or refused: nothing.
@@ -535,7 +538,7 @@ pub fn effects(
             changes: changes.clone(),
         }],
         HrDecision::Update {
-            kind: UpdateKind::Joiner,
+            kind: UpdateKind::Joiner | UpdateKind::Correction,
             changes,
         } => {
             if changes.iter().any(|field| field.affects_accounts()) {

@@ -14,6 +14,7 @@ pub mod page;
 pub mod people;
 pub mod register;
 pub mod role;
+pub mod scim;
 pub mod surveys;
 pub mod ticket;
 

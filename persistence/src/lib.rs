@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod assets;
 mod connection;
+pub mod directory;
 mod error;
 pub mod hr;
 mod migrations;

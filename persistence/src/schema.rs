@@ -251,6 +251,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    directory_profiles (person_id) {
+        person_id -> Text,
+        org_id -> Text,
+        user_name -> Text,
+        user_name_key -> Text,
+        employee_number -> Nullable<Text>,
+        department -> Nullable<Text>,
+        manager_id -> Nullable<Text>,
+        active -> Bool,
+        deprovisioned_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(ticket_sequences -> organisations (org_id));
 diesel::joinable!(tickets -> organisations (org_id));
 diesel::joinable!(ticket_comments -> tickets (ticket_id));
@@ -259,6 +275,8 @@ diesel::joinable!(accounts -> people (person_id));
 diesel::joinable!(asset_assignments -> assets (asset_id));
 diesel::joinable!(asset_assignments -> people (person_id));
 diesel::joinable!(survey_answers -> consents (consent_id));
+diesel::joinable!(directory_profiles -> organisations (org_id));
+diesel::joinable!(directory_profiles -> people (person_id));
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
     register_entries,
@@ -277,5 +295,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     assignment_changes,
     hr_sync_requests,
     consents,
-    survey_answers
+    survey_answers,
+    directory_profiles
 );

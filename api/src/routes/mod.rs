@@ -10,5 +10,6 @@ pub mod organisations;
 pub mod people;
 pub mod records;
 pub mod register;
+pub mod scim;
 pub mod surveys;
 pub mod tickets;
