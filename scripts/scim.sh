@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-VENV=${SERVICEDESK_VENV:-.venv}
+VENV=${SERVICEDESK_SCIM_VENV:-.venv-scim}
 if [ ! -x "$VENV/bin/scim2" ]; then
     [ -x "$VENV/bin/pip" ] || python3 -m venv "$VENV"
     "$VENV/bin/pip" install -q "scim2-cli==0.6.0" "scim2-tester==0.5.2"

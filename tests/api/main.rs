@@ -21,6 +21,7 @@ mod people;
 mod records;
 mod register_entries;
 mod register_history;
+mod scim;
 mod surveys;
 mod ticket_lists;
 mod ticket_updates;
