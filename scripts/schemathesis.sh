@@ -11,21 +11,9 @@ if [ ! -x "$VENV/bin/st" ]; then
     "$VENV/bin/pip" install -q "schemathesis==4.32.5"
 fi
 
-cargo build -q -p servicedesk-api
-work=$(mktemp -d)
 port=${SERVICEDESK_ST_PORT:-18080}
-export SERVICEDESK_DATABASE_URL="sqlite://$work/st.db"
-export SERVICEDESK_BIND="127.0.0.1:$port"
-export SERVICEDESK_JWT_HS256_SECRET="schemathesis-secret-schemathesis-secret"
-export SERVICEDESK_DATA_DIR="$work"
-export RUST_LOG=warn
-target/debug/servicedesk serve >"$work/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 100); do
-    curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break
-    sleep 0.1
-done
+# shellcheck source=scripts/fresh-server.sh
+. scripts/fresh-server.sh
 token=$(target/debug/servicedesk token --org schemathesis --role agent --role admin --role dpo --sub st-agent --ttl 2h)
 
 "$VENV/bin/st" run "http://127.0.0.1:$port/openapi.json" \

@@ -12,21 +12,9 @@ if [ ! -x "$VENV/bin/scim2" ]; then
     "$VENV/bin/pip" install -q "scim2-cli==0.6.0" "scim2-tester==0.5.2"
 fi
 
-cargo build -q -p servicedesk-api
-work=$(mktemp -d)
 port=${SERVICEDESK_SCIM_PORT:-18081}
-export SERVICEDESK_DATABASE_URL="sqlite://$work/scim.db"
-export SERVICEDESK_BIND="127.0.0.1:$port"
-export SERVICEDESK_JWT_HS256_SECRET="scim-tester-secret-scim-tester-secret"
-export SERVICEDESK_DATA_DIR="$work"
-export RUST_LOG=warn
-target/debug/servicedesk serve >"$work/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 100); do
-    curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break
-    sleep 0.1
-done
+# shellcheck source=scripts/fresh-server.sh
+. scripts/fresh-server.sh
 token=$(target/debug/servicedesk token --org scim --role integrator --sub scim-tester --ttl 1h)
 
 # The token goes through the environment, not the command line (scim2-cli reads it there).

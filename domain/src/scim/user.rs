@@ -505,6 +505,15 @@ mod tests {
         })
     }
 
+    fn held(made: &Provisioned) -> HeldUser {
+        HeldUser {
+            person: made.person.clone(),
+            profile: made.profile.clone(),
+            created: DateTime::<Utc>::UNIX_EPOCH,
+            last_modified: DateTime::<Utc>::UNIX_EPOCH,
+        }
+    }
+
     fn ids() -> (PersonId, OrgId) {
         (
             PersonId::from_uuid(uuid::Uuid::from_u128(1)),
@@ -526,12 +535,7 @@ mod tests {
         assert_eq!(made.decision, Some(HrDecision::Create));
         assert_eq!(made.person.starts_on, Some(day(23)));
         assert_eq!(made.profile.user_name_key(), "jo.bloggs@example.gov.uk");
-        let held = HeldUser {
-            person: made.person,
-            profile: made.profile,
-            created: DateTime::<Utc>::UNIX_EPOCH,
-            last_modified: DateTime::<Utc>::UNIX_EPOCH,
-        };
+        let held = held(&made);
         let json = held.to_json("https://d.example/scim/v2", day(23));
         assert_eq!(json["active"], true);
         assert_eq!(json[ENTERPRISE_SCHEMA]["department"], "Digital");
@@ -623,12 +627,7 @@ mod tests {
                 .contains(&DeskEffect::RecordLeaveDate { leaves_on: day(20) })
         );
         // Disabled the same day: not active, though their leave date is today.
-        let held = HeldUser {
-            person: off.person.clone(),
-            profile: off.profile.clone(),
-            created: DateTime::<Utc>::UNIX_EPOCH,
-            last_modified: DateTime::<Utc>::UNIX_EPOCH,
-        };
+        let held = held(&off);
         assert_eq!(held.to_json("b", day(20))["active"], false);
         // A repeat is no new notice.
         let again = provision(
