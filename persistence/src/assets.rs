@@ -411,6 +411,66 @@ pub fn list_assignments(
     page_of(query.load::<AssignmentRow>(conn)?, limit)
 }
 
+/// One of a person's assignments, with the asset it is of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldAssignment {
+    pub assignment: Assignment,
+    pub asset_kind: AssetKind,
+    pub asset_tag: AssetTag,
+    pub asset_model: Option<String>,
+}
+
+/// The asset's columns a person's own list shows.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = assets)]
+struct HeldAssetRow {
+    kind: String,
+    tag: String,
+    model: Option<String>,
+}
+
+impl TryFrom<(AssignmentRow, HeldAssetRow)> for HeldAssignment {
+    type Error = StoreError;
+
+    fn try_from((assignment, asset): (AssignmentRow, HeldAssetRow)) -> Result<Self, StoreError> {
+        Ok(HeldAssignment {
+            assignment: assignment.try_into()?,
+            asset_kind: asset.kind.parse().map_err(|_| corrupt("kind"))?,
+            asset_tag: AssetTag::parse(&asset.tag).map_err(|_| corrupt("tag"))?,
+            asset_model: asset.model,
+        })
+    }
+}
+
+/// A page of one person's assignments across the organisation's assets, newest first,
+/// optionally only those in `status`.
+pub fn list_for_person(
+    conn: &mut AnyConnection,
+    org_id: OrgId,
+    person_id: PersonId,
+    status: Option<AssignmentStatus>,
+    limit: PageLimit,
+    after: Option<AssignmentId>,
+) -> Result<(Vec<HeldAssignment>, bool), StoreError> {
+    let org = org_id.to_string();
+    let mut query = asset_assignments::table
+        .inner_join(assets::table)
+        .filter(asset_assignments::org_id.eq(org.clone()))
+        .filter(assets::org_id.eq(org))
+        .filter(asset_assignments::person_id.eq(person_id.to_string()))
+        .select((AssignmentRow::as_select(), HeldAssetRow::as_select()))
+        .order(asset_assignments::id.desc())
+        .limit(i64::from(limit.get()) + 1)
+        .into_boxed();
+    if let Some(status) = status {
+        query = query.filter(asset_assignments::status.eq(status.as_str()));
+    }
+    if let Some(after) = after {
+        query = query.filter(asset_assignments::id.lt(after.to_string()));
+    }
+    page_of(query.load::<(AssignmentRow, HeldAssetRow)>(conn)?, limit)
+}
+
 /// A page of an assignment's history, oldest first.
 pub fn list_changes(
     conn: &mut AnyConnection,

@@ -11,6 +11,7 @@ use crate::helpers::*;
 
 const ASSETS: &str = "/api/v1/assets";
 const REPORT: &str = "/api/v1/assets/report";
+const MINE: &str = "/api/v1/people/me/assignments";
 
 fn asset_path(id: &str) -> String {
     format!("{ASSETS}/{id}")
@@ -691,6 +692,150 @@ async fn approval_is_by_someone_other_than_the_requester_or_the_assignee() {
     let still = app.list(&assignments_path(&asset), &d.approver, &[]).await;
     assert_eq!(still[0]["status"], "requested");
     moved(&app, &d.approver, &asset, &id, "approved").await;
+}
+
+#[tokio::test]
+async fn a_member_lists_their_own_assignments_and_nobody_elses() {
+    let app = spawn_app().await;
+    let d = desk(&app).await;
+    let alice = person(&app, ORG, "alice", json!({})).await;
+    let bob = person(&app, ORG, "bob", json!({})).await;
+    let thinkpad = text(
+        &create_asset(
+            &app,
+            &d.requester,
+            &json!({"kind": "laptop", "tag": "LAP-1", "model": "X1 Carbon"}),
+        )
+        .await,
+        "id",
+    );
+    let visio = licence(&app, &d.requester, "LIC-VISIO", 5).await;
+    let phone = text(
+        &create_asset(
+            &app,
+            &d.requester,
+            &json!({"kind": "mobile", "tag": "MOB-1"}),
+        )
+        .await,
+        "id",
+    );
+    let first = requested(&app, &d.requester, &thinkpad, &alice).await;
+    let second = requested(&app, &d.requester, &visio, &alice).await;
+    let third = requested(&app, &d.requester, &phone, &alice).await;
+    let bobs = requested(&app, &d.requester, &visio, &bob).await;
+    moved(&app, &d.approver, &thinkpad, &first, "approved").await;
+    moved(&app, &d.approver, &thinkpad, &first, "issued").await;
+    // The same token subject in another organisation is another person.
+    person(&app, OTHER_ORG, "agent-x", json!({})).await;
+    let elsewhere = person(&app, OTHER_ORG, "alice", json!({})).await;
+    let theirs = app.token(OTHER_ORG, &["agent"], "agent-x");
+    let their_laptop = laptop(&app, &theirs, "LAP-1").await;
+    let abroad = requested(&app, &theirs, &their_laptop, &elsewhere).await;
+
+    let token = app.token(ORG, &["requester"], "alice");
+    let mine = app.list(MINE, &token, &[]).await;
+    assert_eq!(
+        ids(&mine),
+        vec![third.clone(), second.clone(), first.clone()]
+    );
+    assert_eq!(mine[2]["status"], "issued");
+    assert!(mine[2]["approved_at"].is_string());
+    assert!(mine[2]["issued_at"].is_string());
+    assert_eq!(mine[2]["ended_at"], json!(null));
+    assert_eq!(
+        mine[2]["asset"],
+        json!({"id": thinkpad, "kind": "laptop", "tag": "LAP-1", "model": "X1 Carbon"})
+    );
+    assert_eq!(mine[1]["asset"]["kind"], "software_licence");
+    assert_eq!(mine[0]["status"], "requested");
+    assert!(mine[0]["requested_at"].is_string());
+    // Nobody's ids but the caller's own things: not theirs, not the desk's.
+    for item in &mine {
+        for field in ["person_id", "requested_by", "approved_by"] {
+            assert!(item.get(field).is_none(), "{field} in {item}");
+        }
+    }
+    for other in [&bobs, &abroad] {
+        assert!(!ids(&mine).contains(other));
+    }
+    let abroad_token = app.token(OTHER_ORG, &["requester"], "alice");
+    assert_eq!(ids(&app.list(MINE, &abroad_token, &[]).await), vec![abroad]);
+    // Any role of the organisation with a person record reads its own.
+    let as_agent = app.token(ORG, &["agent"], "bob");
+    assert_eq!(ids(&app.list(MINE, &as_agent, &[]).await), vec![bobs]);
+    let as_auditor = app.token(ORG, &["auditor"], "agent-req");
+    assert!(app.list(MINE, &as_auditor, &[]).await.is_empty());
+}
+
+#[tokio::test]
+async fn own_assignments_page_and_filter_by_status() {
+    let app = spawn_app().await;
+    let d = desk(&app).await;
+    let alice = person(&app, ORG, "alice", json!({})).await;
+    let mut requested_ids = Vec::new();
+    for n in 0..5 {
+        let asset = laptop(&app, &d.requester, &format!("LAP-{n}")).await;
+        let id = requested(&app, &d.requester, &asset, &alice).await;
+        if n % 2 == 0 {
+            moved(&app, &d.approver, &asset, &id, "rejected").await;
+        }
+        requested_ids.push(id);
+    }
+    let token = app.token(ORG, &["requester"], "alice");
+    let pages = app.list_all(MINE, &token, 2).await;
+    assert_eq!(
+        pages.iter().map(Vec::len).collect::<Vec<_>>(),
+        vec![2, 2, 1]
+    );
+    requested_ids.reverse();
+    assert_eq!(
+        ids(&pages.concat()),
+        requested_ids,
+        "newest first, none repeated"
+    );
+    let rejected = app.list(MINE, &token, &[("status", "rejected")]).await;
+    assert_eq!(rejected.len(), 3);
+    assert!(rejected.iter().all(|a| a["status"] == "rejected"));
+    assert!(rejected.iter().all(|a| a["ended_at"].is_string()));
+    let open = app.list(MINE, &token, &[("status", "requested")]).await;
+    assert_eq!(open.len(), 2);
+    assert!(
+        app.list(MINE, &token, &[("status", "lost")])
+            .await
+            .is_empty()
+    );
+    for (name, value) in [("status", "mislaid"), ("limit", "0"), ("cursor", "nope")] {
+        let response = send(
+            app.request(Method::GET, MINE, Some(&token))
+                .query(&[(name, value)]),
+        )
+        .await;
+        problem_naming(response, StatusCode::BAD_REQUEST, name).await;
+    }
+}
+
+#[tokio::test]
+async fn own_assignments_need_a_token_a_person_record_and_ones_own_organisation() {
+    let app = spawn_app().await;
+    problem(app.get(MINE, None).await, StatusCode::UNAUTHORIZED).await;
+    // No person record: the answer `/people/me` gives.
+    let nobody = app.token(ORG, &["requester"], "nobody");
+    let me = problem(
+        app.get("/api/v1/people/me", Some(&nobody)).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    let mine = problem(app.get(MINE, Some(&nobody)).await, StatusCode::NOT_FOUND).await;
+    assert_eq!(mine, me);
+    // A processor's user names people only in its own organisation.
+    person(&app, ORG, "alice", json!({})).await;
+    let alice = app.token(ORG, &["requester", "agent"], "alice");
+    let response = send(
+        app.request(Method::GET, MINE, Some(&alice))
+            .header("Acting-For", OTHER_ORG),
+    )
+    .await;
+    problem(response, StatusCode::FORBIDDEN).await;
 }
 
 #[tokio::test]

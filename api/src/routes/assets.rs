@@ -15,12 +15,14 @@ use domain::assets::{Asset, AssetKind, AssetTag, Assignment, AssignmentStatus, c
 use domain::ids::{AssetId, AssignmentId, PersonId};
 use domain::role::Role;
 use persistence::StoreError;
-use persistence::assets::{self as store, AssetChange, AssignmentChange, StoredAsset};
+use persistence::assets::{
+    self as store, AssetChange, AssignmentChange, HeldAssignment, StoredAsset,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use crate::auth::{AssetOverseers, AssetReaders, Caller, Desk, Staff};
+use crate::auth::{AssetOverseers, AssetReaders, Caller, Desk, RoleSet, Staff};
 use crate::clock;
 use crate::http::etag::{IfMatchHeader, etag, if_match};
 use crate::http::json::ValidJson;
@@ -44,7 +46,16 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(request_assignment)
         .service(list_assignments)
         .service(update_assignment)
-        .service(list_assignment_changes);
+        .service(list_assignment_changes)
+        .service(list_own_assignments);
+}
+
+/// Every member of the organisation: each reads what they hold. Not a processor's user acting
+/// for a controller: a token subject names a person only in its own organisation.
+pub struct Members;
+impl RoleSet for Members {
+    const ROLES: &'static [Role] = &Role::ALL;
+    const PROCESSOR_MAY_ACT: bool = false;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -200,6 +211,71 @@ impl From<AssignmentChange> for AssignmentChangeDto {
     }
 }
 
+/// The asset an assignment is of, as its holder sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HeldAssetDto {
+    pub id: AssetId,
+    pub kind: AssetKind,
+    #[schema(example = "LAP-0042")]
+    pub tag: String,
+    pub model: Option<String>,
+}
+
+/// One of the caller's own assignments: its status and dates, and the asset it is of.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OwnAssignmentDto {
+    pub id: AssignmentId,
+    pub status: AssignmentStatus,
+    pub requested_at: DateTime<Utc>,
+    pub approved_at: Option<DateTime<Utc>>,
+    pub issued_at: Option<DateTime<Utc>>,
+    /// When it was returned, reported lost or rejected.
+    pub ended_at: Option<DateTime<Utc>>,
+    pub asset: HeldAssetDto,
+}
+
+impl From<HeldAssignment> for OwnAssignmentDto {
+    fn from(h: HeldAssignment) -> Self {
+        let a = h.assignment;
+        OwnAssignmentDto {
+            id: a.id,
+            status: a.status,
+            requested_at: a.requested_at,
+            approved_at: a.approved_at,
+            issued_at: a.issued_at,
+            ended_at: a.ended_at,
+            asset: HeldAssetDto {
+                id: a.asset_id,
+                kind: h.asset_kind,
+                tag: h.asset_tag.as_str().to_owned(),
+                model: h.asset_model,
+            },
+        }
+    }
+}
+
+/// Filters and paging of the caller's own assignments.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OwnAssignmentQuery {
+    #[param(value_type = Option<AssignmentStatus>)]
+    pub status: Option<String>,
+    /// Page size, 1 to 500 (default 50).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 500)]
+    pub limit: Option<String>,
+    /// The `next_cursor` of the previous page.
+    #[param(pattern = "^[A-Za-z0-9_-]{22}$")]
+    pub cursor: Option<String>,
+}
+
+/// A page of the caller's own assignments.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OwnAssignmentPage {
+    pub items: Vec<OwnAssignmentDto>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
 /// Filters and paging of the asset list.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -301,6 +377,14 @@ fn asset_not_found(error: ApiError) -> ApiError {
 fn assignment_not_found(error: ApiError) -> ApiError {
     match error {
         ApiError::NotFound(_) => ApiError::NotFound("no such asset or assignment".into()),
+        other => other,
+    }
+}
+
+/// The answer `/people/me` gives a caller without a person record.
+fn person_not_found(error: ApiError) -> ApiError {
+    match error {
+        ApiError::NotFound(_) => ApiError::NotFound("no such person".into()),
         other => other,
     }
 }
@@ -749,6 +833,51 @@ async fn list_assignment_changes(
     let next_cursor = next_cursor(&items, more, |c| c.id);
     Ok(web::Json(AssignmentChangePage {
         items: items.into_iter().map(AssignmentChangeDto::from).collect(),
+        next_cursor,
+    }))
+}
+
+/// List the caller's own assignments
+///
+/// What the caller holds, held or asked for, across the organisation's assets, newest first:
+/// the assignments of the caller's person record (the one whose `external_id` is their token
+/// subject), each with its asset. Nobody else's assignments, and no other person's ids. A caller
+/// without a person record gets 404, as for `/people/me`.
+#[utoipa::path(
+    operation_id = "list_own_asset_assignments",
+    tag = "assets",
+    params(OwnAssignmentQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of the caller's assignments", body = OwnAssignmentPage),
+        (status = 400, description = "Invalid query parameters", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = Unauthenticated),
+        (status = 403, description = "A processor's user acting for a controller", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "The caller has no record in the organisation", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/people/me/assignments")]
+async fn list_own_assignments(
+    caller: Caller<Members>,
+    state: web::Data<AppState>,
+    query: web::Query<OwnAssignmentQuery>,
+) -> ApiResult<web::Json<OwnAssignmentPage>> {
+    let mut params = Params::default();
+    let status: Option<AssignmentStatus> = params.optional("status", query.status.as_deref());
+    let limit = parse_limit(&mut params, query.limit.as_deref());
+    let after: Option<AssignmentId> = parse_cursor(&mut params, query.cursor.as_deref());
+    params.finish()?;
+    let principal = caller.principal.clone();
+    let (items, more) = state
+        .read(move |conn| {
+            let person = caller_person(conn, &principal)?.ok_or(StoreError::NotFound)?;
+            store::list_for_person(conn, principal.org_id, person, status, limit, after)
+        })
+        .await
+        .map_err(person_not_found)?;
+    let next_cursor = next_cursor(&items, more, |h| h.assignment.id.as_uuid());
+    Ok(web::Json(OwnAssignmentPage {
+        items: items.into_iter().map(OwnAssignmentDto::from).collect(),
         next_cursor,
     }))
 }
