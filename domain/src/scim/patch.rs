@@ -77,19 +77,7 @@ pub fn parse(body: &Value) -> Result<Vec<Operation>, ScimError> {
     if !body.is_object() {
         return Err(ScimError::invalid_syntax("a PatchOp must be a JSON object"));
     }
-    if let Some(schemas) = get_ci(body, "schemas") {
-        let listed = schemas.as_array().is_some_and(|list| {
-            list.iter().any(|s| {
-                s.as_str()
-                    .is_some_and(|s| s.eq_ignore_ascii_case(PATCH_OP_SCHEMA))
-            })
-        });
-        if !listed {
-            return Err(ScimError::invalid_syntax(format!(
-                "schemas must list {PATCH_OP_SCHEMA}"
-            )));
-        }
-    }
+    super::check_schemas(body, PATCH_OP_SCHEMA, false)?;
     let operations = get_ci(body, "Operations")
         .and_then(Value::as_array)
         .filter(|ops| !ops.is_empty())

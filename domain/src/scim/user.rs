@@ -159,19 +159,7 @@ impl ScimUser {
         if !body.is_object() {
             return Err(ScimError::invalid_syntax("a User must be a JSON object"));
         }
-        if let Some(schemas) = get_ci(body, "schemas") {
-            let listed = schemas.as_array().is_some_and(|list| {
-                list.iter().any(|s| {
-                    s.as_str()
-                        .is_some_and(|s| s.eq_ignore_ascii_case(USER_SCHEMA))
-                })
-            });
-            if !listed {
-                return Err(ScimError::invalid_syntax(format!(
-                    "schemas must list {USER_SCHEMA}"
-                )));
-            }
-        }
+        super::check_schemas(body, USER_SCHEMA, false)?;
         let user_name = text_at(body, "userName", "userName")?
             .ok_or_else(|| ScimError::invalid_value("userName is required"))?;
         let external_id = string_at(body, "externalId", "externalId")?

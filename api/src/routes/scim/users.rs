@@ -80,7 +80,6 @@ pub struct ListQuery {
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct SearchBody {
-    schemas: Option<Vec<String>>,
     filter: Option<String>,
     start_index: Option<i64>,
     count: Option<i64>,
@@ -103,19 +102,9 @@ pub async fn search(
 ) -> ScimResult<HttpResponse> {
     let caller = integrator(&req).await?;
     let value = json_body(&req, &body)?;
-    let search: SearchBody = serde_json::from_value(value)
+    let search: SearchBody = serde_json::from_value(value.clone())
         .map_err(|_| ScimError::invalid_syntax("the body is not a SearchRequest"))?;
-    let listed = search.schemas.as_ref().is_some_and(|s| {
-        s.iter()
-            .any(|s| s.eq_ignore_ascii_case(domain::scim::SEARCH_REQUEST_SCHEMA))
-    });
-    if !listed {
-        return Err(ScimError::invalid_syntax(format!(
-            "schemas must list {}",
-            domain::scim::SEARCH_REQUEST_SCHEMA
-        ))
-        .into());
-    }
+    domain::scim::check_schemas(&value, domain::scim::SEARCH_REQUEST_SCHEMA, true)?;
     let query = ListQuery {
         filter: search.filter,
         start_index: search.start_index,
