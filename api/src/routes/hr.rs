@@ -254,6 +254,7 @@ fn apply(
             });
         events.push((index, parsed));
     }
+    hr::plan_for_values(conn)?;
     let keys: Vec<&str> = events
         .iter()
         .filter_map(|(_, e)| e.as_ref().ok().map(|e| e.external_id().as_str()))
