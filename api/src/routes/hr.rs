@@ -333,8 +333,8 @@ impl Writes {
         }
     }
 
-    /// Writes the people (new ones first, so the batch's INSERTs come before its UPDATEs), then
-    /// raises the tickets, and gives each answer record its references, in order.
+    /// Writes the people (the new ones in multi-row INSERTs, each changed one in an UPDATE),
+    /// then raises the tickets, and gives each answer record its references, in order.
     fn flush(
         self,
         conn: &mut AnyConnection,
