@@ -61,6 +61,23 @@ pub(crate) fn establish(url: &str) -> diesel::ConnectionResult<AnyConnection> {
     }
 }
 
+/// Executes a multi-row INSERT on the connection's own backend. diesel builds one statement for
+/// many rows on SQLite (when no value is left to a column default: rows that insert say
+/// `treat_none_as_default_value = false`) and on PostgreSQL, but not through `AnyConnection`.
+macro_rules! execute_batch_insert {
+    ($conn:expr, $insert:expr) => {
+        match $conn {
+            $crate::connection::AnyConnection::Postgresql(conn) => {
+                diesel::RunQueryDsl::execute($insert, conn)
+            }
+            $crate::connection::AnyConnection::Sqlite(conn) => {
+                diesel::RunQueryDsl::execute($insert, conn)
+            }
+        }
+    };
+}
+pub(crate) use execute_batch_insert;
+
 #[cfg(test)]
 mod tests {
     use super::*;

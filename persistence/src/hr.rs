@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use domain::accounts::{AccountStatus, AccountSummary};
 use domain::assets::{AssetHolding, AssignmentStatus};
@@ -20,6 +21,19 @@ const CHUNK: usize = 900;
 
 fn corrupt(what: &str) -> StoreError {
     StoreError::Corrupt(format!("hr sync {what}"))
+}
+
+/// Has PostgreSQL plan each of the rest of this transaction's queries for its own values. A
+/// pooled connection keeps its prepared statements, and PostgreSQL settles on one generic plan
+/// per statement after five runs: one settled while the tables were small scans every person
+/// of the organisation for each key (at 20,000 people, 366 ms to read a batch's 900 people,
+/// against well under a millisecond by the unique index). SQLite plans each statement when it
+/// is prepared, by the indexes alone.
+pub fn plan_for_values(conn: &mut AnyConnection) -> Result<(), StoreError> {
+    if let AnyConnection::Postgresql(pg) = conn {
+        pg.batch_execute("SET LOCAL plan_cache_mode = force_custom_plan")?;
+    }
+    Ok(())
 }
 
 /// The organisation's people with these external ids, by external id: one query per 900 ids,

@@ -9,6 +9,7 @@ use domain::people::{
 };
 
 use crate::connection::AnyConnection;
+use crate::connection::execute_batch_insert;
 use crate::error::StoreError;
 use crate::schema::{adjustment_readers, people, person_adjustments};
 use crate::time::{from_db, to_db};
@@ -16,6 +17,9 @@ use crate::time::{from_db, to_db};
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = people)]
 #[diesel(treat_none_as_null = true)]
+// No column of these rows has a default, so None inserts NULL: then SQLite takes many rows
+// in one INSERT (diesel inserts row by row when any value is left to a default).
+#[diesel(treat_none_as_default_value = false)]
 pub(crate) struct PersonRow {
     id: String,
     org_id: String,
@@ -121,6 +125,20 @@ pub fn insert(conn: &mut AnyConnection, person: &StoredPerson) -> Result<(), Sto
     diesel::insert_into(people::table)
         .values(PersonRow::from(person))
         .execute(conn)?;
+    Ok(())
+}
+
+/// Rows per multi-row INSERT of people: 18 columns each keeps a statement's bound parameters
+/// under SQLite's limit of 32,766 (and PostgreSQL's of 65,535).
+const PEOPLE_PER_INSERT: usize = 500;
+
+/// Stores new people in multi-row INSERTs, inside the caller's transaction; an `external_id`
+/// already held in the organisation (or given twice) is a `Conflict`.
+pub fn insert_many(conn: &mut AnyConnection, people: &[StoredPerson]) -> Result<(), StoreError> {
+    for chunk in people.chunks(PEOPLE_PER_INSERT) {
+        let rows: Vec<PersonRow> = chunk.iter().map(PersonRow::from).collect();
+        execute_batch_insert!(conn, diesel::insert_into(people::table).values(&rows))?;
+    }
     Ok(())
 }
 

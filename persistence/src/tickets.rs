@@ -1,5 +1,7 @@
 //! Tickets and their comments.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use domain::ids::{CommentId, OrgId, TicketId};
@@ -9,7 +11,7 @@ use domain::ticket::{
     TicketStatus,
 };
 
-use crate::connection::AnyConnection;
+use crate::connection::{AnyConnection, execute_batch_insert};
 use crate::error::StoreError;
 use crate::schema::{ticket_comments, ticket_sequences, tickets};
 use crate::time::{from_db, to_db};
@@ -17,6 +19,9 @@ use crate::time::{from_db, to_db};
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = tickets)]
 #[diesel(treat_none_as_null = true)]
+// No column of these rows has a default, so None inserts NULL: then SQLite takes many rows
+// in one INSERT (diesel inserts row by row when any value is left to a default).
+#[diesel(treat_none_as_default_value = false)]
 struct TicketRow {
     id: String,
     org_id: String,
@@ -117,47 +122,32 @@ pub struct NewTicket {
     pub contains_special_category: bool,
 }
 
-/// Takes the next number of the organisation's sequence for `kind`. The UPDATE locks the
-/// sequence row until the transaction ends, so concurrent creations queue and never share or
-/// skip a number that is then used; RETURNING reads the number in the same statement.
-fn next_reference(
+/// Takes the next `count` numbers of the organisation's sequence for `kind` in one statement,
+/// and returns the first. The UPDATE locks the sequence row until the transaction ends, so
+/// concurrent creations queue and never share or skip a number that is then used; RETURNING
+/// reads the last number taken in the same statement.
+fn take_numbers(
     conn: &mut AnyConnection,
     org_id: OrgId,
     kind: TicketKind,
-) -> Result<TicketReference, StoreError> {
-    let number = diesel::update(
+    count: i64,
+) -> Result<i64, StoreError> {
+    let last = diesel::update(
         ticket_sequences::table
             .filter(ticket_sequences::org_id.eq(org_id.to_string()))
             .filter(ticket_sequences::kind.eq(kind.as_str())),
     )
-    .set(ticket_sequences::last_number.eq(ticket_sequences::last_number + 1))
+    .set(ticket_sequences::last_number.eq(ticket_sequences::last_number + count))
     .returning(ticket_sequences::last_number)
     .get_result::<i64>(conn)
     .optional()?
     .ok_or_else(|| StoreError::Corrupt("ticket sequence missing".into()))?;
-    Ok(TicketReference::new(kind, number)?)
+    Ok(last - count + 1)
 }
 
-/// Raises a ticket: takes its reference and stores it in one transaction (a savepoint when
-/// called inside one).
-pub fn create(
-    conn: &mut AnyConnection,
-    new: NewTicket,
-    now: DateTime<Utc>,
-) -> Result<Ticket, StoreError> {
-    conn.transaction(|conn| create_within(conn, new, now))
-}
-
-/// Raises a ticket inside the caller's transaction, without a savepoint of its own: for work
-/// that fails whole when any of it fails (an HR batch), where the savepoint's two statements
-/// per ticket buy nothing.
-pub fn create_within(
-    conn: &mut AnyConnection,
-    new: NewTicket,
-    now: DateTime<Utc>,
-) -> Result<Ticket, StoreError> {
-    let reference = next_reference(conn, new.org_id, new.kind)?;
-    let ticket = Ticket {
+/// The ticket `new` becomes once it has its reference.
+fn raised(new: NewTicket, reference: TicketReference, now: DateTime<Utc>) -> Ticket {
+    Ticket {
         id: new.id,
         org_id: new.org_id,
         reference,
@@ -176,11 +166,69 @@ pub fn create_within(
         updated_at: now,
         resolved_at: None,
         closed_at: None,
-    };
+    }
+}
+
+/// Raises a ticket: takes its reference and stores it in one transaction (a savepoint when
+/// called inside one).
+pub fn create(
+    conn: &mut AnyConnection,
+    new: NewTicket,
+    now: DateTime<Utc>,
+) -> Result<Ticket, StoreError> {
+    conn.transaction(|conn| create_within(conn, new, now))
+}
+
+/// Raises a ticket inside the caller's transaction, without a savepoint of its own: for work
+/// that fails whole when any of it fails, where the savepoint's two statements buy nothing.
+pub fn create_within(
+    conn: &mut AnyConnection,
+    new: NewTicket,
+    now: DateTime<Utc>,
+) -> Result<Ticket, StoreError> {
+    let number = take_numbers(conn, new.org_id, new.kind, 1)?;
+    let reference = TicketReference::new(new.kind, number)?;
+    let ticket = raised(new, reference, now);
     diesel::insert_into(tickets::table)
         .values(TicketRow::from(&ticket))
         .execute(conn)?;
     Ok(ticket)
+}
+/// Rows per multi-row INSERT of tickets: 19 columns each keeps a statement's bound parameters
+/// under SQLite's limit of 32,766 (and PostgreSQL's of 65,535).
+const TICKETS_PER_INSERT: usize = 500;
+
+/// Raises tickets inside the caller's transaction, as [`create_within`] would one after
+/// another, and returns them in the order given: each organisation's and kind's numbers are
+/// taken in one statement (in a fixed order of sequences, so concurrent batches queue rather
+/// than deadlock), and the rows are written in multi-row INSERTs.
+pub fn create_many_within(
+    conn: &mut AnyConnection,
+    batch: Vec<NewTicket>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Ticket>, StoreError> {
+    let mut counts = BTreeMap::<(OrgId, TicketKind), i64>::new();
+    for new in &batch {
+        *counts.entry((new.org_id, new.kind)).or_default() += 1;
+    }
+    let mut next = BTreeMap::new();
+    for (&(org_id, kind), &count) in &counts {
+        next.insert((org_id, kind), take_numbers(conn, org_id, kind, count)?);
+    }
+    let mut raised_tickets = Vec::with_capacity(batch.len());
+    for new in batch {
+        let number = next
+            .get_mut(&(new.org_id, new.kind))
+            .ok_or_else(|| StoreError::Corrupt("ticket sequence missing".into()))?;
+        let reference = TicketReference::new(new.kind, *number)?;
+        *number += 1;
+        raised_tickets.push(raised(new, reference, now));
+    }
+    for chunk in raised_tickets.chunks(TICKETS_PER_INSERT) {
+        let rows: Vec<TicketRow> = chunk.iter().map(TicketRow::from).collect();
+        execute_batch_insert!(conn, diesel::insert_into(tickets::table).values(&rows))?;
+    }
+    Ok(raised_tickets)
 }
 
 /// Raises several tickets in one transaction: one commit for all, each ticket in a savepoint of
@@ -431,6 +479,44 @@ mod tests {
             assigned_agent: None,
             contains_special_category: false,
         }
+    }
+
+    #[test]
+    fn a_batch_numbers_each_kind_in_the_order_given_after_what_was_taken() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let db = Db::connect(&url, PoolSizes::default()).expect("opens");
+        run_migrations(&db).expect("migrates");
+        let mut conn = db.write().expect("writer");
+        let now = DateTime::from_timestamp(1_780_000_000, 0).expect("valid time");
+        let slug = OrgSlug::parse("devon-cc").expect("slug");
+        let org = organisations::ensure(
+            &mut conn,
+            &slug,
+            OrgId::from_uuid(uuid::Uuid::from_u128(9)),
+            now,
+        )
+        .expect("organisation");
+        create(&mut conn, new_ticket(org, 1), now).expect("first incident");
+        let request = |n| NewTicket {
+            kind: TicketKind::ServiceRequest,
+            ..new_ticket(org, n)
+        };
+        let batch = vec![
+            new_ticket(org, 2),
+            request(3),
+            new_ticket(org, 4),
+            request(5),
+        ];
+        let raised = create_many_within(&mut conn, batch, now).expect("raised");
+        let references: Vec<String> = raised.iter().map(|t| t.reference.to_string()).collect();
+        assert_eq!(
+            references,
+            ["INC-000002", "REQ-000001", "INC-000003", "REQ-000002"]
+        );
+        let stored = get(&mut conn, org, raised[2].id).expect("stored");
+        assert_eq!(stored.reference.to_string(), "INC-000003");
+        assert_eq!(stored.title, "ticket 4");
     }
 
     #[test]

@@ -250,3 +250,110 @@ async fn another_organisations_people_are_not_touched() {
     // Devon holds no E1: the leaver is refused there, and the first organisation's E1 stays.
     assert_eq!(outcomes(&answer), ["refused"]);
 }
+
+/// The number of a ticket reference (`REQ-000012` is 12).
+fn number(reference: &Value) -> u64 {
+    reference
+        .as_str()
+        .and_then(|r| r.split_once('-'))
+        .and_then(|(_, digits)| digits.parse().ok())
+        .expect("a ticket reference")
+}
+
+fn raised(answer: &Value, record: usize) -> Vec<Value> {
+    answer["records"][record]["tickets"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_large_batch_is_written_whole_in_order_with_each_person_as_the_batch_left_them() {
+    let hr = hr().await;
+    // More records than one multi-row INSERT or one read of people takes; the first joiner also
+    // moves, and a later joiner is sent twice, within the batch.
+    let count = 1_201;
+    let mut records: Vec<Value> = (0..count)
+        .map(|i| joiner(&format!("E{i:04}"), "2026-01-05"))
+        .collect();
+    records.push(
+        json!({ "external_id": "E0000", "kind": "mover", "effective_date": "2026-02-01",
+                         "given_name": "Jo", "family_name": "Bloggs-Smith" }),
+    );
+    records.push(joiner("E0700", "2026-01-05"));
+    let records = Value::Array(records);
+    let answer = hr.synced(records.clone()).await;
+    let mut expected = vec!["created"; count];
+    expected.extend(["updated", "ignored"]);
+    assert_eq!(outcomes(&answer), expected);
+    assert_eq!(answer["applied"], count + 1);
+    // One ticket per applied record, numbered in the order of the records.
+    let references: Vec<Value> = (0..count + 2).flat_map(|i| raised(&answer, i)).collect();
+    assert_eq!(references.len(), count + 1);
+    let first = number(&references[0]);
+    let numbers: Vec<u64> = references.iter().map(number).collect();
+    assert_eq!(
+        numbers,
+        (first..first + count as u64 + 1).collect::<Vec<_>>()
+    );
+    let requests = hr.app.list_all(TICKETS, &hr.agent, 500).await.concat();
+    assert_eq!(requests.len(), count + 1);
+    // The person who joined and moved in one batch is held as the move left them.
+    let held = hr
+        .app
+        .list("/api/v1/people", &hr.agent, &[("external_id", "E0000")])
+        .await;
+    assert_eq!(held.len(), 1);
+    assert_eq!(held[0]["family_name"], "Bloggs-Smith");
+    assert_eq!(held[0]["id"], answer["records"][0]["person_id"]);
+    // Sent again, nothing applies and nothing is raised.
+    let again = hr.synced(records).await;
+    assert_eq!(again["applied"], 0);
+    assert_eq!(again["ignored"], count + 2);
+    assert_eq!(
+        hr.app
+            .list_all(TICKETS, &hr.agent, 500)
+            .await
+            .concat()
+            .len(),
+        count + 1
+    );
+}
+
+#[tokio::test]
+async fn a_leaver_in_a_batch_raises_the_removal_of_each_live_account_in_its_place() {
+    let hr = hr().await;
+    let answer = hr.synced(json!([joiner("E1", "2026-01-05")])).await;
+    let person_id = text(&answer["records"][0], "person_id");
+    let account = hr
+        .app
+        .post_json(
+            "/api/v1/accounts",
+            Some(&hr.agent),
+            &json!({ "person_id": person_id, "kind": "network",
+                     "system": "Active Directory", "identifier": "jbloggs" }),
+        )
+        .await;
+    json_body(account, StatusCode::CREATED).await;
+    let answer = hr
+        .synced(json!([
+            joiner("E2", "2026-01-05"),
+            { "external_id": "E1", "kind": "leaver", "effective_date": "2026-06-30" },
+            joiner("E3", "2026-01-05"),
+        ]))
+        .await;
+    assert_eq!(outcomes(&answer), ["created", "left", "created"]);
+    let numbers: Vec<Vec<u64>> = (0..3)
+        .map(|i| raised(&answer, i).iter().map(number).collect())
+        .collect();
+    let first = numbers[0][0];
+    assert_eq!(numbers, [vec![first], vec![first + 1], vec![first + 2]]);
+    let removal = hr
+        .account_requests()
+        .await
+        .into_iter()
+        .find(|t| t["reference"] == raised(&answer, 1)[0])
+        .expect("the removal request is listed");
+    assert_eq!(removal["requester"], "E1");
+    assert_eq!(removal["priority"], "high");
+}

@@ -4,6 +4,8 @@
 //! The desk work each applied record asks for is raised as tickets in the same transaction.
 //! With an `Idempotency-Key`, a repeat of the request gets the first answer.
 
+use std::collections::{HashMap, HashSet};
+
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -173,7 +175,8 @@ async fn hr_sync(
 ) -> ApiResult<HttpResponse> {
     let key = idempotency_key(&req)?;
     let records = body.0.records;
-    let hash = fingerprint(&records);
+    // Only a keyed request is ever compared with another.
+    let hash = key.as_ref().map(|_| fingerprint(&records));
     let org_id = caller.org_id;
     let raised_by = caller.subject.clone();
     let now = clock::now();
@@ -182,7 +185,7 @@ async fn hr_sync(
             if let Some(key) = key.as_deref()
                 && let Some(first) = hr::answer_for(conn, org_id, key)?
             {
-                return Ok(if first.request_hash == hash {
+                return Ok(if hash.as_ref() == Some(&first.request_hash) {
                     Answer::Replayed(first)
                 } else {
                     Answer::KeyReused
@@ -192,7 +195,7 @@ async fn hr_sync(
                 let answer = apply(conn, org_id, &raised_by, records, now)?;
                 let body = serde_json::to_string(&answer)
                     .map_err(|_| StoreError::Corrupt("hr sync answer".into()))?;
-                if let Some(key) = key.as_deref() {
+                if let (Some(key), Some(hash)) = (key.as_deref(), hash) {
                     let kept = StoredAnswer {
                         request_hash: hash,
                         status: StatusCode::OK.as_u16(),
@@ -228,7 +231,10 @@ async fn hr_sync(
 }
 
 /// Applies the batch in order, inside the caller's transaction. The people it names are read at
-/// once; a record is then applied whole or not at all.
+/// once; each record is then decided against the person as the records before it left them,
+/// and what it writes is collected. The writes go out together at the end, in a few
+/// statements: a record not applied writes nothing, and a storage failure fails the whole
+/// batch, so no record is ever half-applied.
 fn apply(
     conn: &mut AnyConnection,
     org_id: OrgId,
@@ -248,11 +254,13 @@ fn apply(
             });
         events.push((index, parsed));
     }
+    hr::plan_for_values(conn)?;
     let keys: Vec<&str> = events
         .iter()
         .filter_map(|(_, e)| e.as_ref().ok().map(|e| e.external_id().as_str()))
         .collect();
     let mut held = hr::people_by_external_id(conn, org_id, &keys)?;
+    let mut writes = Writes::default();
     for (index, parsed) in events {
         let event = match parsed {
             Ok(event) => event,
@@ -271,8 +279,6 @@ fn apply(
             }
         };
         let key = event.external_id().as_str().to_owned();
-        // No savepoint per record: a record that is not applied writes nothing, and a storage
-        // failure fails the whole batch, so no record is ever half-applied.
         let record = apply_one(conn, org_id, raised_by, &event, held.get(&key), now)?;
         let outcome = record.outcome;
         match outcome {
@@ -282,8 +288,10 @@ fn apply(
             HrOutcome::Invalid => answer.invalid += 1,
         }
         if let Some(stored) = record.stored {
+            writes.person(&key, outcome == HrOutcome::Created);
             held.insert(key.clone(), stored);
         }
+        writes.tickets(answer.records.len(), record.work);
         answer.records.push(HrRecordOutcome {
             index,
             external_id: Some(key),
@@ -291,19 +299,85 @@ fn apply(
             person_id: record.person_id,
             reason: record.reason,
             errors: record.errors,
-            tickets: record.tickets,
+            tickets: Vec::new(),
         });
     }
+    writes.flush(conn, held, &mut answer, now)?;
     Ok(answer)
 }
 
-/// One applied (or not) record, and the person as it now stands.
+/// What a batch writes, collected record by record and flushed in a few statements.
+#[derive(Default)]
+struct Writes {
+    /// The people written, by external id, in the order first written; `true` for one the
+    /// batch creates. Each is written once, as the batch leaves them.
+    people: Vec<(String, bool)>,
+    seen: HashSet<String>,
+    /// The tickets to raise, in the order their records asked for them.
+    tickets: Vec<NewTicket>,
+    /// How many of `tickets` each answer record raises, by its place in the answer.
+    raised: Vec<(usize, usize)>,
+}
+
+impl Writes {
+    fn person(&mut self, key: &str, created: bool) {
+        if self.seen.insert(key.to_owned()) {
+            self.people.push((key.to_owned(), created));
+        }
+    }
+
+    fn tickets(&mut self, record: usize, work: Vec<NewTicket>) {
+        if !work.is_empty() {
+            self.raised.push((record, work.len()));
+            self.tickets.extend(work);
+        }
+    }
+
+    /// Writes the people (the new ones in multi-row INSERTs, each changed one in an UPDATE),
+    /// then raises the tickets, and gives each answer record its references, in order.
+    fn flush(
+        self,
+        conn: &mut AnyConnection,
+        mut held: HashMap<String, StoredPerson>,
+        answer: &mut HrSyncAnswer,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut created = Vec::new();
+        let mut changed = Vec::new();
+        for (key, new) in self.people {
+            let stored = held
+                .remove(&key)
+                .ok_or_else(|| StoreError::Corrupt("hr sync person not held".into()))?;
+            if new {
+                created.push(stored);
+            } else {
+                changed.push(stored);
+            }
+        }
+        persistence::people::insert_many(conn, &created)?;
+        for stored in &changed {
+            hr::save_person(conn, stored)?;
+        }
+        let mut references = tickets::create_many_within(conn, self.tickets, now)?
+            .into_iter()
+            .map(|ticket| ticket.reference.to_string());
+        for (record, count) in self.raised {
+            if let Some(outcome) = answer.records.get_mut(record) {
+                outcome.tickets = references.by_ref().take(count).collect();
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One decided record: what it does, the person as it now stands (when applied), and the
+/// tickets its desk work needs, not yet raised.
 struct Applied {
     outcome: HrOutcome,
     person_id: Option<PersonId>,
     reason: Option<String>,
     errors: Vec<FieldError>,
-    tickets: Vec<String>,
+    work: Vec<NewTicket>,
     stored: Option<StoredPerson>,
 }
 
@@ -314,12 +388,14 @@ impl Applied {
             person_id: person,
             reason: Some(reason),
             errors: Vec::new(),
-            tickets: Vec::new(),
+            work: Vec::new(),
             stored: None,
         }
     }
 }
 
+/// Decides one record against the person as held (`held`), and what it writes. Writes nothing
+/// itself: reads only what the batch never writes (a leaver's accounts and assets).
 fn apply_one(
     conn: &mut AnyConnection,
     org_id: OrgId,
@@ -360,7 +436,7 @@ fn apply_one(
                         person_id: None,
                         reason: None,
                         errors: errors.into_iter().map(|e| domain_error_at(e, "")).collect(),
-                        tickets: Vec::new(),
+                        work: Vec::new(),
                         stored: None,
                     });
                 }
@@ -376,38 +452,33 @@ fn apply_one(
             return Err(StoreError::Corrupt("hr decision without a person".into()));
         }
     };
-    let stored = StoredPerson {
-        person,
-        hr_effective_date: Some(event.effective_date()),
-        created_at: held.map_or(now, |s| s.created_at),
-        updated_at: now,
-    };
-    match held {
-        None => persistence::people::insert(conn, &stored)?,
-        Some(_) => hr::save_person(conn, &stored)?,
-    }
-    let raised = raise_desk_work(
+    let work = desk_work(
         conn,
         org_id,
         raised_by,
-        &stored.person,
+        &person,
         &decision,
         event.effective_date(),
-        now,
     )?;
     Ok(Applied {
         outcome,
-        person_id: Some(stored.person.id),
+        person_id: Some(person.id),
         reason: None,
         errors: Vec::new(),
-        tickets: raised,
-        stored: Some(stored),
+        work,
+        stored: Some(StoredPerson {
+            person,
+            hr_effective_date: Some(event.effective_date()),
+            created_at: held.map_or(now, |s| s.created_at),
+            updated_at: now,
+        }),
     })
 }
 
 /// Raises the desk work `decision` asks for about `person` (see [`effects`]) as tickets, in the
 /// caller's transaction, and returns their references. HR sync and SCIM provisioning both
-/// come here, so a leaver is a leaver whichever way the desk hears of it.
+/// come here (HR sync through [`desk_work`], raising a batch's tickets together), so a leaver
+/// is a leaver whichever way the desk hears of it.
 pub(crate) fn raise_desk_work(
     conn: &mut AnyConnection,
     org_id: OrgId,
@@ -417,6 +488,23 @@ pub(crate) fn raise_desk_work(
     effective: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<Vec<String>, StoreError> {
+    let work = desk_work(conn, org_id, raised_by, person, decision, effective)?;
+    Ok(tickets::create_many_within(conn, work, now)?
+        .into_iter()
+        .map(|ticket| ticket.reference.to_string())
+        .collect())
+}
+
+/// The tickets that carry the desk work `decision` asks for about `person`, in order, not yet
+/// raised. A leaver's first notice reads their accounts and assets, which HR sync never writes.
+fn desk_work(
+    conn: &mut AnyConnection,
+    org_id: OrgId,
+    raised_by: &str,
+    person: &Person,
+    decision: &HrDecision,
+    effective: NaiveDate,
+) -> Result<Vec<NewTicket>, StoreError> {
     let leaving_first = matches!(
         decision,
         HrDecision::Leave {
@@ -432,17 +520,10 @@ pub(crate) fn raise_desk_work(
     } else {
         (Vec::new(), Vec::new())
     };
-    let mut raised = Vec::new();
-    for effect in effects(decision, &accounts, &assets) {
-        if let Some(new) = ticket_for(&effect, org_id, person, raised_by, effective) {
-            raised.push(
-                tickets::create_within(conn, new, now)?
-                    .reference
-                    .to_string(),
-            );
-        }
-    }
-    Ok(raised)
+    Ok(effects(decision, &accounts, &assets)
+        .iter()
+        .filter_map(|effect| ticket_for(effect, org_id, person, raised_by, effective))
+        .collect())
 }
 
 /// The ticket that carries a desk effect to the service desk; the leave date itself is stored
