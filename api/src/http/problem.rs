@@ -127,6 +127,20 @@ impl ApiError {
         }
     }
 
+    /// 404 naming what the caller asked for: "no such {what}".
+    pub fn no_such(what: &str) -> Self {
+        ApiError::NotFound(format!("no such {what}"))
+    }
+
+    /// For `map_err` after storage work: a `NotFound` becomes a 404 naming `what` (the store
+    /// knows rows, the route knows resources); any other error passes through.
+    pub fn not_found_as(what: &str) -> impl FnOnce(ApiError) -> ApiError + '_ {
+        move |error| match error {
+            ApiError::NotFound(_) => ApiError::no_such(what),
+            other => other,
+        }
+    }
+
     fn kind(&self) -> (&'static str, &'static str) {
         match self {
             ApiError::BadRequest(_) => ("bad-request", "Bad request"),
@@ -274,3 +288,17 @@ impl From<actix_web::error::BlockingError> for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn not_found_as_names_the_resource_and_passes_other_errors_through() {
+        let named = ApiError::not_found_as("asset")(StoreError::NotFound.into());
+        assert_eq!(named.problem().detail, "no such asset");
+        assert_eq!(named.status_code(), StatusCode::NOT_FOUND);
+        let stale = ApiError::not_found_as("asset")(StoreError::Stale.into());
+        assert_eq!(stale.status_code(), StatusCode::PRECONDITION_FAILED);
+    }
+}

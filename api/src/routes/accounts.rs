@@ -183,17 +183,6 @@ pub struct AccountChangePage {
 // ---------------------------------------------------------------------------------------------
 // Handlers
 
-fn not_found() -> ApiError {
-    ApiError::NotFound("no such account".into())
-}
-
-fn store_not_found_is_account(error: ApiError) -> ApiError {
-    match error {
-        ApiError::NotFound(_) => not_found(),
-        other => other,
-    }
-}
-
 fn with_etag(status: StatusCode, stored: StoredAccount) -> HttpResponse {
     HttpResponse::build(status)
         .insert_header((header::ETAG, etag(stored.account.version)))
@@ -366,7 +355,7 @@ async fn get_account(
     let stored = state
         .read(move |conn| accounts::get(conn, org_id, id))
         .await
-        .map_err(store_not_found_is_account)?;
+        .map_err(ApiError::not_found_as("account"))?;
     Ok(with_etag(StatusCode::OK, stored))
 }
 
@@ -459,7 +448,7 @@ async fn update_account(
             )
         })
         .await
-        .map_err(store_not_found_is_account)?;
+        .map_err(ApiError::not_found_as("account"))?;
     Ok(with_etag(StatusCode::OK, stored))
 }
 
@@ -495,7 +484,7 @@ async fn list_account_changes(
     let (items, more) = state
         .read(move |conn| accounts::changes(conn, org_id, id, limit, after))
         .await
-        .map_err(store_not_found_is_account)?;
+        .map_err(ApiError::not_found_as("account"))?;
     let next_cursor = next_cursor(&items, more, |c| c.id);
     Ok(web::Json(AccountChangePage {
         items: items.into_iter().map(AccountChangeDto::from).collect(),

@@ -86,17 +86,6 @@ pub struct AgreementInput {
     pub ends_on: Option<NaiveDate>,
 }
 
-fn not_found() -> ApiError {
-    ApiError::NotFound("no such processing agreement".into())
-}
-
-fn not_found_is_agreement(error: ApiError) -> ApiError {
-    match error {
-        ApiError::NotFound(_) => not_found(),
-        other => other,
-    }
-}
-
 /// Agreements with both parties' slugs.
 fn dtos(
     conn: &mut AnyConnection,
@@ -344,7 +333,7 @@ async fn get_agreement(
             dtos(conn, vec![stored])?.pop().ok_or(StoreError::NotFound)
         })
         .await
-        .map_err(not_found_is_agreement)?;
+        .map_err(ApiError::not_found_as("processing agreement"))?;
     Ok(with_etag(StatusCode::OK, dto))
 }
 
@@ -396,7 +385,7 @@ async fn replace_agreement(
             .ok_or(StoreError::NotFound)
         })
         .await
-        .map_err(not_found_is_agreement)?;
+        .map_err(ApiError::not_found_as("processing agreement"))?;
     Ok(with_etag(StatusCode::OK, dto))
 }
 
@@ -455,6 +444,6 @@ async fn delete_agreement(
             })
         })
         .await
-        .map_err(not_found_is_agreement)?;
+        .map_err(ApiError::not_found_as("processing agreement"))?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -367,28 +367,6 @@ pub struct AssetReportDto {
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-fn asset_not_found(error: ApiError) -> ApiError {
-    match error {
-        ApiError::NotFound(_) => ApiError::NotFound("no such asset".into()),
-        other => other,
-    }
-}
-
-fn assignment_not_found(error: ApiError) -> ApiError {
-    match error {
-        ApiError::NotFound(_) => ApiError::NotFound("no such asset or assignment".into()),
-        other => other,
-    }
-}
-
-/// The answer `/people/me` gives a caller without a person record.
-fn person_not_found(error: ApiError) -> ApiError {
-    match error {
-        ApiError::NotFound(_) => ApiError::NotFound("no such person".into()),
-        other => other,
-    }
-}
-
 fn domain_fields(errors: Vec<DomainError>) -> ApiError {
     ApiError::fields(errors.into_iter().map(FieldError::from).collect())
 }
@@ -542,7 +520,7 @@ async fn get_asset(
     let asset = state
         .read(move |conn| store::get(conn, org_id, id))
         .await
-        .map_err(asset_not_found)?;
+        .map_err(ApiError::not_found_as("asset"))?;
     Ok(asset_response(StatusCode::OK, asset))
 }
 
@@ -591,7 +569,7 @@ async fn update_asset(
     let asset = state
         .write(move |conn| store::update(conn, org_id, id, expected, change, now))
         .await
-        .map_err(asset_not_found)?;
+        .map_err(ApiError::not_found_as("asset"))?;
     Ok(asset_response(StatusCode::OK, asset))
 }
 
@@ -678,7 +656,7 @@ async fn request_assignment(
             Ok(assignment)
         })
         .await
-        .map_err(asset_not_found)?;
+        .map_err(ApiError::not_found_as("asset"))?;
     let location = format!("/api/v1/assets/{asset_id}/assignments/{}", assignment.id);
     Ok(with_location(
         assignment_response(StatusCode::CREATED, assignment),
@@ -718,7 +696,7 @@ async fn list_assignments(
     let (items, more) = state
         .read(move |conn| store::list_assignments(conn, org_id, asset_id, limit, after))
         .await
-        .map_err(asset_not_found)?;
+        .map_err(ApiError::not_found_as("asset"))?;
     let next_cursor = next_cursor(&items, more, |a| a.id.as_uuid());
     Ok(web::Json(AssignmentPage {
         items: items.into_iter().map(AssignmentDto::from).collect(),
@@ -788,7 +766,7 @@ async fn update_assignment(
             )
         })
         .await
-        .map_err(assignment_not_found)?;
+        .map_err(ApiError::not_found_as("asset or assignment"))?;
     Ok(assignment_response(StatusCode::OK, assignment))
 }
 
@@ -829,7 +807,7 @@ async fn list_assignment_changes(
     let (items, more) = state
         .read(move |conn| store::list_changes(conn, org_id, asset_id, assignment_id, limit, after))
         .await
-        .map_err(assignment_not_found)?;
+        .map_err(ApiError::not_found_as("asset or assignment"))?;
     let next_cursor = next_cursor(&items, more, |c| c.id);
     Ok(web::Json(AssignmentChangePage {
         items: items.into_iter().map(AssignmentChangeDto::from).collect(),
@@ -874,7 +852,8 @@ async fn list_own_assignments(
             store::list_for_person(conn, principal.org_id, person, status, limit, after)
         })
         .await
-        .map_err(person_not_found)?;
+        // The answer `/people/me` gives a caller without a person record.
+        .map_err(ApiError::not_found_as("person"))?;
     let next_cursor = next_cursor(&items, more, |h| h.assignment.id.as_uuid());
     Ok(web::Json(OwnAssignmentPage {
         items: items.into_iter().map(OwnAssignmentDto::from).collect(),

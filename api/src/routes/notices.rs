@@ -270,10 +270,7 @@ async fn get_notice(
     let published: StoredNotice = state
         .read(move |conn| stored::get(conn, org_id, version))
         .await
-        .map_err(|e| match e {
-            ApiError::NotFound(_) => ApiError::NotFound("no such privacy notice version".into()),
-            other => other,
-        })?;
+        .map_err(ApiError::not_found_as("privacy notice version"))?;
     Ok(render(published, format))
 }
 

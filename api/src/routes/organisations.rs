@@ -98,10 +98,6 @@ impl From<OrganisationInput> for OrganisationDetails {
     }
 }
 
-fn not_found() -> ApiError {
-    ApiError::NotFound("no such organisation".into())
-}
-
 /// An organisation's details and their facts; never declared gives its registered name.
 fn details_of(
     conn: &mut persistence::AnyConnection,
@@ -137,7 +133,7 @@ fn visible(
 
 fn parse_slug(value: &str) -> Result<OrgSlug, ApiError> {
     // A slug that cannot exist names no organisation: 404, as for one that does not.
-    OrgSlug::parse(value).map_err(|_| not_found())
+    OrgSlug::parse(value).map_err(|_| ApiError::no_such("organisation"))
 }
 
 /// List organisations
@@ -204,10 +200,7 @@ async fn get_organisation(
             Ok(dto(slug, details, meta))
         })
         .await
-        .map_err(|e| match e {
-            ApiError::NotFound(_) => not_found(),
-            other => other,
-        })?;
+        .map_err(ApiError::not_found_as("organisation"))?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag(found.version)))
         .json(found))

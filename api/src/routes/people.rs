@@ -271,17 +271,6 @@ impl From<AdjustmentReader> for AdjustmentReaderDto {
 // ---------------------------------------------------------------------------------------------
 // Rules
 
-fn not_found() -> ApiError {
-    ApiError::NotFound("no such person".into())
-}
-
-fn store_not_found_is_person(error: ApiError) -> ApiError {
-    match error {
-        ApiError::NotFound(_) => not_found(),
-        other => other,
-    }
-}
-
 /// Whether the caller is the person (their token's subject is the record's external id).
 /// The caller's own person id: the person of the organisation whose `external_id` is the
 /// token's subject, if there is one.
@@ -551,7 +540,7 @@ async fn get_me(
     let stored = state
         .read(move |conn| people::find_by_external_id(conn, org_id, &subject))
         .await?
-        .ok_or_else(not_found)?;
+        .ok_or_else(|| ApiError::no_such("person"))?;
     Ok(with_etag(StatusCode::OK, stored))
 }
 
@@ -591,7 +580,7 @@ async fn get_person(
             }
         })
         .await
-        .map_err(store_not_found_is_person)?;
+        .map_err(ApiError::not_found_as("person"))?;
     Ok(with_etag(StatusCode::OK, stored))
 }
 
@@ -705,7 +694,7 @@ async fn update_person(
             people::update(conn, principal.org_id, id, expected, change, now)
         })
         .await
-        .map_err(store_not_found_is_person)
+        .map_err(ApiError::not_found_as("person"))
         .map_err(external_id_conflict)?;
     Ok(with_etag(StatusCode::OK, stored))
 }
@@ -768,7 +757,7 @@ async fn get_adjustments(
             people::adjustments(conn, principal.org_id, id)
         })
         .await
-        .map_err(store_not_found_is_person)?
+        .map_err(ApiError::not_found_as("person"))?
         .ok_or_else(|| ApiError::NotFound("no adjustments are recorded for this person".into()))?;
     Ok(adjustments_response(adjustments))
 }
@@ -828,7 +817,7 @@ async fn put_adjustments(
             )
         })
         .await
-        .map_err(store_not_found_is_person)?;
+        .map_err(ApiError::not_found_as("person"))?;
     Ok(adjustments_response(adjustments))
 }
 
@@ -904,9 +893,6 @@ async fn revoke_adjustment_reader(
     state
         .write(move |conn| people::revoke_adjustment_reader(conn, org_id, &subject))
         .await
-        .map_err(|error| match error {
-            ApiError::NotFound(_) => ApiError::NotFound("no such grant".into()),
-            other => other,
-        })?;
+        .map_err(ApiError::not_found_as("grant"))?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -168,14 +168,6 @@ fn no_person() -> ApiError {
     )
 }
 
-fn consent_not_found() -> ApiError {
-    ApiError::NotFound("no such consent".into())
-}
-
-fn ticket_not_found() -> ApiError {
-    ApiError::NotFound("no such ticket".into())
-}
-
 // ---------------------------------------------------------------------------------------------
 // Consents
 
@@ -369,10 +361,7 @@ async fn withdraw_consent(
             )
         })
         .await
-        .map_err(|error| match error {
-            ApiError::NotFound(_) => consent_not_found(),
-            other => other,
-        })?;
+        .map_err(ApiError::not_found_as("consent"))?;
     match outcome {
         Withdrawal::Withdrawn { consent, erased } => {
             tracing::info!(erased, "consent withdrawn; survey opinions erased");
@@ -433,14 +422,14 @@ async fn answer_survey(
                 let org_id = principal.org_id;
                 let ticket = match tickets::get(conn, org_id, ticket_id) {
                     Ok(ticket) => ticket,
-                    Err(StoreError::NotFound) => return Ok(Err(ticket_not_found())),
+                    Err(StoreError::NotFound) => return Ok(Err(ApiError::no_such("ticket"))),
                     Err(other) => return Err(other),
                 };
                 if ticket.requester != principal.subject {
                     return Ok(Err(if ticket.concerns(&principal.subject) {
                         ApiError::Forbidden("only the ticket's requester answers its survey".into())
                     } else {
-                        ticket_not_found()
+                        ApiError::no_such("ticket")
                     }));
                 }
                 let closed_at = match ticket.closed_at {
@@ -550,10 +539,7 @@ async fn get_survey(
             persistence::surveys::answer_for_ticket(conn, principal.org_id, ticket_id)
         })
         .await
-        .map_err(|error| match error {
-            ApiError::NotFound(_) => ticket_not_found(),
-            other => other,
-        })?
+        .map_err(ApiError::not_found_as("ticket"))?
         .ok_or_else(|| ApiError::NotFound("the ticket's survey has not been answered".into()))?;
     Ok(web::Json(SurveyAnswerDto::from(answer)))
 }

@@ -169,10 +169,7 @@ pub async fn get_entry<T: DeserializeOwned + Send + 'static>(
     state
         .read(move |conn| register::get::<T>(conn, org_id, kind, id, as_of))
         .await
-        .map_err(|e| match e {
-            ApiError::NotFound(_) => ApiError::NotFound(format!("no such {}", kind_noun(kind))),
-            other => other,
-        })
+        .map_err(ApiError::not_found_as(kind_noun(kind)))
 }
 
 fn kind_noun(kind: EntryKind) -> &'static str {

@@ -43,10 +43,6 @@ fn works_desk(caller: &Principal) -> bool {
     caller.has_any(&[Role::Agent, Role::Admin])
 }
 
-fn not_found() -> ApiError {
-    ApiError::NotFound("no such ticket".into())
-}
-
 /// Whether the caller may see the ticket: the desk and the DPO see all of their organisation's,
 /// anyone else only tickets they are a party to.
 fn may_see(caller: &Principal, ticket: &Ticket) -> bool {
@@ -73,13 +69,6 @@ fn with_etag(status: actix_web::http::StatusCode, ticket: Ticket) -> HttpRespons
     HttpResponse::build(status)
         .insert_header((header::ETAG, tag))
         .json(TicketDto::from(ticket))
-}
-
-fn store_not_found_is_ticket(error: ApiError) -> ApiError {
-    match error {
-        ApiError::NotFound(_) => not_found(),
-        other => other,
-    }
 }
 
 /// Raise a ticket
@@ -223,7 +212,7 @@ async fn get_ticket(
     let ticket = state
         .read(move |conn| load_visible(conn, &principal, id))
         .await
-        .map_err(store_not_found_is_ticket)?;
+        .map_err(ApiError::not_found_as("ticket"))?;
     Ok(with_etag(actix_web::http::StatusCode::OK, ticket))
 }
 
@@ -286,7 +275,7 @@ async fn update_ticket(
             tickets::update(conn, principal.org_id, id, permitted, expected, change, now)
         })
         .await
-        .map_err(store_not_found_is_ticket)?;
+        .map_err(ApiError::not_found_as("ticket"))?;
     Ok(with_etag(actix_web::http::StatusCode::OK, ticket))
 }
 
@@ -340,7 +329,7 @@ async fn create_comment(
             Ok(comment)
         })
         .await
-        .map_err(store_not_found_is_ticket)?;
+        .map_err(ApiError::not_found_as("ticket"))?;
     Ok(HttpResponse::Created().json(CommentDto::from(stored)))
 }
 
@@ -380,7 +369,7 @@ async fn list_comments(
             tickets::list_comments(conn, ticket_id, internal, limit, after)
         })
         .await
-        .map_err(store_not_found_is_ticket)?;
+        .map_err(ApiError::not_found_as("ticket"))?;
     let next_cursor = next_cursor(&items, more, |c| c.id.as_uuid());
     Ok(web::Json(CommentPage {
         items: items.into_iter().map(CommentDto::from).collect(),
