@@ -5,7 +5,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use persistence::StoreError;
 use serde::Serialize;
-use utoipa::{ToResponse, ToSchema};
+use utoipa::{IntoResponses, ToResponse, ToSchema};
 
 /// One invalid field of a request.
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
@@ -62,6 +62,49 @@ pub mod responses {
     #[derive(ToResponse)]
     #[response(content_type = "application/problem+json")]
     pub struct InvalidFields(Problem);
+
+    /// Query or path parameters are malformed; `errors` names each.
+    #[derive(ToResponse)]
+    #[response(content_type = "application/problem+json")]
+    pub struct InvalidParameters(Problem);
+
+    /// `If-Match` names a version that is no longer current: read the resource again.
+    #[derive(ToResponse)]
+    #[response(content_type = "application/problem+json")]
+    pub struct Stale(Problem);
+
+    /// What every operation taking a JSON body may also answer.
+    #[derive(IntoResponses)]
+    pub enum BodyProblems {
+        #[response(status = 400)]
+        BadRequest(#[ref_response] BadRequest),
+        #[response(status = 401)]
+        Unauthenticated(#[ref_response] Unauthenticated),
+        #[response(status = 413)]
+        PayloadTooLarge(#[ref_response] PayloadTooLarge),
+        #[response(status = 415)]
+        UnsupportedMediaType(#[ref_response] UnsupportedMediaType),
+        #[response(status = 422)]
+        InvalidFields(#[ref_response] InvalidFields),
+    }
+
+    /// What every read of one resource by its path may also answer.
+    #[derive(IntoResponses)]
+    pub enum PathProblems {
+        #[response(status = 400)]
+        BadRequest(#[ref_response] BadRequest),
+        #[response(status = 401)]
+        Unauthenticated(#[ref_response] Unauthenticated),
+    }
+
+    /// What every list may also answer.
+    #[derive(IntoResponses)]
+    pub enum ListProblems {
+        #[response(status = 400)]
+        InvalidParameters(#[ref_response] InvalidParameters),
+        #[response(status = 401)]
+        Unauthenticated(#[ref_response] Unauthenticated),
+    }
 }
 
 /// Every way a request can fail. Details name what was wrong, never personal data, SQL or a

@@ -6,7 +6,7 @@
 //! administrators, who create and read records for the desk; a record the caller may not read is
 //! the same 404 as one that does not exist. Adjustments never appear in a person or a list.
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::DomainError;
@@ -28,12 +28,12 @@ use crate::auth::{
     RoleSet,
 };
 use crate::clock;
-use crate::http::etag::{IfMatchHeader, etag, if_match};
+use crate::http::etag::{IfMatchHeader, created, if_match, tagged};
 use crate::http::json::ValidJson;
-use crate::http::page::{next_cursor, parse_cursor, parse_limit};
+use crate::http::page::{PageQuery, page};
 use crate::http::params::{Params, path_id};
 use crate::http::problem::responses::{
-    BadRequest, InvalidFields, PayloadTooLarge, Unauthenticated, UnsupportedMediaType,
+    BodyProblems, ListProblems, PathProblems, Stale, Unauthenticated,
 };
 use crate::http::{ApiError, ApiResult, FieldError, Problem};
 use crate::state::AppState;
@@ -186,7 +186,7 @@ impl UpdatePerson {
     }
 }
 
-/// Filters and paging of the people list.
+/// Filters of the people list.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PersonListQuery {
@@ -197,20 +197,11 @@ pub struct PersonListQuery {
     /// Only the person with this HR or identity key.
     #[param(max_length = 200)]
     pub external_id: Option<String>,
-    /// Page size, 1 to 500 (default 50).
-    #[param(value_type = Option<i64>, minimum = 1, maximum = 500)]
-    pub limit: Option<String>,
-    /// The `next_cursor` of the previous page.
-    #[param(pattern = "^[A-Za-z0-9_-]{22}$")]
-    pub cursor: Option<String>,
 }
 
-/// A page of people.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PersonPage {
-    pub items: Vec<PersonDto>,
-    /// Pass as `cursor` for the next page; null on the last page.
-    pub next_cursor: Option<String>,
+page! {
+    /// A page of people.
+    PersonPage of PersonDto
 }
 
 /// A person's reasonable adjustments (Equality Act 2010 s.20): special category data, held
@@ -307,10 +298,12 @@ fn may_write(caller: &Principal) -> bool {
     caller.has_any(PeopleWriters::ROLES)
 }
 
-fn with_etag(status: StatusCode, stored: StoredPerson) -> HttpResponse {
-    HttpResponse::build(status)
-        .insert_header((header::ETAG, etag(stored.person.version)))
-        .json(PersonDto::from(stored))
+fn with_etag(stored: StoredPerson) -> HttpResponse {
+    tagged(
+        StatusCode::OK,
+        stored.person.version,
+        PersonDto::from(stored),
+    )
 }
 
 fn field_errors(errors: Vec<DomainError>) -> Vec<FieldError> {
@@ -410,13 +403,9 @@ fn parse_fields(
     responses(
         (status = 201, description = "Person recorded", body = PersonDto,
             headers(("ETag" = String, description = "Version of the record"), ("Location" = String))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not record people", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Another person of the organisation has this external_id", body = Problem, content_type = "application/problem+json"),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
-        (status = 422, response = InvalidFields),
+        BodyProblems,
     )
 )]
 #[post("/people")]
@@ -467,11 +456,11 @@ async fn create_person(
         .await
         .map_err(external_id_conflict)?;
     let location = format!("/api/v1/people/{}", stored.person.id);
-    let mut response = with_etag(StatusCode::CREATED, stored);
-    if let Ok(value) = header::HeaderValue::from_str(&location) {
-        response.headers_mut().insert(header::LOCATION, value);
-    }
-    Ok(response)
+    Ok(created(
+        &location,
+        stored.person.version,
+        PersonDto::from(stored),
+    ))
 }
 
 /// List people
@@ -480,13 +469,12 @@ async fn create_person(
 #[utoipa::path(
     operation_id = "list_people",
     tag = "people",
-    params(PersonListQuery),
+    params(PersonListQuery, PageQuery),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of people", body = PersonPage),
-        (status = 400, description = "Invalid query parameters", body = Problem, content_type = "application/problem+json"),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not list people", body = Problem, content_type = "application/problem+json"),
+        ListProblems,
     )
 )]
 #[get("/people")]
@@ -494,6 +482,7 @@ async fn list_people(
     caller: Caller<PeopleReaders>,
     state: web::Data<AppState>,
     query: web::Query<PersonListQuery>,
+    page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<PersonPage>> {
     let mut params = Params::default();
     let filter = PersonFilter {
@@ -501,18 +490,15 @@ async fn list_people(
         kind: params.optional("kind", query.kind.as_deref()),
         external_id: params.text("external_id", query.external_id.as_deref(), 200),
     };
-    let limit = parse_limit(&mut params, query.limit.as_deref());
-    let after: Option<PersonId> = parse_cursor(&mut params, query.cursor.as_deref());
+    let (limit, after) = page.parse::<PersonId>(&mut params);
     params.finish()?;
     let org_id = caller.org_id;
     let (items, more) = state
         .read(move |conn| people::list(conn, org_id, &filter, limit, after))
         .await?;
-    let next_cursor = next_cursor(&items, more, |p| p.person.id.as_uuid());
-    Ok(web::Json(PersonPage {
-        items: items.into_iter().map(PersonDto::from).collect(),
-        next_cursor,
-    }))
+    Ok(web::Json(PersonPage::of(items, more, |p| {
+        p.person.id.as_uuid()
+    })))
 }
 
 /// Get the caller's own record
@@ -541,7 +527,7 @@ async fn get_me(
         .read(move |conn| people::find_by_external_id(conn, org_id, &subject))
         .await?
         .ok_or_else(|| ApiError::no_such("person"))?;
-    Ok(with_etag(StatusCode::OK, stored))
+    Ok(with_etag(stored))
 }
 
 /// Get a person
@@ -556,10 +542,9 @@ async fn get_me(
     responses(
         (status = 200, description = "The person", body = PersonDto,
             headers(("ETag" = String, description = "Version, for If-Match"))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not read people", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such person the caller may read", body = Problem, content_type = "application/problem+json"),
+        PathProblems,
     )
 )]
 #[get("/people/{id:[0-9a-fA-F-]+}")]
@@ -581,7 +566,7 @@ async fn get_person(
         })
         .await
         .map_err(ApiError::not_found_as("person"))?;
-    Ok(with_etag(StatusCode::OK, stored))
+    Ok(with_etag(stored))
 }
 
 /// Update a person
@@ -601,15 +586,11 @@ async fn get_person(
     responses(
         (status = 200, description = "The updated person", body = PersonDto,
             headers(("ETag" = String, description = "New version"))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not make this change", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such person the caller may read", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Another person of the organisation has this external_id", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "If-Match is stale", body = Problem, content_type = "application/problem+json"),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
-        (status = 422, response = InvalidFields),
+        (status = 412, response = Stale),
+        BodyProblems,
     )
 )]
 #[patch("/people/{id:[0-9a-fA-F-]+}")]
@@ -696,7 +677,7 @@ async fn update_person(
         .await
         .map_err(ApiError::not_found_as("person"))
         .map_err(external_id_conflict)?;
-    Ok(with_etag(StatusCode::OK, stored))
+    Ok(with_etag(stored))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -719,9 +700,11 @@ fn check_adjustments(
 }
 
 fn adjustments_response(adjustments: Adjustments) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((header::ETAG, etag(adjustments.version)))
-        .json(AdjustmentsDto::from(adjustments))
+    tagged(
+        StatusCode::OK,
+        adjustments.version,
+        AdjustmentsDto::from(adjustments),
+    )
 }
 
 /// Get a person's adjustments
@@ -736,10 +719,9 @@ fn adjustments_response(adjustments: Adjustments) -> HttpResponse {
     responses(
         (status = 200, description = "The person's adjustments", body = AdjustmentsDto,
             headers(("ETag" = String, description = "Version, for If-Match"))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not read adjustments, or the agent is not granted it", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such person, or no adjustments recorded", body = Problem, content_type = "application/problem+json"),
+        PathProblems,
     )
 )]
 #[get("/people/{id}/adjustments")]
@@ -779,14 +761,10 @@ async fn get_adjustments(
     responses(
         (status = 200, description = "The recorded adjustments", body = AdjustmentsDto,
             headers(("ETag" = String, description = "New version"))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not write adjustments, or the agent is not granted it", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such person in the caller's organisation", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "If-Match is stale", body = Problem, content_type = "application/problem+json"),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
-        (status = 422, response = InvalidFields),
+        (status = 412, response = Stale),
+        BodyProblems,
     )
 )]
 #[put("/people/{id}/adjustments")]
@@ -845,9 +823,8 @@ fn path_subject(value: &str) -> Result<String, ApiError> {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The grant", body = AdjustmentReaderDto),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Only the DPO grants this", body = Problem, content_type = "application/problem+json"),
+        PathProblems,
     )
 )]
 #[put("/adjustment-readers/{subject}")]
@@ -876,10 +853,9 @@ async fn grant_adjustment_reader(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Grant revoked"),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Only the DPO revokes this", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such grant in the caller's organisation", body = Problem, content_type = "application/problem+json"),
+        PathProblems,
     )
 )]
 #[delete("/adjustment-readers/{subject}")]

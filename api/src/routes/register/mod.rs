@@ -19,7 +19,7 @@ use crate::auth::{Caller, Principal, RegisterReaders};
 use crate::clock;
 use crate::http::page::{next_cursor, parse_cursor, parse_limit};
 use crate::http::params::Params;
-use crate::http::problem::responses::Unauthenticated;
+use crate::http::problem::responses::ListProblems;
 use crate::http::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
 
@@ -195,9 +195,8 @@ fn kind_noun(kind: EntryKind) -> &'static str {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of changes", body = ChangePage),
-        (status = 400, description = "Invalid query parameters", body = Problem, content_type = "application/problem+json"),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not read the register", body = Problem, content_type = "application/problem+json"),
+        ListProblems,
     )
 )]
 #[get("/register/changes")]
@@ -255,9 +254,8 @@ async fn list_changes(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The lints", body = LintReport),
-        (status = 400, description = "Invalid query parameters", body = Problem, content_type = "application/problem+json"),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not read the register", body = Problem, content_type = "application/problem+json"),
+        ListProblems,
     )
 )]
 #[get("/register/lints")]
