@@ -11,19 +11,23 @@ pub fn etag(version: i64) -> HeaderValue {
 }
 
 /// A resource as JSON with its version as the ETag.
-pub fn tagged(status: StatusCode, version: i64, body: impl Serialize) -> HttpResponse {
-    HttpResponse::build(status)
-        .insert_header((header::ETAG, etag(version)))
-        .json(body)
+pub fn tagged(version: i64, body: impl Serialize) -> HttpResponse {
+    with_version(StatusCode::OK, version, body)
 }
 
 /// A resource just created: 201 with its ETag and where it lives.
 pub fn created(location: &str, version: i64, body: impl Serialize) -> HttpResponse {
-    let mut response = tagged(StatusCode::CREATED, version, body);
+    let mut response = with_version(StatusCode::CREATED, version, body);
     if let Ok(value) = HeaderValue::from_str(location) {
         response.headers_mut().insert(header::LOCATION, value);
     }
     response
+}
+
+fn with_version(status: StatusCode, version: i64, body: impl Serialize) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header((header::ETAG, etag(version)))
+        .json(body)
 }
 
 /// The versions `If-Match` accepts: `None` when the header is absent or `*`, otherwise the

@@ -2,7 +2,6 @@
 //! people. Every change of status follows the domain's state machine, may name the account
 //! request ticket that asked for it, and is recorded (`/accounts/{id}/changes`).
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use domain::DomainError;
@@ -157,8 +156,8 @@ page! {
 // ---------------------------------------------------------------------------------------------
 // Handlers
 
-fn with_etag(status: StatusCode, stored: StoredAccount) -> HttpResponse {
-    tagged(status, stored.account.version, AccountDto::from(stored))
+fn with_etag(stored: StoredAccount) -> HttpResponse {
+    tagged(stored.account.version, AccountDto::from(stored))
 }
 
 /// A reference to something outside the caller's organisation (or nowhere), as a refusal
@@ -320,7 +319,7 @@ async fn get_account(
         .read(move |conn| accounts::get(conn, org_id, id))
         .await
         .map_err(ApiError::not_found_as("account"))?;
-    Ok(with_etag(StatusCode::OK, stored))
+    Ok(with_etag(stored))
 }
 
 /// Change an account's status
@@ -409,7 +408,7 @@ async fn update_account(
         })
         .await
         .map_err(ApiError::not_found_as("account"))?;
-    Ok(with_etag(StatusCode::OK, stored))
+    Ok(with_etag(stored))
 }
 
 /// An account's history

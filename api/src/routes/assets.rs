@@ -7,7 +7,6 @@
 //! `requested_by`) or approve (422 naming `approved_by`), because segregation of duties compares
 //! people, not tokens. History entries record the caller's token subject as the actor.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::DomainError;
@@ -459,11 +458,7 @@ async fn get_asset(
         .read(move |conn| store::get(conn, org_id, id))
         .await
         .map_err(ApiError::not_found_as("asset"))?;
-    Ok(tagged(
-        StatusCode::OK,
-        asset.asset.version,
-        AssetDto::from(asset),
-    ))
+    Ok(tagged(asset.asset.version, AssetDto::from(asset)))
 }
 
 /// Update an asset
@@ -508,11 +503,7 @@ async fn update_asset(
         .write(move |conn| store::update(conn, org_id, id, expected, change, now))
         .await
         .map_err(ApiError::not_found_as("asset"))?;
-    Ok(tagged(
-        StatusCode::OK,
-        asset.asset.version,
-        AssetDto::from(asset),
-    ))
+    Ok(tagged(asset.asset.version, AssetDto::from(asset)))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -698,11 +689,7 @@ async fn update_assignment(
         })
         .await
         .map_err(ApiError::not_found_as("asset or assignment"))?;
-    Ok(tagged(
-        StatusCode::OK,
-        assignment.version,
-        AssignmentDto::from(assignment),
-    ))
+    Ok(tagged(assignment.version, AssignmentDto::from(assignment)))
 }
 
 /// An assignment's history

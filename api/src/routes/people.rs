@@ -6,7 +6,6 @@
 //! administrators, who create and read records for the desk; a record the caller may not read is
 //! the same 404 as one that does not exist. Adjustments never appear in a person or a list.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::DomainError;
@@ -299,11 +298,7 @@ fn may_write(caller: &Principal) -> bool {
 }
 
 fn with_etag(stored: StoredPerson) -> HttpResponse {
-    tagged(
-        StatusCode::OK,
-        stored.person.version,
-        PersonDto::from(stored),
-    )
+    tagged(stored.person.version, PersonDto::from(stored))
 }
 
 fn field_errors(errors: Vec<DomainError>) -> Vec<FieldError> {
@@ -700,11 +695,7 @@ fn check_adjustments(
 }
 
 fn adjustments_response(adjustments: Adjustments) -> HttpResponse {
-    tagged(
-        StatusCode::OK,
-        adjustments.version,
-        AdjustmentsDto::from(adjustments),
-    )
+    tagged(adjustments.version, AdjustmentsDto::from(adjustments))
 }
 
 /// Get a person's adjustments
