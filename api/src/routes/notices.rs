@@ -18,7 +18,7 @@ use crate::http::formats;
 use crate::http::json::ValidJson;
 use crate::http::params::Params;
 use crate::http::problem::responses::{
-    PathProblems, PayloadTooLarge, Unauthenticated, UnsupportedMediaType,
+    InvalidParameters, PathProblems, PayloadTooLarge, Unauthenticated, UnsupportedMediaType,
 };
 use crate::http::{ApiError, ApiResult, FieldError, Problem};
 use crate::state::AppState;
@@ -285,7 +285,7 @@ async fn get_notice(
             (String = "text/markdown"),
             (String = "text/html"),
         )),
-        (status = 400, description = "Invalid query parameters", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = InvalidParameters),
         (status = 404, description = "No such organisation, or no notice in effect", body = Problem, content_type = "application/problem+json"),
     )
 )]
