@@ -25,6 +25,8 @@ use crate::routes;
         problem::responses::PayloadTooLarge,
         problem::responses::UnsupportedMediaType,
         problem::responses::InvalidFields,
+        problem::responses::InvalidParameters,
+        problem::responses::Stale,
     )),
     tags(
         (name = "tickets", description = "Incidents, service requests and problems, and their comments"),

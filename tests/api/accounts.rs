@@ -1,14 +1,13 @@
 //! Accounts: requests, the status machine with approval by someone else, history, and keyset
 //! lists.
 
-use reqwest::header::{ETAG, IF_MATCH};
+use reqwest::header::IF_MATCH;
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 
 use crate::helpers::*;
 
 const ACCOUNTS: &str = "/api/v1/accounts";
-const PEOPLE: &str = "/api/v1/people";
 
 fn account_path(id: &str) -> String {
     format!("{ACCOUNTS}/{id}")
@@ -29,34 +28,17 @@ struct Desk {
 
 async fn desk() -> Desk {
     let app = spawn_app().await;
-    let integrator = app.token(ORG, &["integrator"], "hr-system");
-    let mut alice_id = String::new();
-    for (key, name) in [("E100", "Alice"), ("A1", "Agnes")] {
-        let body = json!({ "kind": "staff", "external_id": key, "given_name": name, "family_name": "Bloggs" });
-        let person = json_body(
-            app.post_json(PEOPLE, Some(&integrator), &body).await,
-            StatusCode::CREATED,
-        )
+    let alice_id = app
+        .record_person(ORG, "E100", json!({"given_name": "Alice"}))
         .await;
-        if key == "E100" {
-            alice_id = text(&person, "id");
-        }
-    }
+    app.record_person(ORG, "A1", json!({"given_name": "Agnes"}))
+        .await;
     Desk {
         agent: app.token(ORG, &["agent"], "A1"),
         alice_agent: app.token(ORG, &["agent"], "E100"),
         alice_id,
         app,
     }
-}
-
-fn etag_of(response: &Response) -> String {
-    response
-        .headers()
-        .get(ETAG)
-        .and_then(|v| v.to_str().ok())
-        .expect("an ETag")
-        .to_owned()
 }
 
 impl Desk {

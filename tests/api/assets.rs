@@ -29,26 +29,6 @@ fn changes_path(asset: &str, assignment: &str) -> String {
     format!("{ASSETS}/{asset}/assignments/{assignment}/changes")
 }
 
-/// Records a person through the people API (as an HR integrator) and returns their id.
-async fn person(app: &TestApp, org: &str, external_id: &str, extra: Value) -> String {
-    let integrator = app.token(org, &["integrator"], "hr-system");
-    let mut body = json!({
-        "kind": "staff",
-        "external_id": external_id,
-        "given_name": "Jo",
-        "family_name": "Bloggs",
-    });
-    if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
-        for (k, v) in extra {
-            body.insert(k.clone(), v.clone());
-        }
-    }
-    let response = app
-        .post_json("/api/v1/people", Some(&integrator), &body)
-        .await;
-    text(&json_body(response, StatusCode::CREATED).await, "id")
-}
-
 async fn create_asset(app: &TestApp, token: &str, body: &Value) -> Value {
     json_body(
         app.post_json(ASSETS, Some(token), body).await,
@@ -128,8 +108,8 @@ struct Desk {
 }
 
 async fn desk(app: &TestApp) -> Desk {
-    person(app, ORG, "agent-req", json!({})).await;
-    person(app, ORG, "agent-app", json!({})).await;
+    app.record_person(ORG, "agent-req", json!({})).await;
+    app.record_person(ORG, "agent-app", json!({})).await;
     Desk {
         requester: app.token(ORG, &["agent"], "agent-req"),
         approver: app.token(ORG, &["agent"], "agent-app"),
@@ -372,11 +352,11 @@ async fn a_tag_is_unique_in_its_organisation_only() {
 async fn another_organisations_assets_are_not_found() {
     let app = spawn_app().await;
     let d = desk(&app).await;
-    let bob = person(&app, ORG, "bob", json!({})).await;
+    let bob = app.record_person(ORG, "bob", json!({})).await;
     let asset = licence(&app, &d.requester, "LIC-1", 2).await;
     let assignment = requested(&app, &d.requester, &asset, &bob).await;
-    person(&app, OTHER_ORG, "agent-x", json!({})).await;
-    let stranger = person(&app, OTHER_ORG, "eve", json!({})).await;
+    app.record_person(OTHER_ORG, "agent-x", json!({})).await;
+    let stranger = app.record_person(OTHER_ORG, "eve", json!({})).await;
     let them = app.token(OTHER_ORG, &["agent"], "agent-x");
     let auditor = app.token(OTHER_ORG, &["auditor"], "aud");
     problem(
@@ -455,7 +435,9 @@ async fn asset_updates_use_if_match_and_keep_seats_above_active_assignments() {
     problem(stale, StatusCode::PRECONDITION_FAILED).await;
     // Two seats taken: three may drop to two, never to one.
     for n in 0..2 {
-        let who = person(&app, ORG, &format!("user-{n}"), json!({})).await;
+        let who = app
+            .record_person(ORG, &format!("user-{n}"), json!({}))
+            .await;
         let a = requested(&app, &d.requester, &asset, &who).await;
         moved(&app, &d.approver, &asset, &a, "approved").await;
     }
@@ -517,7 +499,7 @@ async fn asset_updates_use_if_match_and_keep_seats_above_active_assignments() {
 async fn an_assignment_runs_its_lifecycle_with_history() {
     let app = spawn_app().await;
     let d = desk(&app).await;
-    let alice = person(&app, ORG, "alice", json!({})).await;
+    let alice = app.record_person(ORG, "alice", json!({})).await;
     let alice_token = app.token(ORG, &["requester"], "alice");
     let asset = licence(&app, &d.requester, "LIC-1", 1).await;
     // Alice asks for herself.
@@ -639,8 +621,8 @@ async fn an_assignment_runs_its_lifecycle_with_history() {
 async fn requests_are_for_oneself_unless_from_the_desk_and_need_a_person_record() {
     let app = spawn_app().await;
     let d = desk(&app).await;
-    let alice = person(&app, ORG, "alice", json!({})).await;
-    let bob = person(&app, ORG, "bob", json!({})).await;
+    let alice = app.record_person(ORG, "alice", json!({})).await;
+    let bob = app.record_person(ORG, "bob", json!({})).await;
     let asset = laptop(&app, &d.requester, "LAP-1").await;
     let alice_token = app.token(ORG, &["requester"], "alice");
     problem(
@@ -674,7 +656,7 @@ async fn requests_are_for_oneself_unless_from_the_desk_and_need_a_person_record(
 async fn approval_is_by_someone_other_than_the_requester_or_the_assignee() {
     let app = spawn_app().await;
     let d = desk(&app).await;
-    let bob = person(&app, ORG, "bob", json!({})).await;
+    let bob = app.record_person(ORG, "bob", json!({})).await;
     let asset = laptop(&app, &d.requester, "LAP-1").await;
     let id = requested(&app, &d.requester, &asset, &bob).await;
     problem(
@@ -698,8 +680,8 @@ async fn approval_is_by_someone_other_than_the_requester_or_the_assignee() {
 async fn a_member_lists_their_own_assignments_and_nobody_elses() {
     let app = spawn_app().await;
     let d = desk(&app).await;
-    let alice = person(&app, ORG, "alice", json!({})).await;
-    let bob = person(&app, ORG, "bob", json!({})).await;
+    let alice = app.record_person(ORG, "alice", json!({})).await;
+    let bob = app.record_person(ORG, "bob", json!({})).await;
     let thinkpad = text(
         &create_asset(
             &app,
@@ -726,8 +708,8 @@ async fn a_member_lists_their_own_assignments_and_nobody_elses() {
     moved(&app, &d.approver, &thinkpad, &first, "approved").await;
     moved(&app, &d.approver, &thinkpad, &first, "issued").await;
     // The same token subject in another organisation is another person.
-    person(&app, OTHER_ORG, "agent-x", json!({})).await;
-    let elsewhere = person(&app, OTHER_ORG, "alice", json!({})).await;
+    app.record_person(OTHER_ORG, "agent-x", json!({})).await;
+    let elsewhere = app.record_person(OTHER_ORG, "alice", json!({})).await;
     let theirs = app.token(OTHER_ORG, &["agent"], "agent-x");
     let their_laptop = laptop(&app, &theirs, "LAP-1").await;
     let abroad = requested(&app, &theirs, &their_laptop, &elsewhere).await;
@@ -771,7 +753,7 @@ async fn a_member_lists_their_own_assignments_and_nobody_elses() {
 async fn own_assignments_page_and_filter_by_status() {
     let app = spawn_app().await;
     let d = desk(&app).await;
-    let alice = person(&app, ORG, "alice", json!({})).await;
+    let alice = app.record_person(ORG, "alice", json!({})).await;
     let mut requested_ids = Vec::new();
     for n in 0..5 {
         let asset = laptop(&app, &d.requester, &format!("LAP-{n}")).await;
@@ -828,7 +810,7 @@ async fn own_assignments_need_a_token_a_person_record_and_ones_own_organisation(
     let mine = problem(app.get(MINE, Some(&nobody)).await, StatusCode::NOT_FOUND).await;
     assert_eq!(mine, me);
     // A processor's user names people only in its own organisation.
-    person(&app, ORG, "alice", json!({})).await;
+    app.record_person(ORG, "alice", json!({})).await;
     let alice = app.token(ORG, &["requester", "agent"], "alice");
     let response = send(
         app.request(Method::GET, MINE, Some(&alice))
@@ -845,7 +827,9 @@ async fn concurrent_approvals_never_take_more_seats_than_a_licence_has() {
     let asset = licence(&app, &d.requester, "LIC-3", 3).await;
     let mut assignments = Vec::new();
     for n in 0..10 {
-        let who = person(&app, ORG, &format!("user-{n}"), json!({})).await;
+        let who = app
+            .record_person(ORG, &format!("user-{n}"), json!({}))
+            .await;
         assignments.push(requested(&app, &d.requester, &asset, &who).await);
     }
     let mut approvals = JoinSet::new();
@@ -885,14 +869,16 @@ async fn concurrent_approvals_never_take_more_seats_than_a_licence_has() {
 async fn the_report_counts_assets_and_names_leavers_still_holding_them() {
     let app = spawn_app().await;
     let d = desk(&app).await;
-    let leaver = person(
-        &app,
-        ORG,
-        "leaver-1",
-        json!({"starts_on": "2020-01-06", "leaves_on": "2021-03-31"}),
-    )
-    .await;
-    let stayer = person(&app, ORG, "stayer-1", json!({"starts_on": "2020-01-06"})).await;
+    let leaver = app
+        .record_person(
+            ORG,
+            "leaver-1",
+            json!({"starts_on": "2020-01-06", "leaves_on": "2021-03-31"}),
+        )
+        .await;
+    let stayer = app
+        .record_person(ORG, "stayer-1", json!({"starts_on": "2020-01-06"}))
+        .await;
     let lap = laptop(&app, &d.requester, "LAP-1").await;
     let phone = create_asset(
         &app,

@@ -7,10 +7,6 @@ use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 
 use crate::helpers::*;
-use crate::organisations::{
-    CABINET_OFFICE, DCMS, DERBY, DEVON, DEXEU, PURPOSES, create_purpose, day, details,
-    purpose_body, record_details, today,
-};
 
 const NOTICES: &str = "/api/v1/privacy-notices";
 
@@ -64,7 +60,7 @@ async fn complete_register(app: &TestApp) -> (String, Value) {
 
 /// Replaces the purpose's lawful basis; fails the test unless 200.
 async fn change_basis(app: &TestApp, token: &str, purpose: &Value, basis: &str) -> Value {
-    let body = purpose_body(
+    let body = staff_purpose(
         &text(purpose, "name"),
         basis,
         purpose["data_categories"][0]
@@ -168,7 +164,7 @@ async fn a_purpose_without_retention_is_a_missing_element() {
         StatusCode::CREATED,
     )
     .await;
-    let mut body = purpose_body("IT support", "b", &text(&category, "id"), "");
+    let mut body = staff_purpose("IT support", "b", &text(&category, "id"), "");
     body["retention_policy"] = json!(null);
     json_body(
         app.post_json(PURPOSES, Some(&admin), &body).await,

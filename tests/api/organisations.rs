@@ -1,138 +1,18 @@
 //! Organisations and processing agreements: who each organisation is (read by itself and its
 //! agreement counterparts, changed only by its own keepers under `If-Match`), and the Art 28
 //! agreements a controller records and both parties read.
-//!
-//! The register builders at the top are shared with `records` and `notices`.
 
-use chrono::{Days, NaiveDate, Utc};
-use reqwest::header::{ETAG, IF_MATCH, LOCATION};
+use reqwest::header::{IF_MATCH, LOCATION};
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 
 use crate::helpers::*;
-
-// ---------------------------------------------------------------------------------------------
-// Shared: paths, the demo organisations, and a register built over HTTP
-
-pub const ORGANISATIONS: &str = "/api/v1/organisations";
-pub const AGREEMENTS: &str = "/api/v1/processing-agreements";
-pub const PURPOSES: &str = "/api/v1/register/purposes";
-pub const DATA_CATEGORIES: &str = "/api/v1/register/data-categories";
-pub const RETENTION_POLICIES: &str = "/api/v1/register/retention-policies";
-
-pub const CABINET_OFFICE: &str = "cabinet-office";
-pub const DEVON: &str = "devon-cc";
-pub const DERBY: &str = "derby-city-council";
-pub const DCMS: &str = "dcms";
-pub const DEXEU: &str = "dexeu";
 
 /// The demo agreement under which the Cabinet Office processes for DCMS (held by DCMS).
 const DCMS_AGREEMENT: &str = "00000000-0000-0000-0000-000000044001";
 /// A DCMS purpose and a Cabinet Office one, by their demo ids.
 const DCMS_SUPPORT_PURPOSE: &str = "00000000-0000-0000-0000-000000041001";
 const CABINET_OFFICE_SUPPORT_PURPOSE: &str = "00000000-0000-0000-0000-000000011001";
-
-pub fn organisation_path(slug: &str) -> String {
-    format!("{ORGANISATIONS}/{slug}")
-}
-
-pub fn agreement_path(id: &str) -> String {
-    format!("{AGREEMENTS}/{id}")
-}
-
-pub fn etag_of(response: &Response) -> String {
-    response
-        .headers()
-        .get(ETAG)
-        .and_then(|v| v.to_str().ok())
-        .expect("an ETag")
-        .to_owned()
-}
-
-pub fn today() -> NaiveDate {
-    Utc::now().date_naive()
-}
-
-/// `days` after today (before it when negative), as the API writes dates.
-pub fn day(days: i64) -> String {
-    let today = today();
-    let date = if days >= 0 {
-        today.checked_add_days(Days::new(days.unsigned_abs()))
-    } else {
-        today.checked_sub_days(Days::new(days.unsigned_abs()))
-    };
-    date.expect("a date in range").to_string()
-}
-
-/// Details a notice can be made from: named, with an address, a public authority with a DPO
-/// who can be reached.
-pub fn details(name: &str) -> Value {
-    json!({
-        "name": name,
-        "ico_registration_number": "ZA123456",
-        "public_authority": true,
-        "address": "1 High Street\nExeter\nEX1 1AA",
-        "dpo": {"name": "Data Protection Officer", "email": "dpo@acme.example.org"},
-        "security_measures": "Encryption at rest and in transit",
-    })
-}
-
-/// Records `body` as `slug`'s details, without `If-Match`; fails the test unless 200.
-pub async fn record_details(app: &TestApp, token: &str, slug: &str, body: &Value) -> Value {
-    let response = app
-        .put_json(&organisation_path(slug), Some(token), body)
-        .await;
-    json_body(response, StatusCode::OK).await
-}
-
-/// POSTs `body` to a register collection; fails the test unless 201.
-pub async fn create_entry(app: &TestApp, token: &str, path: &str, body: &Value) -> Value {
-    json_body(
-        app.post_json(path, Some(token), body).await,
-        StatusCode::CREATED,
-    )
-    .await
-}
-
-/// A purpose as written: staff data on `basis`, one category, one retention policy.
-pub fn purpose_body(name: &str, basis: &str, category: &str, policy: &str) -> Value {
-    json!({
-        "name": name,
-        "description": format!("{name}, for staff of the organisation"),
-        "lawful_basis": basis,
-        "data_subject_categories": ["Staff"],
-        "data_categories": [category],
-        "retention_policy": policy,
-        "source": {"from_data_subject": true},
-        "provision_requirement": "contractual",
-    })
-}
-
-/// A purpose with a category and a retention policy of its own, all three created by `token`;
-/// returns the purpose as created.
-pub async fn create_purpose(app: &TestApp, token: &str, name: &str) -> Value {
-    let category = create_entry(
-        app,
-        token,
-        DATA_CATEGORIES,
-        &json!({"name": "Name and business contact details"}),
-    )
-    .await;
-    let policy = create_entry(
-        app,
-        token,
-        RETENTION_POLICIES,
-        &json!({"trigger": "after_leaving", "period": "P1Y", "action": "erase"}),
-    )
-    .await;
-    create_entry(
-        app,
-        token,
-        PURPOSES,
-        &purpose_body(name, "b", &text(&category, "id"), &text(&policy, "id")),
-    )
-    .await
-}
 
 /// Fails the test unless every member of `expected`, recursively through objects, is in
 /// `actual` with the same value (members `actual` adds, such as nulls, are ignored).
@@ -254,12 +134,8 @@ async fn an_unrelated_unknown_or_malformed_organisation_is_404() {
 }
 
 async fn put_if_match(app: &TestApp, token: &str, slug: &str, tag: &str, body: &Value) -> Response {
-    send(
-        app.request(Method::PUT, &organisation_path(slug), Some(token))
-            .header(IF_MATCH, tag)
-            .json(body),
-    )
-    .await
+    app.put_if_match(token, &organisation_path(slug), tag, body)
+        .await
 }
 
 #[tokio::test]

@@ -1,13 +1,11 @@
 //! People: recording, reading, listing and correcting records, the requester's own record, and
 //! reasonable adjustments kept apart (Art 9).
 
-use reqwest::header::{ETAG, IF_MATCH, LOCATION};
+use reqwest::header::{IF_MATCH, LOCATION};
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 
 use crate::helpers::*;
-
-const PEOPLE: &str = "/api/v1/people";
 
 fn person_path(id: &str) -> String {
     format!("{PEOPLE}/{id}")
@@ -53,15 +51,6 @@ fn staff(external_id: &str, given_name: &str) -> Value {
     })
 }
 
-fn etag_of(response: &Response) -> String {
-    response
-        .headers()
-        .get(ETAG)
-        .and_then(|v| v.to_str().ok())
-        .expect("an ETag")
-        .to_owned()
-}
-
 impl Desk {
     async fn create(&self, body: &Value) -> Value {
         let response = self
@@ -72,13 +61,9 @@ impl Desk {
     }
 
     async fn patch_if_match(&self, token: &str, id: &str, tag: &str, change: &Value) -> Response {
-        send(
-            self.app
-                .request(Method::PATCH, &person_path(id), Some(token))
-                .header(IF_MATCH, tag)
-                .json(change),
-        )
-        .await
+        self.app
+            .patch_if_match(token, &person_path(id), tag, change)
+            .await
     }
 }
 

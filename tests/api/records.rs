@@ -7,10 +7,6 @@ use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 
 use crate::helpers::*;
-use crate::organisations::{
-    AGREEMENTS, CABINET_OFFICE, DCMS, DERBY, DEVON, DEXEU, PURPOSES, create_purpose, day, details,
-    purpose_body, record_details,
-};
 
 const ROPA: &str = "/api/v1/ropa";
 const DATA_MAP: &str = "/api/v1/register/data-map";
@@ -256,7 +252,7 @@ async fn as_of_reads_the_register_as_it_stood() {
 
     // Renamed after it was created.
     let id = text(&purpose, "id");
-    let renamed = purpose_body(
+    let renamed = staff_purpose(
         "IT support and assets",
         "b",
         purpose["data_categories"][0]

@@ -1,67 +1,18 @@
 //! The processing register's five kinds of entry (purposes, data categories, recipients,
 //! transfers, retention policies): one shape of endpoint each, who may use it, the rules of
 //! Art 6, 9, 13 and 30 checked on every write, entries purposes still name, and paging. The
-//! bodies and kinds here are shared with `register_history`.
+//! kinds, bodies and keepers are in `helpers::register`.
 
 use std::collections::HashSet;
 
-use reqwest::header::{ETAG, IF_MATCH, LOCATION, WWW_AUTHENTICATE};
-use reqwest::{Method, Response, StatusCode};
+use reqwest::header::{IF_MATCH, WWW_AUTHENTICATE};
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::helpers::*;
 
-pub(crate) const REGISTER: &str = "/api/v1/register";
-
-/// The five kinds of register entry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Kind {
-    Purpose,
-    DataCategory,
-    Recipient,
-    Transfer,
-    RetentionPolicy,
-}
-
-pub(crate) const KINDS: [Kind; 5] = [
-    Kind::Purpose,
-    Kind::DataCategory,
-    Kind::Recipient,
-    Kind::Transfer,
-    Kind::RetentionPolicy,
-];
-
 impl Kind {
-    fn segment(self) -> &'static str {
-        match self {
-            Kind::Purpose => "purposes",
-            Kind::DataCategory => "data-categories",
-            Kind::Recipient => "recipients",
-            Kind::Transfer => "transfers",
-            Kind::RetentionPolicy => "retention-policies",
-        }
-    }
-
-    pub(crate) fn collection(self) -> String {
-        format!("{REGISTER}/{}", self.segment())
-    }
-
-    pub(crate) fn item(self, id: &str) -> String {
-        format!("{}/{id}", self.collection())
-    }
-
-    /// A valid body of this kind; a purpose holds `category`.
-    pub(crate) fn body(self, label: &str, category: &str) -> Value {
-        match self {
-            Kind::Purpose => purpose_body(label, &[category]),
-            Kind::DataCategory => category_body(label),
-            Kind::Recipient => recipient_body(label),
-            Kind::Transfer => transfer_body(label),
-            Kind::RetentionPolicy => retention_body(label),
-        }
-    }
-
     /// `body` with one field changed, and the name of that field.
     fn changed(self, body: &Value) -> (Value, &'static str) {
         let mut changed = body.clone();
@@ -79,74 +30,8 @@ impl Kind {
     }
 }
 
-pub(crate) fn category_body(name: &str) -> Value {
-    json!({ "name": name, "description": format!("{name}, as staff give it") })
-}
-
-pub(crate) fn special_category_body(name: &str) -> Value {
-    json!({ "name": name, "special": true, "description": "Health details" })
-}
-
-pub(crate) fn recipient_body(name: &str) -> Value {
-    json!({ "name": name, "kind": "processor", "country": "GB" })
-}
-
-pub(crate) fn transfer_body(destination: &str) -> Value {
-    json!({
-        "destination": destination,
-        "mechanism": "idta",
-        "risk_assessment_reference": "TRA-2024-01",
-    })
-}
-
-pub(crate) fn retention_body(reference: &str) -> Value {
-    json!({
-        "trigger": "after_leaving",
-        "period": "P1Y",
-        "action": "erase",
-        "schedule_reference": reference,
-    })
-}
-
-/// A purpose on the employment contract that breaks no rule, given categories that are not
-/// special.
-pub(crate) fn purpose_body(name: &str, categories: &[&str]) -> Value {
-    json!({
-        "name": name,
-        "description": "To manage and support IT requests raised by staff",
-        "lawful_basis": "b",
-        "data_subject_categories": ["Staff"],
-        "data_categories": categories,
-        "source": { "from_data_subject": true, "other_sources": null },
-        "provision_requirement": "contractual",
-    })
-}
-
-/// The id of a demo register entry (`Uuid::from_u128`, see `domain::register::demo`).
-pub(crate) fn seed_id(n: u128) -> String {
-    Uuid::from_u128(n).to_string()
-}
-
 fn unknown_id() -> String {
     Uuid::now_v7().to_string()
-}
-
-pub(crate) fn etag_of(response: &Response) -> String {
-    response
-        .headers()
-        .get(ETAG)
-        .and_then(|v| v.to_str().ok())
-        .expect("an ETag")
-        .to_owned()
-}
-
-fn location_of(response: &Response) -> String {
-    response
-        .headers()
-        .get(LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .expect("a Location")
-        .to_owned()
 }
 
 /// The messages a problem gives for `field`.
@@ -169,38 +54,7 @@ fn assert_names_exactly(problem: &Value, expected: &[&str]) {
     assert_eq!(named, expected, "{problem}");
 }
 
-struct Desk {
-    app: TestApp,
-    admin: String,
-    dpo: String,
-    auditor: String,
-}
-
-/// A fresh server and the register's keepers and auditor in [`ORG`].
-async fn desk() -> Desk {
-    let app = spawn_app().await;
-    Desk {
-        admin: app.token(ORG, &["admin"], "admin-1"),
-        dpo: app.token(ORG, &["dpo"], "dpo-1"),
-        auditor: app.token(ORG, &["auditor"], "auditor-1"),
-        app,
-    }
-}
-
-impl Desk {
-    /// Creates an entry as the admin; fails the test unless it is 201.
-    async fn create(&self, kind: Kind, body: &Value) -> Value {
-        let response = self
-            .app
-            .post_json(&kind.collection(), Some(&self.admin), body)
-            .await;
-        json_body(response, StatusCode::CREATED).await
-    }
-
-    async fn create_id(&self, kind: Kind, body: &Value) -> String {
-        text(&self.create(kind, body).await, "id")
-    }
-
+impl Keepers {
     /// A valid body of `kind`, creating the data category a purpose needs.
     async fn sample(&self, kind: Kind, label: &str) -> Value {
         let category = match kind {
@@ -220,25 +74,6 @@ impl Desk {
         (tag, json_body(response, StatusCode::OK).await)
     }
 
-    async fn put_if_match(&self, token: &str, path: &str, tag: &str, body: &Value) -> Response {
-        send(
-            self.app
-                .request(Method::PUT, path, Some(token))
-                .header(IF_MATCH, tag)
-                .json(body),
-        )
-        .await
-    }
-
-    async fn delete_if_match(&self, token: &str, path: &str, tag: &str) -> Response {
-        send(
-            self.app
-                .request(Method::DELETE, path, Some(token))
-                .header(IF_MATCH, tag),
-        )
-        .await
-    }
-
     async fn list_ids(&self, kind: Kind, token: &str) -> Vec<String> {
         ids(&self.app.list(&kind.collection(), token, &[]).await)
     }
@@ -250,7 +85,7 @@ impl Desk {
 /// The whole life of one entry: created by the admin, read by the auditor, replaced by the DPO
 /// with `If-Match`, refused on a stale tag, listed, deleted, and gone.
 async fn life_of(kind: Kind) {
-    let d = desk().await;
+    let d = Keepers::spawn().await;
     let body = d.sample(kind, "First of its kind").await;
 
     let response = d
@@ -275,7 +110,10 @@ async fn life_of(kind: Kind) {
     assert_eq!(json_body(response, StatusCode::OK).await, created);
 
     let (changed, field) = kind.changed(&body);
-    let response = d.put_if_match(&d.dpo, &location, "\"1\"", &changed).await;
+    let response = d
+        .app
+        .put_if_match(&d.dpo, &location, "\"1\"", &changed)
+        .await;
     assert_eq!(etag_of(&response), "\"2\"", "{kind:?}");
     let replaced = json_body(response, StatusCode::OK).await;
     assert_eq!(replaced[field], changed[field], "{replaced}");
@@ -285,7 +123,7 @@ async fn life_of(kind: Kind) {
     assert_ne!(replaced["updated_at"], created["updated_at"], "{replaced}");
 
     // The first tag is stale now: the replacement is refused and changes nothing.
-    let response = d.put_if_match(&d.dpo, &location, "\"1\"", &body).await;
+    let response = d.app.put_if_match(&d.dpo, &location, "\"1\"", &body).await;
     let stale = problem(response, StatusCode::PRECONDITION_FAILED).await;
     assert!(
         text(&stale, "type").ends_with("/precondition-failed"),
@@ -299,7 +137,7 @@ async fn life_of(kind: Kind) {
     let listed = d.app.list(&kind.collection(), &d.auditor, &[]).await;
     assert!(listed.contains(&replaced), "{kind:?}: {listed:?}");
 
-    let response = d.delete_if_match(&d.dpo, &location, "\"2\"").await;
+    let response = d.app.delete_if_match(&d.dpo, &location, "\"2\"").await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     assert!(response.text().await.expect("a body").is_empty());
 
@@ -348,7 +186,7 @@ async fn register_a_retention_policy_is_created_read_replaced_and_deleted() {
 
 #[tokio::test]
 async fn register_unknown_ids_are_404_for_every_operation() {
-    let d = desk().await;
+    let d = Keepers::spawn().await;
     let category = d
         .create_id(Kind::DataCategory, &category_body("Name"))
         .await;
@@ -357,7 +195,7 @@ async fn register_unknown_ids_are_404_for_every_operation() {
         let body = kind.body("Nowhere", &category);
         let response = d.app.get(&path, Some(&d.admin)).await;
         problem(response, StatusCode::NOT_FOUND).await;
-        let response = d.put_if_match(&d.admin, &path, "\"1\"", &body).await;
+        let response = d.app.put_if_match(&d.admin, &path, "\"1\"", &body).await;
         problem(response, StatusCode::NOT_FOUND).await;
         // Without If-Match a PUT still replaces only what exists: it never creates.
         let response = d.app.put_json(&path, Some(&d.admin), &body).await;
@@ -378,7 +216,7 @@ async fn register_unknown_ids_are_404_for_every_operation() {
 
 #[tokio::test]
 async fn register_an_id_of_another_kind_is_404() {
-    let d = desk().await;
+    let d = Keepers::spawn().await;
     let category = d
         .create_id(Kind::DataCategory, &category_body("Name"))
         .await;
@@ -405,28 +243,29 @@ async fn register_an_id_of_another_kind_is_404() {
 
 #[tokio::test]
 async fn register_a_stale_if_match_on_delete_is_412_and_the_entry_stays() {
-    let d = desk().await;
+    let d = Keepers::spawn().await;
     let id = d
         .create_id(Kind::Recipient, &recipient_body("IT supplier"))
         .await;
     let path = Kind::Recipient.item(&id);
     for tag in ["\"2\"", "\"abc\""] {
-        let response = d.delete_if_match(&d.admin, &path, tag).await;
+        let response = d.app.delete_if_match(&d.admin, &path, tag).await;
         problem(response, StatusCode::PRECONDITION_FAILED).await;
     }
     assert_eq!(d.read(&path).await.0, "\"1\"");
-    let response = d.delete_if_match(&d.admin, &path, "W/\"1\"").await;
+    let response = d.app.delete_if_match(&d.admin, &path, "W/\"1\"").await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
 }
 
 #[tokio::test]
 async fn register_replacing_with_a_weak_or_wildcard_tag_applies() {
-    let d = desk().await;
+    let d = Keepers::spawn().await;
     let id = d
         .create_id(Kind::Recipient, &recipient_body("IT supplier"))
         .await;
     let path = Kind::Recipient.item(&id);
     let response = d
+        .app
         .put_if_match(
             &d.admin,
             &path,
@@ -436,6 +275,7 @@ async fn register_replacing_with_a_weak_or_wildcard_tag_applies() {
         .await;
     assert_eq!(etag_of(&response), "\"2\"");
     let response = d
+        .app
         .put_if_match(&d.admin, &path, "*", &recipient_body("Software supplier"))
         .await;
     assert_eq!(etag_of(&response), "\"3\"");
@@ -446,11 +286,11 @@ async fn register_replacing_with_a_weak_or_wildcard_tag_applies() {
 
 #[tokio::test]
 async fn register_replacing_with_what_is_stored_keeps_the_version() {
-    let d = desk().await;
+    let d = Keepers::spawn().await;
     let body = recipient_body("IT supplier");
     let created = d.create(Kind::Recipient, &body).await;
     let path = Kind::Recipient.item(&text(&created, "id"));
-    let response = d.put_if_match(&d.admin, &path, "\"1\"", &body).await;
+    let response = d.app.put_if_match(&d.admin, &path, "\"1\"", &body).await;
     assert_eq!(etag_of(&response), "\"1\"");
     assert_eq!(json_body(response, StatusCode::OK).await, created);
     assert_eq!(d.read(&path).await, ("\"1\"".to_owned(), created));
@@ -461,7 +301,7 @@ async fn register_replacing_with_what_is_stored_keeps_the_version() {
 
 #[tokio::test]
 async fn register_auditors_read_every_kind_but_may_not_write() {
-    let d = desk().await;
+    let d = Keepers::spawn().await;
     for kind in KINDS {
         let body = d.sample(kind, "Audited").await;
         let created = d.create(kind, &body).await;
@@ -479,7 +319,10 @@ async fn register_auditors_read_every_kind_but_may_not_write() {
         let refused = problem(response, StatusCode::FORBIDDEN).await;
         assert!(text(&refused, "type").ends_with("/forbidden"), "{refused}");
         let (changed, _) = kind.changed(&body);
-        let response = d.put_if_match(&d.auditor, &path, "\"1\"", &changed).await;
+        let response = d
+            .app
+            .put_if_match(&d.auditor, &path, "\"1\"", &changed)
+            .await;
         problem(response, StatusCode::FORBIDDEN).await;
         let response = d.app.delete(&path, Some(&d.auditor)).await;
         problem(response, StatusCode::FORBIDDEN).await;
@@ -495,7 +338,7 @@ async fn register_auditors_read_every_kind_but_may_not_write() {
 
 #[tokio::test]
 async fn register_the_dpo_keeps_the_register_as_the_admin_does() {
-    let d = desk().await;
+    let d = Keepers::spawn().await;
     for kind in KINDS {
         let body = d.sample(kind, "Kept by the DPO").await;
         let response = d
@@ -507,7 +350,7 @@ async fn register_the_dpo_keeps_the_register_as_the_admin_does() {
         let response = d.app.get(&path, Some(&d.dpo)).await;
         assert_eq!(json_body(response, StatusCode::OK).await, created);
         let (changed, field) = kind.changed(&body);
-        let response = d.put_if_match(&d.dpo, &path, "\"1\"", &changed).await;
+        let response = d.app.put_if_match(&d.dpo, &path, "\"1\"", &changed).await;
         assert_eq!(
             json_body(response, StatusCode::OK).await[field],
             changed[field]
@@ -519,7 +362,7 @@ async fn register_the_dpo_keeps_the_register_as_the_admin_does() {
 
 #[tokio::test]
 async fn register_requesters_and_agents_may_not_read_or_write_it() {
-    let d = desk().await;
+    let d = Keepers::spawn().await;
     for role in ["requester", "agent"] {
         let token = d.app.token(ORG, &[role], "someone");
         for kind in KINDS {
@@ -553,7 +396,7 @@ async fn register_requesters_and_agents_may_not_read_or_write_it() {
 
 #[tokio::test]
 async fn register_without_a_token_every_operation_is_401() {
-    let d = desk().await;
+    let d = Keepers::spawn().await;
     for kind in KINDS {
         let body = d.sample(kind, "Private").await;
         let created = d.create(kind, &body).await;
@@ -697,7 +540,7 @@ async fn register_a_purpose_may_not_name_another_organisations_entries() {
 
 #[tokio::test]
 async fn register_a_path_id_that_is_not_a_uuid_is_400_naming_id() {
-    let d = desk().await;
+    let d = Keepers::spawn().await;
     let category = d
         .create_id(Kind::DataCategory, &category_body("Name"))
         .await;
@@ -727,7 +570,7 @@ async fn register_a_path_id_that_is_not_a_uuid_is_400_naming_id() {
 
 #[tokio::test]
 async fn register_an_unknown_field_is_422_naming_it() {
-    let d = desk().await;
+    let d = Keepers::spawn().await;
     let category = d
         .create_id(Kind::DataCategory, &category_body("Name"))
         .await;
@@ -746,7 +589,7 @@ async fn register_an_unknown_field_is_422_naming_it() {
                 .await;
             let refused = problem_naming(response, StatusCode::UNPROCESSABLE_ENTITY, field).await;
             assert!(text(&refused, "type").ends_with("/validation"), "{refused}");
-            let response = d.put_if_match(&d.admin, &path, "\"1\"", &body).await;
+            let response = d.app.put_if_match(&d.admin, &path, "\"1\"", &body).await;
             problem_naming(response, StatusCode::UNPROCESSABLE_ENTITY, field).await;
         }
         assert_eq!(d.read(&path).await, ("\"1\"".to_owned(), created));
@@ -756,7 +599,7 @@ async fn register_an_unknown_field_is_422_naming_it() {
 
 #[tokio::test]
 async fn register_a_value_outside_its_set_is_422_naming_the_field() {
-    let d = desk().await;
+    let d = Keepers::spawn().await;
     let category = d
         .create_id(Kind::DataCategory, &category_body("Name"))
         .await;
@@ -800,7 +643,7 @@ async fn register_a_value_outside_its_set_is_422_naming_the_field() {
 
 #[tokio::test]
 async fn register_legitimate_interests_must_be_stated() {
-    let d = desk().await;
+    let d = Keepers::spawn().await;
     let category = d
         .create_id(Kind::DataCategory, &category_body("Name"))
         .await;
@@ -828,7 +671,7 @@ async fn register_legitimate_interests_must_be_stated() {
     // A replacement is held to the same rules.
     let path = Kind::Purpose.item(&text(&created, "id"));
     body["legitimate_interests"] = json!(null);
-    let response = d.put_if_match(&d.admin, &path, "\"1\"", &body).await;
+    let response = d.app.put_if_match(&d.admin, &path, "\"1\"", &body).await;
     problem_naming(
         response,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -840,7 +683,7 @@ async fn register_legitimate_interests_must_be_stated() {
 
 #[tokio::test]
 async fn register_special_category_data_needs_an_article_9_condition() {
-    let d = desk().await;
+    let d = Keepers::spawn().await;
     let name = d
         .create_id(Kind::DataCategory, &category_body("Name"))
         .await;
@@ -867,7 +710,7 @@ async fn register_special_category_data_needs_an_article_9_condition() {
 
 #[tokio::test]
 async fn register_the_employment_condition_needs_schedule_1_and_a_policy_document() {
-    let d = desk().await;
+    let d = Keepers::spawn().await;
     let health = d
         .create_id(Kind::DataCategory, &special_category_body("Health"))
         .await;
@@ -912,7 +755,7 @@ async fn register_the_employment_condition_needs_schedule_1_and_a_policy_documen
 
 #[tokio::test]
 async fn register_a_purpose_names_only_entries_the_register_holds() {
-    let d = desk().await;
+    let d = Keepers::spawn().await;
     let name = d
         .create_id(Kind::DataCategory, &category_body("Name"))
         .await;
@@ -957,7 +800,7 @@ async fn register_a_purpose_names_only_entries_the_register_holds() {
 
 #[tokio::test]
 async fn register_every_violation_of_a_purpose_is_reported_at_once() {
-    let d = desk().await;
+    let d = Keepers::spawn().await;
     let health = d
         .create_id(Kind::DataCategory, &special_category_body("Health"))
         .await;
@@ -1007,7 +850,7 @@ async fn register_every_violation_of_a_purpose_is_reported_at_once() {
 
 #[tokio::test]
 async fn register_a_category_a_purpose_holds_without_a_condition_may_not_turn_special() {
-    let d = desk().await;
+    let d = Keepers::spawn().await;
     let body = category_body("Contact details");
     let created = d.create(Kind::DataCategory, &body).await;
     let id = text(&created, "id");
@@ -1017,7 +860,7 @@ async fn register_a_category_a_purpose_holds_without_a_condition_may_not_turn_sp
 
     let mut special = body.clone();
     special["special"] = json!(true);
-    let response = d.put_if_match(&d.admin, &path, "\"1\"", &special).await;
+    let response = d.app.put_if_match(&d.admin, &path, "\"1\"", &special).await;
     let refused = problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert_names_exactly(&refused, &["special"]);
     let message = &messages_for(&refused, "special")[0];
@@ -1039,6 +882,7 @@ async fn register_a_category_a_purpose_holds_without_a_condition_may_not_turn_sp
     let mut special = category_body("Care notes");
     special["special"] = json!(true);
     let response = d
+        .app
         .put_if_match(&d.admin, &Kind::DataCategory.item(&care), "\"1\"", &special)
         .await;
     assert_eq!(json_body(response, StatusCode::OK).await["special"], true);
@@ -1049,7 +893,7 @@ async fn register_a_category_a_purpose_holds_without_a_condition_may_not_turn_sp
 
 #[tokio::test]
 async fn register_entries_a_purpose_names_cannot_be_deleted() {
-    let d = desk().await;
+    let d = Keepers::spawn().await;
     let category = d
         .create_id(Kind::DataCategory, &category_body("Name"))
         .await;
@@ -1076,7 +920,7 @@ async fn register_entries_a_purpose_names_cannot_be_deleted() {
     ];
     for (kind, id) in named {
         let path = kind.item(id);
-        let response = d.delete_if_match(&d.admin, &path, "\"1\"").await;
+        let response = d.app.delete_if_match(&d.admin, &path, "\"1\"").await;
         let refused = problem(response, StatusCode::CONFLICT).await;
         assert!(
             text(&refused, "detail").contains("User accounts"),
@@ -1199,7 +1043,7 @@ async fn register_purposes_carry_the_rights_that_apply() {
 
 #[tokio::test]
 async fn register_lists_page_through_every_entry_once_oldest_first() {
-    let d = desk().await;
+    let d = Keepers::spawn().await;
     let category = d
         .create_id(Kind::DataCategory, &category_body("Name"))
         .await;
@@ -1236,7 +1080,7 @@ async fn register_lists_page_through_every_entry_once_oldest_first() {
 
 #[tokio::test]
 async fn register_a_bad_cursor_or_limit_is_400_naming_it() {
-    let d = desk().await;
+    let d = Keepers::spawn().await;
     for kind in KINDS {
         for (name, value) in [
             ("cursor", "nope"),
@@ -1276,7 +1120,7 @@ async fn register_a_bad_cursor_or_limit_is_400_naming_it() {
 
 #[tokio::test]
 async fn register_concurrent_replacements_with_one_etag_let_exactly_one_through() {
-    let d = desk().await;
+    let d = Keepers::spawn().await;
     let id = d
         .create_id(Kind::Recipient, &recipient_body("IT supplier"))
         .await;
@@ -1286,8 +1130,8 @@ async fn register_concurrent_replacements_with_one_etag_let_exactly_one_through(
         let first = recipient_body(&format!("First writer, round {round}"));
         let second = recipient_body(&format!("Second writer, round {round}"));
         let (a, b) = tokio::join!(
-            d.put_if_match(&d.admin, &path, &tag, &first),
-            d.put_if_match(&d.dpo, &path, &tag, &second),
+            d.app.put_if_match(&d.admin, &path, &tag, &first),
+            d.app.put_if_match(&d.dpo, &path, &tag, &second),
         );
         let mut statuses = [a.status(), b.status()];
         statuses.sort();

@@ -11,10 +11,6 @@ use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 
 use crate::helpers::*;
-use crate::register_entries::{
-    KINDS, Kind, REGISTER, category_body, etag_of, purpose_body, recipient_body, retention_body,
-    seed_id, transfer_body,
-};
 
 fn changes_path() -> String {
     format!("{REGISTER}/changes")
@@ -43,36 +39,7 @@ fn entry_of(dto: &Value) -> Value {
     entry
 }
 
-struct Keeper {
-    app: TestApp,
-    admin: String,
-    dpo: String,
-    auditor: String,
-}
-
-async fn keeper() -> Keeper {
-    let app = spawn_app().await;
-    Keeper {
-        admin: app.token(ORG, &["admin"], "keeper-1"),
-        dpo: app.token(ORG, &["dpo"], "dpo-7"),
-        auditor: app.token(ORG, &["auditor"], "auditor-3"),
-        app,
-    }
-}
-
-impl Keeper {
-    async fn create(&self, kind: Kind, body: &Value) -> Value {
-        let response = self
-            .app
-            .post_json(&kind.collection(), Some(&self.admin), body)
-            .await;
-        json_body(response, StatusCode::CREATED).await
-    }
-
-    async fn create_id(&self, kind: Kind, body: &Value) -> String {
-        text(&self.create(kind, body).await, "id")
-    }
-
+impl Keepers {
     async fn replace(
         &self,
         token: &str,
@@ -81,13 +48,9 @@ impl Keeper {
         tag: &str,
         body: &Value,
     ) -> Response {
-        send(
-            self.app
-                .request(Method::PUT, &kind.item(id), Some(token))
-                .header(IF_MATCH, tag)
-                .json(body),
-        )
-        .await
+        self.app
+            .put_if_match(token, &kind.item(id), tag, body)
+            .await
     }
 
     async fn changes(&self, query: &[(&str, &str)]) -> Vec<Value> {
@@ -132,7 +95,7 @@ async fn lints(app: &TestApp, token: &str, query: &[(&str, &str)]) -> Vec<Value>
 
 #[tokio::test]
 async fn register_history_records_who_created_updated_and_deleted_an_entry() {
-    let k = keeper().await;
+    let k = Keepers::spawn().await;
     let created = k.create(Kind::DataCategory, &category_body("Name")).await;
     let id = text(&created, "id");
     let mut changed = category_body("Name");
@@ -206,7 +169,7 @@ async fn register_history_records_who_created_updated_and_deleted_an_entry() {
 
 #[tokio::test]
 async fn register_history_filters_by_kind_and_entry() {
-    let k = keeper().await;
+    let k = Keepers::spawn().await;
     let category = k
         .create_id(Kind::DataCategory, &category_body("Name"))
         .await;
@@ -286,7 +249,7 @@ async fn register_history_filters_by_kind_and_entry() {
 
 #[tokio::test]
 async fn register_history_pages_through_every_change_once() {
-    let k = keeper().await;
+    let k = Keepers::spawn().await;
     let mut made = Vec::new();
     for n in 0..5 {
         made.push(
@@ -312,7 +275,7 @@ async fn register_history_pages_through_every_change_once() {
 
 #[tokio::test]
 async fn register_history_records_nothing_for_refused_or_idle_writes() {
-    let k = keeper().await;
+    let k = Keepers::spawn().await;
     let body = recipient_body("IT supplier");
     let id = k.create_id(Kind::Recipient, &body).await;
 
@@ -381,7 +344,7 @@ async fn register_history_records_nothing_for_refused_or_idle_writes() {
 
 #[tokio::test]
 async fn register_history_is_kept_per_organisation() {
-    let k = keeper().await;
+    let k = Keepers::spawn().await;
     let id = k
         .create_id(Kind::Recipient, &recipient_body("IT supplier"))
         .await;
@@ -499,7 +462,7 @@ async fn register_history_and_lints_need_a_token_and_a_register_role() {
 
 #[tokio::test]
 async fn register_as_of_reads_a_purpose_as_it_stood_before_its_update() {
-    let k = keeper().await;
+    let k = Keepers::spawn().await;
     let category = k
         .create_id(Kind::DataCategory, &category_body("Name"))
         .await;
@@ -550,7 +513,7 @@ async fn register_as_of_reads_a_purpose_as_it_stood_before_its_update() {
 
 #[tokio::test]
 async fn register_as_of_before_creation_finds_nothing() {
-    let k = keeper().await;
+    let k = Keepers::spawn().await;
     let before = moment().await;
     let category = k
         .create_id(Kind::DataCategory, &category_body("Name"))
@@ -573,7 +536,7 @@ async fn register_as_of_before_creation_finds_nothing() {
 
 #[tokio::test]
 async fn register_as_of_after_deletion_finds_nothing() {
-    let k = keeper().await;
+    let k = Keepers::spawn().await;
     let created = k
         .create(Kind::Transfer, &transfer_body("United States"))
         .await;
@@ -594,7 +557,7 @@ async fn register_as_of_after_deletion_finds_nothing() {
 
 #[tokio::test]
 async fn register_as_of_must_be_an_rfc3339_moment() {
-    let k = keeper().await;
+    let k = Keepers::spawn().await;
     let id = k
         .create_id(Kind::Recipient, &recipient_body("IT supplier"))
         .await;
@@ -714,7 +677,7 @@ async fn register_lints_as_of_show_the_register_as_it_stood() {
 
 #[tokio::test]
 async fn register_lints_follow_writes_and_as_of() {
-    let k = keeper().await;
+    let k = Keepers::spawn().await;
     let empty = moment().await;
     let category = k
         .create_id(Kind::DataCategory, &category_body("Name"))
@@ -752,7 +715,7 @@ async fn register_lints_follow_writes_and_as_of() {
 
 #[tokio::test]
 async fn register_as_of_after_every_write_reads_the_register_as_it_stands() {
-    let k = keeper().await;
+    let k = Keepers::spawn().await;
     let created = k
         .create(Kind::Recipient, &recipient_body("IT supplier"))
         .await;
@@ -784,7 +747,7 @@ async fn register_as_of_after_every_write_reads_the_register_as_it_stands() {
 /// register reads as empty. PostgreSQL compares timestamps and answers as it should.
 #[tokio::test]
 async fn register_as_of_past_the_year_9999_in_utc_still_reads_the_register() {
-    let k = keeper().await;
+    let k = Keepers::spawn().await;
     let created = k
         .create(Kind::Recipient, &recipient_body("IT supplier"))
         .await;

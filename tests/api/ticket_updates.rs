@@ -1,7 +1,6 @@
 //! Working a ticket: the status machine, ETags and `If-Match`, and what a requester may change.
 
-use reqwest::header::{ETAG, IF_MATCH};
-use reqwest::{Method, Response, StatusCode};
+use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 
 use crate::helpers::*;
@@ -40,23 +39,10 @@ impl Desk {
     }
 
     async fn patch_if_match(&self, id: &str, tag: &str, change: &Value) -> Response {
-        send(
-            self.app
-                .request(Method::PATCH, &ticket_path(id), Some(&self.agent))
-                .header(IF_MATCH, tag)
-                .json(change),
-        )
-        .await
+        self.app
+            .patch_if_match(&self.agent, &ticket_path(id), tag, change)
+            .await
     }
-}
-
-fn etag_of(response: &Response) -> String {
-    response
-        .headers()
-        .get(ETAG)
-        .and_then(|v| v.to_str().ok())
-        .expect("an ETag")
-        .to_owned()
 }
 
 #[tokio::test]

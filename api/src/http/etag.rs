@@ -1,11 +1,33 @@
 //! ETags from record versions, and `If-Match` for optimistic concurrency (RFC 9110 §13.1.1).
 
-use actix_web::HttpRequest;
+use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse};
+use serde::Serialize;
 use utoipa::IntoParams;
 
 pub fn etag(version: i64) -> HeaderValue {
     HeaderValue::from_str(&format!("\"{version}\"")).unwrap_or(HeaderValue::from_static("\"0\""))
+}
+
+/// A resource as JSON with its version as the ETag.
+pub fn tagged(version: i64, body: impl Serialize) -> HttpResponse {
+    with_version(StatusCode::OK, version, body)
+}
+
+/// A resource just created: 201 with its ETag and where it lives.
+pub fn created(location: &str, version: i64, body: impl Serialize) -> HttpResponse {
+    let mut response = with_version(StatusCode::CREATED, version, body);
+    if let Ok(value) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+}
+
+fn with_version(status: StatusCode, version: i64, body: impl Serialize) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header((header::ETAG, etag(version)))
+        .json(body)
 }
 
 /// The versions `If-Match` accepts: `None` when the header is absent or `*`, otherwise the

@@ -8,6 +8,8 @@ use base64::Engine;
 use base64::alphabet::URL_SAFE;
 use base64::engine::DecodePaddingMode;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, NO_PAD};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use uuid::Uuid;
 
 use domain::page::PageLimit;
@@ -63,6 +65,56 @@ pub fn parse_limit(params: &mut Params, value: Option<&str>) -> PageLimit {
         }
     }
 }
+
+/// Paging of a list. A list with filters takes its filters as a second query extractor.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Page size, 1 to 500 (default 50).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 500)]
+    pub limit: Option<String>,
+    /// The `next_cursor` of the previous page.
+    #[param(pattern = "^[A-Za-z0-9_-]{22}$")]
+    pub cursor: Option<String>,
+}
+
+impl PageQuery {
+    /// The page size and the id to continue after, each error recorded against its parameter.
+    pub fn parse<T: From<Uuid>>(&self, params: &mut Params) -> (PageLimit, Option<T>) {
+        (
+            parse_limit(params, self.limit.as_deref()),
+            parse_cursor(params, self.cursor.as_deref()),
+        )
+    }
+}
+
+/// Declares a page of `$item`s (`{ items, next_cursor }`) and `of`, which builds one from the
+/// rows storage returned, whether more follow, and each row's id.
+macro_rules! page {
+    ($(#[$meta:meta])* $page:ident of $item:ty) => {
+        $(#[$meta])*
+        #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+        pub struct $page {
+            pub items: Vec<$item>,
+            /// Pass as `cursor` for the next page; null on the last page.
+            pub next_cursor: Option<String>,
+        }
+
+        impl $page {
+            pub fn of<R>(rows: Vec<R>, more: bool, id_of: impl Fn(&R) -> uuid::Uuid) -> Self
+            where
+                $item: From<R>,
+            {
+                let next_cursor = $crate::http::page::next_cursor(&rows, more, id_of);
+                $page {
+                    items: rows.into_iter().map(<$item>::from).collect(),
+                    next_cursor,
+                }
+            }
+        }
+    };
+}
+pub(crate) use page;
 
 #[cfg(test)]
 mod tests {

@@ -5,7 +5,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use persistence::StoreError;
 use serde::Serialize;
-use utoipa::{ToResponse, ToSchema};
+use utoipa::{IntoResponses, ToResponse, ToSchema};
 
 /// One invalid field of a request.
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
@@ -62,6 +62,49 @@ pub mod responses {
     #[derive(ToResponse)]
     #[response(content_type = "application/problem+json")]
     pub struct InvalidFields(Problem);
+
+    /// Query or path parameters are malformed; `errors` names each.
+    #[derive(ToResponse)]
+    #[response(content_type = "application/problem+json")]
+    pub struct InvalidParameters(Problem);
+
+    /// `If-Match` names a version that is no longer current: read the resource again.
+    #[derive(ToResponse)]
+    #[response(content_type = "application/problem+json")]
+    pub struct Stale(Problem);
+
+    /// What every operation taking a JSON body may also answer.
+    #[derive(IntoResponses)]
+    pub enum BodyProblems {
+        #[response(status = 400)]
+        BadRequest(#[ref_response] BadRequest),
+        #[response(status = 401)]
+        Unauthenticated(#[ref_response] Unauthenticated),
+        #[response(status = 413)]
+        PayloadTooLarge(#[ref_response] PayloadTooLarge),
+        #[response(status = 415)]
+        UnsupportedMediaType(#[ref_response] UnsupportedMediaType),
+        #[response(status = 422)]
+        InvalidFields(#[ref_response] InvalidFields),
+    }
+
+    /// What every read of one resource by its path may also answer.
+    #[derive(IntoResponses)]
+    pub enum PathProblems {
+        #[response(status = 400)]
+        BadRequest(#[ref_response] BadRequest),
+        #[response(status = 401)]
+        Unauthenticated(#[ref_response] Unauthenticated),
+    }
+
+    /// What every list may also answer.
+    #[derive(IntoResponses)]
+    pub enum ListProblems {
+        #[response(status = 400)]
+        InvalidParameters(#[ref_response] InvalidParameters),
+        #[response(status = 401)]
+        Unauthenticated(#[ref_response] Unauthenticated),
+    }
 }
 
 /// Every way a request can fail. Details name what was wrong, never personal data, SQL or a
@@ -124,6 +167,20 @@ impl ApiError {
             status: StatusCode::BAD_REQUEST,
             detail: format!("invalid parameters: {}", names.join(", ")),
             errors,
+        }
+    }
+
+    /// 404 naming what the caller asked for: "no such {what}".
+    pub fn no_such(what: &str) -> Self {
+        ApiError::NotFound(format!("no such {what}"))
+    }
+
+    /// For `map_err` after storage work: a `NotFound` becomes a 404 naming `what` (the store
+    /// knows rows, the route knows resources); any other error passes through.
+    pub fn not_found_as(what: &str) -> impl FnOnce(ApiError) -> ApiError + '_ {
+        move |error| match error {
+            ApiError::NotFound(_) => ApiError::no_such(what),
+            other => other,
         }
     }
 
@@ -274,3 +331,17 @@ impl From<actix_web::error::BlockingError> for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn not_found_as_names_the_resource_and_passes_other_errors_through() {
+        let named = ApiError::not_found_as("asset")(StoreError::NotFound.into());
+        assert_eq!(named.problem().detail, "no such asset");
+        assert_eq!(named.status_code(), StatusCode::NOT_FOUND);
+        let stale = ApiError::not_found_as("asset")(StoreError::Stale.into());
+        assert_eq!(stale.status_code(), StatusCode::PRECONDITION_FAILED);
+    }
+}

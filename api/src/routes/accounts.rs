@@ -2,7 +2,6 @@
 //! people. Every change of status follows the domain's state machine, may name the account
 //! request ticket that asked for it, and is recorded (`/accounts/{id}/changes`).
 
-use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use domain::DomainError;
@@ -18,13 +17,11 @@ use validator::Validate;
 
 use crate::auth::{Caller, Desk, DeskOrDpo};
 use crate::clock;
-use crate::http::etag::{IfMatchHeader, etag, if_match};
+use crate::http::etag::{IfMatchHeader, created, if_match, tagged};
 use crate::http::json::ValidJson;
-use crate::http::page::{next_cursor, parse_cursor, parse_limit};
+use crate::http::page::{PageQuery, page};
 use crate::http::params::{Params, path_id};
-use crate::http::problem::responses::{
-    BadRequest, InvalidFields, PayloadTooLarge, Unauthenticated, UnsupportedMediaType,
-};
+use crate::http::problem::responses::{BodyProblems, ListProblems, PathProblems, Stale};
 use crate::http::{ApiError, ApiResult, FieldError, Problem};
 use crate::state::AppState;
 
@@ -106,7 +103,7 @@ pub struct UpdateAccount {
     pub ticket_id: Option<TicketId>,
 }
 
-/// Filters and paging of the account list.
+/// Filters of the account list.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AccountListQuery {
@@ -115,32 +112,11 @@ pub struct AccountListQuery {
     pub person_id: Option<String>,
     #[param(value_type = Option<AccountStatus>)]
     pub status: Option<String>,
-    /// Page size, 1 to 500 (default 50).
-    #[param(value_type = Option<i64>, minimum = 1, maximum = 500)]
-    pub limit: Option<String>,
-    /// The `next_cursor` of the previous page.
-    #[param(pattern = "^[A-Za-z0-9_-]{22}$")]
-    pub cursor: Option<String>,
 }
 
-/// Paging of an account's history.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct AccountChangesQuery {
-    /// Page size, 1 to 500 (default 50).
-    #[param(value_type = Option<i64>, minimum = 1, maximum = 500)]
-    pub limit: Option<String>,
-    /// The `next_cursor` of the previous page.
-    #[param(pattern = "^[A-Za-z0-9_-]{22}$")]
-    pub cursor: Option<String>,
-}
-
-/// A page of accounts.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AccountPage {
-    pub items: Vec<AccountDto>,
-    /// Pass as `cursor` for the next page; null on the last page.
-    pub next_cursor: Option<String>,
+page! {
+    /// A page of accounts.
+    AccountPage of AccountDto
 }
 
 /// One recorded change of an account's status.
@@ -172,32 +148,16 @@ impl From<AccountChange> for AccountChangeDto {
     }
 }
 
-/// A page of an account's history, oldest first.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AccountChangePage {
-    pub items: Vec<AccountChangeDto>,
-    /// Pass as `cursor` for the next page; null on the last page.
-    pub next_cursor: Option<String>,
+page! {
+    /// A page of an account's history, oldest first.
+    AccountChangePage of AccountChangeDto
 }
 
 // ---------------------------------------------------------------------------------------------
 // Handlers
 
-fn not_found() -> ApiError {
-    ApiError::NotFound("no such account".into())
-}
-
-fn store_not_found_is_account(error: ApiError) -> ApiError {
-    match error {
-        ApiError::NotFound(_) => not_found(),
-        other => other,
-    }
-}
-
-fn with_etag(status: StatusCode, stored: StoredAccount) -> HttpResponse {
-    HttpResponse::build(status)
-        .insert_header((header::ETAG, etag(stored.account.version)))
-        .json(AccountDto::from(stored))
+fn with_etag(stored: StoredAccount) -> HttpResponse {
+    tagged(stored.account.version, AccountDto::from(stored))
 }
 
 /// A reference to something outside the caller's organisation (or nowhere), as a refusal
@@ -222,13 +182,9 @@ fn unknown(field: &'static str, what: &str) -> StoreError {
     responses(
         (status = 201, description = "Account requested", body = AccountDto,
             headers(("ETag" = String, description = "Version of the account"), ("Location" = String))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not ask for accounts", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The identifier is already held in this system", body = Problem, content_type = "application/problem+json"),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
-        (status = 422, response = InvalidFields),
+        BodyProblems,
     )
 )]
 #[post("/accounts")]
@@ -292,11 +248,11 @@ async fn create_account(
             other => other,
         })?;
     let location = format!("/api/v1/accounts/{}", stored.account.id);
-    let mut response = with_etag(StatusCode::CREATED, stored);
-    if let Ok(value) = header::HeaderValue::from_str(&location) {
-        response.headers_mut().insert(header::LOCATION, value);
-    }
-    Ok(response)
+    Ok(created(
+        &location,
+        stored.account.version,
+        AccountDto::from(stored),
+    ))
 }
 
 /// List accounts
@@ -305,12 +261,11 @@ async fn create_account(
 #[utoipa::path(
     operation_id = "list_accounts",
     tag = "accounts",
-    params(AccountListQuery),
+    params(AccountListQuery, PageQuery),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of accounts", body = AccountPage),
-        (status = 400, description = "Invalid query parameters", body = Problem, content_type = "application/problem+json"),
-        (status = 401, response = Unauthenticated),
+        ListProblems,
         (status = 403, description = "Role may not read accounts", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -319,6 +274,7 @@ async fn list_accounts(
     caller: Caller<DeskOrDpo>,
     state: web::Data<AppState>,
     query: web::Query<AccountListQuery>,
+    page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<AccountPage>> {
     let mut params = Params::default();
     let person_id: Option<Uuid> = params.optional("person_id", query.person_id.as_deref());
@@ -326,18 +282,15 @@ async fn list_accounts(
         person_id: person_id.map(PersonId::from_uuid),
         status: params.optional("status", query.status.as_deref()),
     };
-    let limit = parse_limit(&mut params, query.limit.as_deref());
-    let after: Option<AccountId> = parse_cursor(&mut params, query.cursor.as_deref());
+    let (limit, after) = page.parse::<AccountId>(&mut params);
     params.finish()?;
     let org_id = caller.org_id;
     let (items, more) = state
         .read(move |conn| accounts::list(conn, org_id, &filter, limit, after))
         .await?;
-    let next_cursor = next_cursor(&items, more, |a| a.account.id.as_uuid());
-    Ok(web::Json(AccountPage {
-        items: items.into_iter().map(AccountDto::from).collect(),
-        next_cursor,
-    }))
+    Ok(web::Json(AccountPage::of(items, more, |a| {
+        a.account.id.as_uuid()
+    })))
 }
 
 /// Get an account
@@ -349,8 +302,7 @@ async fn list_accounts(
     responses(
         (status = 200, description = "The account", body = AccountDto,
             headers(("ETag" = String, description = "Version, for If-Match"))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
+        PathProblems,
         (status = 403, description = "Role may not read accounts", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such account in the caller's organisation", body = Problem, content_type = "application/problem+json"),
     )
@@ -366,8 +318,8 @@ async fn get_account(
     let stored = state
         .read(move |conn| accounts::get(conn, org_id, id))
         .await
-        .map_err(store_not_found_is_account)?;
-    Ok(with_etag(StatusCode::OK, stored))
+        .map_err(ApiError::not_found_as("account"))?;
+    Ok(with_etag(stored))
 }
 
 /// Change an account's status
@@ -388,15 +340,11 @@ async fn get_account(
     responses(
         (status = 200, description = "The updated account", body = AccountDto,
             headers(("ETag" = String, description = "New version"))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not change accounts, or the approver is the account's person", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such account in the caller's organisation", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Illegal status transition", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "If-Match is stale", body = Problem, content_type = "application/problem+json"),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
-        (status = 422, response = InvalidFields),
+        (status = 412, response = Stale),
+        BodyProblems,
     )
 )]
 #[patch("/accounts/{id}")]
@@ -459,8 +407,8 @@ async fn update_account(
             )
         })
         .await
-        .map_err(store_not_found_is_account)?;
-    Ok(with_etag(StatusCode::OK, stored))
+        .map_err(ApiError::not_found_as("account"))?;
+    Ok(with_etag(stored))
 }
 
 /// An account's history
@@ -469,12 +417,11 @@ async fn update_account(
 #[utoipa::path(
     operation_id = "list_account_changes",
     tag = "accounts",
-    params(("id" = uuid::Uuid, Path, description = "Account id"), AccountChangesQuery),
+    params(("id" = uuid::Uuid, Path, description = "Account id"), PageQuery),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of the account's history", body = AccountChangePage),
-        (status = 400, description = "Invalid id or query parameters", body = Problem, content_type = "application/problem+json"),
-        (status = 401, response = Unauthenticated),
+        ListProblems,
         (status = 403, description = "Role may not read accounts", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such account in the caller's organisation", body = Problem, content_type = "application/problem+json"),
     )
@@ -484,21 +431,16 @@ async fn list_account_changes(
     caller: Caller<DeskOrDpo>,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    query: web::Query<AccountChangesQuery>,
+    page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<AccountChangePage>> {
     let id: AccountId = path_id("id", &id)?;
     let mut params = Params::default();
-    let limit = parse_limit(&mut params, query.limit.as_deref());
-    let after: Option<Uuid> = parse_cursor(&mut params, query.cursor.as_deref());
+    let (limit, after) = page.parse::<Uuid>(&mut params);
     params.finish()?;
     let org_id = caller.org_id;
     let (items, more) = state
         .read(move |conn| accounts::changes(conn, org_id, id, limit, after))
         .await
-        .map_err(store_not_found_is_account)?;
-    let next_cursor = next_cursor(&items, more, |c| c.id);
-    Ok(web::Json(AccountChangePage {
-        items: items.into_iter().map(AccountChangeDto::from).collect(),
-        next_cursor,
-    }))
+        .map_err(ApiError::not_found_as("account"))?;
+    Ok(web::Json(AccountChangePage::of(items, more, |c| c.id)))
 }

@@ -20,9 +20,7 @@ use crate::http::etag::{IfMatchHeader, etag, if_match};
 use crate::http::json::ValidJson;
 use crate::http::params::Params;
 use crate::http::params::path_id;
-use crate::http::problem::responses::{
-    BadRequest, InvalidFields, PayloadTooLarge, Unauthenticated, UnsupportedMediaType,
-};
+use crate::http::problem::responses::{BodyProblems, ListProblems, PathProblems, Stale};
 use crate::http::{ApiError, ApiResult, Problem};
 use crate::routes::register::{AsOfQuery, actor_of, parse_as_of};
 use crate::state::AppState;
@@ -84,17 +82,6 @@ pub struct AgreementInput {
     pub starts_on: NaiveDate,
     #[serde(default)]
     pub ends_on: Option<NaiveDate>,
-}
-
-fn not_found() -> ApiError {
-    ApiError::NotFound("no such processing agreement".into())
-}
-
-fn not_found_is_agreement(error: ApiError) -> ApiError {
-    match error {
-        ApiError::NotFound(_) => not_found(),
-        other => other,
-    }
 }
 
 /// Agreements with both parties' slugs.
@@ -231,9 +218,8 @@ fn with_etag(status: StatusCode, dto: AgreementDto) -> HttpResponse {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The agreements", body = AgreementList),
-        (status = 400, description = "Invalid query parameters", body = Problem, content_type = "application/problem+json"),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not read the register", body = Problem, content_type = "application/problem+json"),
+        ListProblems,
     )
 )]
 #[get("/processing-agreements")]
@@ -267,12 +253,8 @@ async fn list_agreements(
     responses(
         (status = 201, description = "Agreement recorded", body = AgreementDto,
             headers(("ETag" = String, description = "Version, for If-Match"), ("Location" = String))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not change the register", body = Problem, content_type = "application/problem+json"),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
-        (status = 422, response = InvalidFields),
+        BodyProblems,
     )
 )]
 #[post("/processing-agreements")]
@@ -314,10 +296,9 @@ async fn create_agreement(
     responses(
         (status = 200, description = "The agreement", body = AgreementDto,
             headers(("ETag" = String, description = "Version, for If-Match"))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not read the register", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such agreement the caller's organisation is party to", body = Problem, content_type = "application/problem+json"),
+        PathProblems,
     )
 )]
 #[get("/processing-agreements/{id}")]
@@ -344,7 +325,7 @@ async fn get_agreement(
             dtos(conn, vec![stored])?.pop().ok_or(StoreError::NotFound)
         })
         .await
-        .map_err(not_found_is_agreement)?;
+        .map_err(ApiError::not_found_as("processing agreement"))?;
     Ok(with_etag(StatusCode::OK, dto))
 }
 
@@ -359,14 +340,10 @@ async fn get_agreement(
     responses(
         (status = 200, description = "The agreement as replaced", body = AgreementDto,
             headers(("ETag" = String, description = "New version"))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not change the register, or the caller is the processor", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such agreement the caller's organisation is party to", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "If-Match is stale", body = Problem, content_type = "application/problem+json"),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
-        (status = 422, response = InvalidFields),
+        (status = 412, response = Stale),
+        BodyProblems,
     )
 )]
 #[put("/processing-agreements/{id}")]
@@ -396,7 +373,7 @@ async fn replace_agreement(
             .ok_or(StoreError::NotFound)
         })
         .await
-        .map_err(not_found_is_agreement)?;
+        .map_err(ApiError::not_found_as("processing agreement"))?;
     Ok(with_etag(StatusCode::OK, dto))
 }
 
@@ -410,11 +387,10 @@ async fn replace_agreement(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Agreement deleted; its history remains"),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not change the register, or the caller is the processor", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such agreement the caller's organisation is party to", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "If-Match is stale", body = Problem, content_type = "application/problem+json"),
+        (status = 412, response = Stale),
+        PathProblems,
     )
 )]
 #[delete("/processing-agreements/{id}")]
@@ -455,6 +431,6 @@ async fn delete_agreement(
             })
         })
         .await
-        .map_err(not_found_is_agreement)?;
+        .map_err(ApiError::not_found_as("processing agreement"))?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -7,7 +7,6 @@
 //! `requested_by`) or approve (422 naming `approved_by`), because segregation of duties compares
 //! people, not tokens. History entries record the caller's token subject as the actor.
 
-use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::DomainError;
@@ -24,12 +23,12 @@ use validator::Validate;
 
 use crate::auth::{AssetOverseers, AssetReaders, Caller, Desk, RoleSet, Staff};
 use crate::clock;
-use crate::http::etag::{IfMatchHeader, etag, if_match};
+use crate::http::etag::{IfMatchHeader, created, if_match, tagged};
 use crate::http::json::ValidJson;
-use crate::http::page::{next_cursor, parse_cursor, parse_limit};
+use crate::http::page::{PageQuery, page};
 use crate::http::params::{Params, path_id};
 use crate::http::problem::responses::{
-    BadRequest, InvalidFields, PayloadTooLarge, Unauthenticated, UnsupportedMediaType,
+    BodyProblems, ListProblems, PathProblems, Stale, Unauthenticated,
 };
 use crate::http::{ApiError, ApiResult, FieldError, Problem};
 use crate::routes::people::caller_person;
@@ -254,76 +253,40 @@ impl From<HeldAssignment> for OwnAssignmentDto {
     }
 }
 
-/// Filters and paging of the caller's own assignments.
+/// Filters of the caller's own assignments.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct OwnAssignmentQuery {
     #[param(value_type = Option<AssignmentStatus>)]
     pub status: Option<String>,
-    /// Page size, 1 to 500 (default 50).
-    #[param(value_type = Option<i64>, minimum = 1, maximum = 500)]
-    pub limit: Option<String>,
-    /// The `next_cursor` of the previous page.
-    #[param(pattern = "^[A-Za-z0-9_-]{22}$")]
-    pub cursor: Option<String>,
 }
 
-/// A page of the caller's own assignments.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct OwnAssignmentPage {
-    pub items: Vec<OwnAssignmentDto>,
-    /// Pass as `cursor` for the next page; null on the last page.
-    pub next_cursor: Option<String>,
+page! {
+    /// A page of the caller's own assignments.
+    OwnAssignmentPage of OwnAssignmentDto
 }
 
-/// Filters and paging of the asset list.
+/// Filters of the asset list.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AssetListQuery {
     #[param(value_type = Option<AssetKind>)]
     pub kind: Option<String>,
-    /// Page size, 1 to 500 (default 50).
-    #[param(value_type = Option<i64>, minimum = 1, maximum = 500)]
-    pub limit: Option<String>,
-    /// The `next_cursor` of the previous page.
-    #[param(pattern = "^[A-Za-z0-9_-]{22}$")]
-    pub cursor: Option<String>,
 }
 
-/// Paging of assignments and their history.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct AssetPageQuery {
-    /// Page size, 1 to 500 (default 50).
-    #[param(value_type = Option<i64>, minimum = 1, maximum = 500)]
-    pub limit: Option<String>,
-    /// The `next_cursor` of the previous page.
-    #[param(pattern = "^[A-Za-z0-9_-]{22}$")]
-    pub cursor: Option<String>,
+page! {
+    /// A page of assets.
+    AssetPage of AssetDto
 }
 
-/// A page of assets.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AssetPage {
-    pub items: Vec<AssetDto>,
-    /// Pass as `cursor` for the next page; null on the last page.
-    pub next_cursor: Option<String>,
+page! {
+    /// A page of assignments.
+    AssignmentPage of AssignmentDto
 }
 
-/// A page of assignments.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AssignmentPage {
-    pub items: Vec<AssignmentDto>,
-    /// Pass as `cursor` for the next page; null on the last page.
-    pub next_cursor: Option<String>,
-}
-
-/// A page of an assignment's history.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AssignmentChangePage {
-    pub items: Vec<AssignmentChangeDto>,
-    /// Pass as `cursor` for the next page; null on the last page.
-    pub next_cursor: Option<String>,
+page! {
+    /// A page of an assignment's history.
+    AssignmentChangePage of AssignmentChangeDto
 }
 
 /// How many assets of a kind the organisation has.
@@ -367,49 +330,8 @@ pub struct AssetReportDto {
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-fn asset_not_found(error: ApiError) -> ApiError {
-    match error {
-        ApiError::NotFound(_) => ApiError::NotFound("no such asset".into()),
-        other => other,
-    }
-}
-
-fn assignment_not_found(error: ApiError) -> ApiError {
-    match error {
-        ApiError::NotFound(_) => ApiError::NotFound("no such asset or assignment".into()),
-        other => other,
-    }
-}
-
-/// The answer `/people/me` gives a caller without a person record.
-fn person_not_found(error: ApiError) -> ApiError {
-    match error {
-        ApiError::NotFound(_) => ApiError::NotFound("no such person".into()),
-        other => other,
-    }
-}
-
 fn domain_fields(errors: Vec<DomainError>) -> ApiError {
     ApiError::fields(errors.into_iter().map(FieldError::from).collect())
-}
-
-fn asset_response(status: StatusCode, asset: StoredAsset) -> HttpResponse {
-    HttpResponse::build(status)
-        .insert_header((header::ETAG, etag(asset.asset.version)))
-        .json(AssetDto::from(asset))
-}
-
-fn assignment_response(status: StatusCode, assignment: Assignment) -> HttpResponse {
-    HttpResponse::build(status)
-        .insert_header((header::ETAG, etag(assignment.version)))
-        .json(AssignmentDto::from(assignment))
-}
-
-fn with_location(mut response: HttpResponse, location: &str) -> HttpResponse {
-    if let Ok(value) = header::HeaderValue::from_str(location) {
-        response.headers_mut().insert(header::LOCATION, value);
-    }
-    response
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -427,13 +349,9 @@ fn with_location(mut response: HttpResponse, location: &str) -> HttpResponse {
     responses(
         (status = 201, description = "Asset recorded", body = AssetDto,
             headers(("ETag" = String, description = "Version of the asset"), ("Location" = String))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Only the desk records assets", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The tag is already used in the organisation", body = Problem, content_type = "application/problem+json"),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
-        (status = 422, response = InvalidFields),
+        BodyProblems,
     )
 )]
 #[post("/assets")]
@@ -473,9 +391,10 @@ async fn create_asset(
             other => other,
         })?;
     let location = format!("/api/v1/assets/{}", stored.asset.id);
-    Ok(with_location(
-        asset_response(StatusCode::CREATED, stored),
+    Ok(created(
         &location,
+        stored.asset.version,
+        AssetDto::from(stored),
     ))
 }
 
@@ -485,13 +404,12 @@ async fn create_asset(
 #[utoipa::path(
     operation_id = "list_assets",
     tag = "assets",
-    params(AssetListQuery),
+    params(AssetListQuery, PageQuery),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of assets", body = AssetPage),
-        (status = 400, description = "Invalid query parameters", body = Problem, content_type = "application/problem+json"),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not read assets", body = Problem, content_type = "application/problem+json"),
+        ListProblems,
     )
 )]
 #[get("/assets")]
@@ -499,21 +417,19 @@ async fn list_assets(
     caller: Caller<AssetReaders>,
     state: web::Data<AppState>,
     query: web::Query<AssetListQuery>,
+    page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<AssetPage>> {
     let mut params = Params::default();
     let kind: Option<AssetKind> = params.optional("kind", query.kind.as_deref());
-    let limit = parse_limit(&mut params, query.limit.as_deref());
-    let after: Option<AssetId> = parse_cursor(&mut params, query.cursor.as_deref());
+    let (limit, after) = page.parse::<AssetId>(&mut params);
     params.finish()?;
     let org_id = caller.org_id;
     let (items, more) = state
         .read(move |conn| store::list(conn, org_id, kind, limit, after))
         .await?;
-    let next_cursor = next_cursor(&items, more, |a| a.asset.id.as_uuid());
-    Ok(web::Json(AssetPage {
-        items: items.into_iter().map(AssetDto::from).collect(),
-        next_cursor,
-    }))
+    Ok(web::Json(AssetPage::of(items, more, |a| {
+        a.asset.id.as_uuid()
+    })))
 }
 
 /// Get an asset
@@ -525,10 +441,9 @@ async fn list_assets(
     responses(
         (status = 200, description = "The asset", body = AssetDto,
             headers(("ETag" = String, description = "Version, for If-Match"))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not read assets", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such asset in the caller's organisation", body = Problem, content_type = "application/problem+json"),
+        PathProblems,
     )
 )]
 #[get("/assets/{id:[0-9a-fA-F-]+}")]
@@ -542,8 +457,8 @@ async fn get_asset(
     let asset = state
         .read(move |conn| store::get(conn, org_id, id))
         .await
-        .map_err(asset_not_found)?;
-    Ok(asset_response(StatusCode::OK, asset))
+        .map_err(ApiError::not_found_as("asset"))?;
+    Ok(tagged(asset.asset.version, AssetDto::from(asset)))
 }
 
 /// Update an asset
@@ -559,15 +474,11 @@ async fn get_asset(
     responses(
         (status = 200, description = "The updated asset", body = AssetDto,
             headers(("ETag" = String, description = "New version"))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Only the desk changes assets", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such asset in the caller's organisation", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Seats below the active assignments", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "If-Match is stale", body = Problem, content_type = "application/problem+json"),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
-        (status = 422, response = InvalidFields),
+        (status = 412, response = Stale),
+        BodyProblems,
     )
 )]
 #[patch("/assets/{id:[0-9a-fA-F-]+}")]
@@ -591,8 +502,8 @@ async fn update_asset(
     let asset = state
         .write(move |conn| store::update(conn, org_id, id, expected, change, now))
         .await
-        .map_err(asset_not_found)?;
-    Ok(asset_response(StatusCode::OK, asset))
+        .map_err(ApiError::not_found_as("asset"))?;
+    Ok(tagged(asset.asset.version, AssetDto::from(asset)))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -613,13 +524,9 @@ async fn update_asset(
     responses(
         (status = 201, description = "Assignment requested", body = AssignmentDto,
             headers(("ETag" = String, description = "Version of the assignment"), ("Location" = String))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not request, or not for someone else", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such asset in the caller's organisation", body = Problem, content_type = "application/problem+json"),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
-        (status = 422, response = InvalidFields),
+        BodyProblems,
     )
 )]
 #[post("/assets/{id}/assignments")]
@@ -678,11 +585,12 @@ async fn request_assignment(
             Ok(assignment)
         })
         .await
-        .map_err(asset_not_found)?;
+        .map_err(ApiError::not_found_as("asset"))?;
     let location = format!("/api/v1/assets/{asset_id}/assignments/{}", assignment.id);
-    Ok(with_location(
-        assignment_response(StatusCode::CREATED, assignment),
+    Ok(created(
         &location,
+        assignment.version,
+        AssignmentDto::from(assignment),
     ))
 }
 
@@ -692,14 +600,13 @@ async fn request_assignment(
 #[utoipa::path(
     operation_id = "list_asset_assignments",
     tag = "assets",
-    params(("id" = uuid::Uuid, Path, description = "Asset id"), AssetPageQuery),
+    params(("id" = uuid::Uuid, Path, description = "Asset id"), PageQuery),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of assignments", body = AssignmentPage),
-        (status = 400, description = "Invalid id or query parameters", body = Problem, content_type = "application/problem+json"),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not read assignments", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such asset in the caller's organisation", body = Problem, content_type = "application/problem+json"),
+        ListProblems,
     )
 )]
 #[get("/assets/{id}/assignments")]
@@ -707,23 +614,20 @@ async fn list_assignments(
     caller: Caller<AssetOverseers>,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    query: web::Query<AssetPageQuery>,
+    page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<AssignmentPage>> {
     let asset_id: AssetId = path_id("id", &id)?;
     let mut params = Params::default();
-    let limit = parse_limit(&mut params, query.limit.as_deref());
-    let after: Option<AssignmentId> = parse_cursor(&mut params, query.cursor.as_deref());
+    let (limit, after) = page.parse::<AssignmentId>(&mut params);
     params.finish()?;
     let org_id = caller.org_id;
     let (items, more) = state
         .read(move |conn| store::list_assignments(conn, org_id, asset_id, limit, after))
         .await
-        .map_err(asset_not_found)?;
-    let next_cursor = next_cursor(&items, more, |a| a.id.as_uuid());
-    Ok(web::Json(AssignmentPage {
-        items: items.into_iter().map(AssignmentDto::from).collect(),
-        next_cursor,
-    }))
+        .map_err(ApiError::not_found_as("asset"))?;
+    Ok(web::Json(AssignmentPage::of(items, more, |a| {
+        a.id.as_uuid()
+    })))
 }
 
 /// Move an assignment
@@ -745,15 +649,11 @@ async fn list_assignments(
     responses(
         (status = 200, description = "The moved assignment", body = AssignmentDto,
             headers(("ETag" = String, description = "New version"))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Only the desk moves assignments; approval by someone else", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such asset or assignment in the caller's organisation", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Illegal transition, or no seat free", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "If-Match is stale", body = Problem, content_type = "application/problem+json"),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
-        (status = 422, response = InvalidFields),
+        (status = 412, response = Stale),
+        BodyProblems,
     )
 )]
 #[patch("/assets/{id}/assignments/{assignment_id}")]
@@ -788,8 +688,8 @@ async fn update_assignment(
             )
         })
         .await
-        .map_err(assignment_not_found)?;
-    Ok(assignment_response(StatusCode::OK, assignment))
+        .map_err(ApiError::not_found_as("asset or assignment"))?;
+    Ok(tagged(assignment.version, AssignmentDto::from(assignment)))
 }
 
 /// An assignment's history
@@ -801,15 +701,14 @@ async fn update_assignment(
     params(
         ("id" = uuid::Uuid, Path, description = "Asset id"),
         ("assignment_id" = uuid::Uuid, Path, description = "Assignment id"),
-        AssetPageQuery,
+        PageQuery,
     ),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of changes", body = AssignmentChangePage),
-        (status = 400, description = "Invalid id or query parameters", body = Problem, content_type = "application/problem+json"),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not read assignments", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such asset or assignment in the caller's organisation", body = Problem, content_type = "application/problem+json"),
+        ListProblems,
     )
 )]
 #[get("/assets/{id}/assignments/{assignment_id}/changes")]
@@ -817,24 +716,19 @@ async fn list_assignment_changes(
     caller: Caller<AssetOverseers>,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
-    query: web::Query<AssetPageQuery>,
+    page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<AssignmentChangePage>> {
     let asset_id: AssetId = path_id("id", &path.0)?;
     let assignment_id: AssignmentId = path_id("assignment_id", &path.1)?;
     let mut params = Params::default();
-    let limit = parse_limit(&mut params, query.limit.as_deref());
-    let after: Option<uuid::Uuid> = parse_cursor(&mut params, query.cursor.as_deref());
+    let (limit, after) = page.parse::<uuid::Uuid>(&mut params);
     params.finish()?;
     let org_id = caller.org_id;
     let (items, more) = state
         .read(move |conn| store::list_changes(conn, org_id, asset_id, assignment_id, limit, after))
         .await
-        .map_err(assignment_not_found)?;
-    let next_cursor = next_cursor(&items, more, |c| c.id);
-    Ok(web::Json(AssignmentChangePage {
-        items: items.into_iter().map(AssignmentChangeDto::from).collect(),
-        next_cursor,
-    }))
+        .map_err(ApiError::not_found_as("asset or assignment"))?;
+    Ok(web::Json(AssignmentChangePage::of(items, more, |c| c.id)))
 }
 
 /// List the caller's own assignments
@@ -846,14 +740,13 @@ async fn list_assignment_changes(
 #[utoipa::path(
     operation_id = "list_own_asset_assignments",
     tag = "assets",
-    params(OwnAssignmentQuery),
+    params(OwnAssignmentQuery, PageQuery),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of the caller's assignments", body = OwnAssignmentPage),
-        (status = 400, description = "Invalid query parameters", body = Problem, content_type = "application/problem+json"),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "A processor's user acting for a controller", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "The caller has no record in the organisation", body = Problem, content_type = "application/problem+json"),
+        ListProblems,
     )
 )]
 #[get("/people/me/assignments")]
@@ -861,11 +754,11 @@ async fn list_own_assignments(
     caller: Caller<Members>,
     state: web::Data<AppState>,
     query: web::Query<OwnAssignmentQuery>,
+    page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<OwnAssignmentPage>> {
     let mut params = Params::default();
     let status: Option<AssignmentStatus> = params.optional("status", query.status.as_deref());
-    let limit = parse_limit(&mut params, query.limit.as_deref());
-    let after: Option<AssignmentId> = parse_cursor(&mut params, query.cursor.as_deref());
+    let (limit, after) = page.parse::<AssignmentId>(&mut params);
     params.finish()?;
     let principal = caller.principal.clone();
     let (items, more) = state
@@ -874,12 +767,11 @@ async fn list_own_assignments(
             store::list_for_person(conn, principal.org_id, person, status, limit, after)
         })
         .await
-        .map_err(person_not_found)?;
-    let next_cursor = next_cursor(&items, more, |h| h.assignment.id.as_uuid());
-    Ok(web::Json(OwnAssignmentPage {
-        items: items.into_iter().map(OwnAssignmentDto::from).collect(),
-        next_cursor,
-    }))
+        // The answer `/people/me` gives a caller without a person record.
+        .map_err(ApiError::not_found_as("person"))?;
+    Ok(web::Json(OwnAssignmentPage::of(items, more, |h| {
+        h.assignment.id.as_uuid()
+    })))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ use crate::http::formats;
 use crate::http::json::ValidJson;
 use crate::http::params::Params;
 use crate::http::problem::responses::{
-    BadRequest, PayloadTooLarge, Unauthenticated, UnsupportedMediaType,
+    InvalidParameters, PathProblems, PayloadTooLarge, Unauthenticated, UnsupportedMediaType,
 };
 use crate::http::{ApiError, ApiResult, FieldError, Problem};
 use crate::state::AppState;
@@ -137,12 +137,11 @@ fn missing(elements: Vec<MissingElement>) -> ApiError {
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Notice published", body = NoticeVersion, headers(("Location" = String))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not change the register", body = Problem, content_type = "application/problem+json"),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
         (status = 422, description = "Elements of Art 13/14 are missing from the register, each named with its article; or the effective date is past", body = Problem, content_type = "application/problem+json"),
+        PathProblems,
     )
 )]
 #[post("/privacy-notices")]
@@ -248,10 +247,9 @@ async fn list_notices(
             (String = "text/markdown"),
             (String = "text/html"),
         )),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not read the register", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such version", body = Problem, content_type = "application/problem+json"),
+        PathProblems,
     )
 )]
 #[get("/privacy-notices/{version}")]
@@ -270,10 +268,7 @@ async fn get_notice(
     let published: StoredNotice = state
         .read(move |conn| stored::get(conn, org_id, version))
         .await
-        .map_err(|e| match e {
-            ApiError::NotFound(_) => ApiError::NotFound("no such privacy notice version".into()),
-            other => other,
-        })?;
+        .map_err(ApiError::not_found_as("privacy notice version"))?;
     Ok(render(published, format))
 }
 
@@ -290,7 +285,7 @@ async fn get_notice(
             (String = "text/markdown"),
             (String = "text/html"),
         )),
-        (status = 400, description = "Invalid query parameters", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = InvalidParameters),
         (status = 404, description = "No such organisation, or no notice in effect", body = Problem, content_type = "application/problem+json"),
     )
 )]

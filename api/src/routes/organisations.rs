@@ -18,9 +18,7 @@ use crate::auth::{Caller, Principal, RegisterKeepers, RegisterReaders};
 use crate::clock;
 use crate::http::etag::{IfMatchHeader, etag, if_match};
 use crate::http::json::ValidJson;
-use crate::http::problem::responses::{
-    BadRequest, InvalidFields, PayloadTooLarge, Unauthenticated, UnsupportedMediaType,
-};
+use crate::http::problem::responses::{BodyProblems, Stale, Unauthenticated};
 use crate::http::{ApiError, ApiResult, Problem};
 use crate::routes::register::actor_of;
 use crate::state::AppState;
@@ -98,10 +96,6 @@ impl From<OrganisationInput> for OrganisationDetails {
     }
 }
 
-fn not_found() -> ApiError {
-    ApiError::NotFound("no such organisation".into())
-}
-
 /// An organisation's details and their facts; never declared gives its registered name.
 fn details_of(
     conn: &mut persistence::AnyConnection,
@@ -137,7 +131,7 @@ fn visible(
 
 fn parse_slug(value: &str) -> Result<OrgSlug, ApiError> {
     // A slug that cannot exist names no organisation: 404, as for one that does not.
-    OrgSlug::parse(value).map_err(|_| not_found())
+    OrgSlug::parse(value).map_err(|_| ApiError::no_such("organisation"))
 }
 
 /// List organisations
@@ -204,10 +198,7 @@ async fn get_organisation(
             Ok(dto(slug, details, meta))
         })
         .await
-        .map_err(|e| match e {
-            ApiError::NotFound(_) => not_found(),
-            other => other,
-        })?;
+        .map_err(ApiError::not_found_as("organisation"))?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag(found.version)))
         .json(found))
@@ -226,14 +217,10 @@ async fn get_organisation(
     responses(
         (status = 200, description = "The organisation as recorded", body = OrganisationDto,
             headers(("ETag" = String, description = "New version"))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not change the register, or the organisation is another's", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organisation visible to the caller", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "If-Match is stale", body = Problem, content_type = "application/problem+json"),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
-        (status = 422, response = InvalidFields),
+        (status = 412, response = Stale),
+        BodyProblems,
     )
 )]
 #[put("/organisations/{slug}")]

@@ -6,7 +6,6 @@
 //! administrators, who create and read records for the desk; a record the caller may not read is
 //! the same 404 as one that does not exist. Adjustments never appear in a person or a list.
 
-use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::DomainError;
@@ -28,12 +27,12 @@ use crate::auth::{
     RoleSet,
 };
 use crate::clock;
-use crate::http::etag::{IfMatchHeader, etag, if_match};
+use crate::http::etag::{IfMatchHeader, created, if_match, tagged};
 use crate::http::json::ValidJson;
-use crate::http::page::{next_cursor, parse_cursor, parse_limit};
+use crate::http::page::{PageQuery, page};
 use crate::http::params::{Params, path_id};
 use crate::http::problem::responses::{
-    BadRequest, InvalidFields, PayloadTooLarge, Unauthenticated, UnsupportedMediaType,
+    BodyProblems, ListProblems, PathProblems, Stale, Unauthenticated,
 };
 use crate::http::{ApiError, ApiResult, FieldError, Problem};
 use crate::state::AppState;
@@ -186,7 +185,7 @@ impl UpdatePerson {
     }
 }
 
-/// Filters and paging of the people list.
+/// Filters of the people list.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PersonListQuery {
@@ -197,20 +196,11 @@ pub struct PersonListQuery {
     /// Only the person with this HR or identity key.
     #[param(max_length = 200)]
     pub external_id: Option<String>,
-    /// Page size, 1 to 500 (default 50).
-    #[param(value_type = Option<i64>, minimum = 1, maximum = 500)]
-    pub limit: Option<String>,
-    /// The `next_cursor` of the previous page.
-    #[param(pattern = "^[A-Za-z0-9_-]{22}$")]
-    pub cursor: Option<String>,
 }
 
-/// A page of people.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PersonPage {
-    pub items: Vec<PersonDto>,
-    /// Pass as `cursor` for the next page; null on the last page.
-    pub next_cursor: Option<String>,
+page! {
+    /// A page of people.
+    PersonPage of PersonDto
 }
 
 /// A person's reasonable adjustments (Equality Act 2010 s.20): special category data, held
@@ -271,17 +261,6 @@ impl From<AdjustmentReader> for AdjustmentReaderDto {
 // ---------------------------------------------------------------------------------------------
 // Rules
 
-fn not_found() -> ApiError {
-    ApiError::NotFound("no such person".into())
-}
-
-fn store_not_found_is_person(error: ApiError) -> ApiError {
-    match error {
-        ApiError::NotFound(_) => not_found(),
-        other => other,
-    }
-}
-
 /// Whether the caller is the person (their token's subject is the record's external id).
 /// The caller's own person id: the person of the organisation whose `external_id` is the
 /// token's subject, if there is one.
@@ -318,10 +297,8 @@ fn may_write(caller: &Principal) -> bool {
     caller.has_any(PeopleWriters::ROLES)
 }
 
-fn with_etag(status: StatusCode, stored: StoredPerson) -> HttpResponse {
-    HttpResponse::build(status)
-        .insert_header((header::ETAG, etag(stored.person.version)))
-        .json(PersonDto::from(stored))
+fn with_etag(stored: StoredPerson) -> HttpResponse {
+    tagged(stored.person.version, PersonDto::from(stored))
 }
 
 fn field_errors(errors: Vec<DomainError>) -> Vec<FieldError> {
@@ -421,13 +398,9 @@ fn parse_fields(
     responses(
         (status = 201, description = "Person recorded", body = PersonDto,
             headers(("ETag" = String, description = "Version of the record"), ("Location" = String))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not record people", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Another person of the organisation has this external_id", body = Problem, content_type = "application/problem+json"),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
-        (status = 422, response = InvalidFields),
+        BodyProblems,
     )
 )]
 #[post("/people")]
@@ -478,11 +451,11 @@ async fn create_person(
         .await
         .map_err(external_id_conflict)?;
     let location = format!("/api/v1/people/{}", stored.person.id);
-    let mut response = with_etag(StatusCode::CREATED, stored);
-    if let Ok(value) = header::HeaderValue::from_str(&location) {
-        response.headers_mut().insert(header::LOCATION, value);
-    }
-    Ok(response)
+    Ok(created(
+        &location,
+        stored.person.version,
+        PersonDto::from(stored),
+    ))
 }
 
 /// List people
@@ -491,13 +464,12 @@ async fn create_person(
 #[utoipa::path(
     operation_id = "list_people",
     tag = "people",
-    params(PersonListQuery),
+    params(PersonListQuery, PageQuery),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of people", body = PersonPage),
-        (status = 400, description = "Invalid query parameters", body = Problem, content_type = "application/problem+json"),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not list people", body = Problem, content_type = "application/problem+json"),
+        ListProblems,
     )
 )]
 #[get("/people")]
@@ -505,6 +477,7 @@ async fn list_people(
     caller: Caller<PeopleReaders>,
     state: web::Data<AppState>,
     query: web::Query<PersonListQuery>,
+    page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<PersonPage>> {
     let mut params = Params::default();
     let filter = PersonFilter {
@@ -512,18 +485,15 @@ async fn list_people(
         kind: params.optional("kind", query.kind.as_deref()),
         external_id: params.text("external_id", query.external_id.as_deref(), 200),
     };
-    let limit = parse_limit(&mut params, query.limit.as_deref());
-    let after: Option<PersonId> = parse_cursor(&mut params, query.cursor.as_deref());
+    let (limit, after) = page.parse::<PersonId>(&mut params);
     params.finish()?;
     let org_id = caller.org_id;
     let (items, more) = state
         .read(move |conn| people::list(conn, org_id, &filter, limit, after))
         .await?;
-    let next_cursor = next_cursor(&items, more, |p| p.person.id.as_uuid());
-    Ok(web::Json(PersonPage {
-        items: items.into_iter().map(PersonDto::from).collect(),
-        next_cursor,
-    }))
+    Ok(web::Json(PersonPage::of(items, more, |p| {
+        p.person.id.as_uuid()
+    })))
 }
 
 /// Get the caller's own record
@@ -551,8 +521,8 @@ async fn get_me(
     let stored = state
         .read(move |conn| people::find_by_external_id(conn, org_id, &subject))
         .await?
-        .ok_or_else(not_found)?;
-    Ok(with_etag(StatusCode::OK, stored))
+        .ok_or_else(|| ApiError::no_such("person"))?;
+    Ok(with_etag(stored))
 }
 
 /// Get a person
@@ -567,10 +537,9 @@ async fn get_me(
     responses(
         (status = 200, description = "The person", body = PersonDto,
             headers(("ETag" = String, description = "Version, for If-Match"))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not read people", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such person the caller may read", body = Problem, content_type = "application/problem+json"),
+        PathProblems,
     )
 )]
 #[get("/people/{id:[0-9a-fA-F-]+}")]
@@ -591,8 +560,8 @@ async fn get_person(
             }
         })
         .await
-        .map_err(store_not_found_is_person)?;
-    Ok(with_etag(StatusCode::OK, stored))
+        .map_err(ApiError::not_found_as("person"))?;
+    Ok(with_etag(stored))
 }
 
 /// Update a person
@@ -612,15 +581,11 @@ async fn get_person(
     responses(
         (status = 200, description = "The updated person", body = PersonDto,
             headers(("ETag" = String, description = "New version"))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not make this change", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such person the caller may read", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Another person of the organisation has this external_id", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "If-Match is stale", body = Problem, content_type = "application/problem+json"),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
-        (status = 422, response = InvalidFields),
+        (status = 412, response = Stale),
+        BodyProblems,
     )
 )]
 #[patch("/people/{id:[0-9a-fA-F-]+}")]
@@ -705,9 +670,9 @@ async fn update_person(
             people::update(conn, principal.org_id, id, expected, change, now)
         })
         .await
-        .map_err(store_not_found_is_person)
+        .map_err(ApiError::not_found_as("person"))
         .map_err(external_id_conflict)?;
-    Ok(with_etag(StatusCode::OK, stored))
+    Ok(with_etag(stored))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -730,9 +695,7 @@ fn check_adjustments(
 }
 
 fn adjustments_response(adjustments: Adjustments) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((header::ETAG, etag(adjustments.version)))
-        .json(AdjustmentsDto::from(adjustments))
+    tagged(adjustments.version, AdjustmentsDto::from(adjustments))
 }
 
 /// Get a person's adjustments
@@ -747,10 +710,9 @@ fn adjustments_response(adjustments: Adjustments) -> HttpResponse {
     responses(
         (status = 200, description = "The person's adjustments", body = AdjustmentsDto,
             headers(("ETag" = String, description = "Version, for If-Match"))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not read adjustments, or the agent is not granted it", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such person, or no adjustments recorded", body = Problem, content_type = "application/problem+json"),
+        PathProblems,
     )
 )]
 #[get("/people/{id}/adjustments")]
@@ -768,7 +730,7 @@ async fn get_adjustments(
             people::adjustments(conn, principal.org_id, id)
         })
         .await
-        .map_err(store_not_found_is_person)?
+        .map_err(ApiError::not_found_as("person"))?
         .ok_or_else(|| ApiError::NotFound("no adjustments are recorded for this person".into()))?;
     Ok(adjustments_response(adjustments))
 }
@@ -790,14 +752,10 @@ async fn get_adjustments(
     responses(
         (status = 200, description = "The recorded adjustments", body = AdjustmentsDto,
             headers(("ETag" = String, description = "New version"))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not write adjustments, or the agent is not granted it", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such person in the caller's organisation", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "If-Match is stale", body = Problem, content_type = "application/problem+json"),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
-        (status = 422, response = InvalidFields),
+        (status = 412, response = Stale),
+        BodyProblems,
     )
 )]
 #[put("/people/{id}/adjustments")]
@@ -828,7 +786,7 @@ async fn put_adjustments(
             )
         })
         .await
-        .map_err(store_not_found_is_person)?;
+        .map_err(ApiError::not_found_as("person"))?;
     Ok(adjustments_response(adjustments))
 }
 
@@ -856,9 +814,8 @@ fn path_subject(value: &str) -> Result<String, ApiError> {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The grant", body = AdjustmentReaderDto),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Only the DPO grants this", body = Problem, content_type = "application/problem+json"),
+        PathProblems,
     )
 )]
 #[put("/adjustment-readers/{subject}")]
@@ -887,10 +844,9 @@ async fn grant_adjustment_reader(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Grant revoked"),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Only the DPO revokes this", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such grant in the caller's organisation", body = Problem, content_type = "application/problem+json"),
+        PathProblems,
     )
 )]
 #[delete("/adjustment-readers/{subject}")]
@@ -904,9 +860,6 @@ async fn revoke_adjustment_reader(
     state
         .write(move |conn| people::revoke_adjustment_reader(conn, org_id, &subject))
         .await
-        .map_err(|error| match error {
-            ApiError::NotFound(_) => ApiError::NotFound("no such grant".into()),
-            other => other,
-        })?;
+        .map_err(ApiError::not_found_as("grant"))?;
     Ok(HttpResponse::NoContent().finish())
 }

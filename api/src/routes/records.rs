@@ -12,7 +12,7 @@ use crate::auth::{Caller, RegisterReaders};
 use crate::clock;
 use crate::http::formats;
 use crate::http::params::Params;
-use crate::http::problem::responses::Unauthenticated;
+use crate::http::problem::responses::ListProblems;
 use crate::http::{ApiResult, Problem};
 use crate::routes::register::parse_as_of;
 use crate::state::AppState;
@@ -97,9 +97,8 @@ fn wants_csv(req: &HttpRequest) -> bool {
             (Record = "application/json"),
             (String = "text/csv"),
         )),
-        (status = 400, description = "Invalid query parameters", body = Problem, content_type = "application/problem+json"),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not read the register", body = Problem, content_type = "application/problem+json"),
+        ListProblems,
     )
 )]
 #[get("/ropa")]
@@ -152,9 +151,8 @@ async fn get_ropa(
             (String = "text/vnd.mermaid"),
             (String = "image/svg+xml"),
         )),
-        (status = 400, description = "Invalid query parameters", body = Problem, content_type = "application/problem+json"),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not read the register", body = Problem, content_type = "application/problem+json"),
+        ListProblems,
     )
 )]
 #[get("/register/data-map")]

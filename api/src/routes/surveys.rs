@@ -27,7 +27,8 @@ use crate::http::json::ValidJson;
 use crate::http::page::{next_cursor, parse_cursor, parse_limit};
 use crate::http::params::{Params, path_id};
 use crate::http::problem::responses::{
-    BadRequest, InvalidFields, PayloadTooLarge, Unauthenticated, UnsupportedMediaType,
+    BodyProblems, ListProblems, PathProblems, PayloadTooLarge, Unauthenticated,
+    UnsupportedMediaType,
 };
 use crate::http::{ApiError, ApiResult, Problem};
 use crate::routes::people::caller_person;
@@ -168,14 +169,6 @@ fn no_person() -> ApiError {
     )
 }
 
-fn consent_not_found() -> ApiError {
-    ApiError::NotFound("no such consent".into())
-}
-
-fn ticket_not_found() -> ApiError {
-    ApiError::NotFound("no such ticket".into())
-}
-
 // ---------------------------------------------------------------------------------------------
 // Consents
 
@@ -194,12 +187,11 @@ fn ticket_not_found() -> ApiError {
     responses(
         (status = 201, description = "Consent recorded", body = ConsentDto,
             headers(("Location" = String))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Only the person themselves (a requester) gives consent", body = Problem, content_type = "application/problem+json"),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
         (status = 422, description = "No such purpose, a purpose not resting on consent, or a caller with no person record (`person`)", body = Problem, content_type = "application/problem+json"),
+        PathProblems,
     )
 )]
 #[post("/consents")]
@@ -282,9 +274,8 @@ async fn give_consent(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of consents", body = ConsentPage),
-        (status = 400, description = "Invalid query parameters", body = Problem, content_type = "application/problem+json"),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not read consents", body = Problem, content_type = "application/problem+json"),
+        ListProblems,
     )
 )]
 #[get("/consents")]
@@ -333,11 +324,10 @@ async fn list_consents(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The consent, withdrawn", body = ConsentDto),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not withdraw consent", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such consent of the caller's (or, for the DPO, of the organisation)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already withdrawn", body = Problem, content_type = "application/problem+json"),
+        PathProblems,
     )
 )]
 #[post("/consents/{id}/withdraw")]
@@ -369,10 +359,7 @@ async fn withdraw_consent(
             )
         })
         .await
-        .map_err(|error| match error {
-            ApiError::NotFound(_) => consent_not_found(),
-            other => other,
-        })?;
+        .map_err(ApiError::not_found_as("consent"))?;
     match outcome {
         Withdrawal::Withdrawn { consent, erased } => {
             tracing::info!(erased, "consent withdrawn; survey opinions erased");
@@ -402,14 +389,10 @@ async fn withdraw_consent(
     responses(
         (status = 201, description = "Answer stored", body = SurveyAnswerDto,
             headers(("Location" = String))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Only the ticket's requester answers its survey", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such ticket visible to the caller", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The ticket is not closed, or its survey is already answered", body = Problem, content_type = "application/problem+json"),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
-        (status = 422, response = InvalidFields),
+        BodyProblems,
     )
 )]
 #[put("/tickets/{id}/survey")]
@@ -433,14 +416,14 @@ async fn answer_survey(
                 let org_id = principal.org_id;
                 let ticket = match tickets::get(conn, org_id, ticket_id) {
                     Ok(ticket) => ticket,
-                    Err(StoreError::NotFound) => return Ok(Err(ticket_not_found())),
+                    Err(StoreError::NotFound) => return Ok(Err(ApiError::no_such("ticket"))),
                     Err(other) => return Err(other),
                 };
                 if ticket.requester != principal.subject {
                     return Ok(Err(if ticket.concerns(&principal.subject) {
                         ApiError::Forbidden("only the ticket's requester answers its survey".into())
                     } else {
-                        ticket_not_found()
+                        ApiError::no_such("ticket")
                     }));
                 }
                 let closed_at = match ticket.closed_at {
@@ -526,10 +509,9 @@ async fn answer_survey(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The answer", body = SurveyAnswerDto),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not read survey answers", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such ticket visible to the caller, or no answer", body = Problem, content_type = "application/problem+json"),
+        PathProblems,
     )
 )]
 #[get("/tickets/{id}/survey")]
@@ -550,10 +532,7 @@ async fn get_survey(
             persistence::surveys::answer_for_ticket(conn, principal.org_id, ticket_id)
         })
         .await
-        .map_err(|error| match error {
-            ApiError::NotFound(_) => ticket_not_found(),
-            other => other,
-        })?
+        .map_err(ApiError::not_found_as("ticket"))?
         .ok_or_else(|| ApiError::NotFound("the ticket's survey has not been answered".into()))?;
     Ok(web::Json(SurveyAnswerDto::from(answer)))
 }

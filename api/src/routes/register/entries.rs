@@ -18,9 +18,7 @@ use crate::clock;
 use crate::http::etag::{IfMatchHeader, etag, if_match};
 use crate::http::json::ValidJson;
 use crate::http::params::path_id;
-use crate::http::problem::responses::{
-    BadRequest, InvalidFields, PayloadTooLarge, Unauthenticated, UnsupportedMediaType,
-};
+use crate::http::problem::responses::{BodyProblems, ListProblems, PathProblems, Stale};
 use crate::http::{ApiResult, Problem};
 use crate::state::AppState;
 
@@ -94,9 +92,8 @@ macro_rules! register_entries {
             security(("bearer" = [])),
             responses(
                 (status = 200, description = "A page of entries, oldest first", body = $page),
-                (status = 400, description = "Invalid query parameters", body = Problem, content_type = "application/problem+json"),
-                (status = 401, response = Unauthenticated),
                 (status = 403, description = "Role may not read the register", body = Problem, content_type = "application/problem+json"),
+                ListProblems,
             )
         )]
         #[get($collection)]
@@ -124,12 +121,8 @@ macro_rules! register_entries {
             responses(
                 (status = 201, description = "Entry created", body = $dto,
                     headers(("ETag" = String, description = "Version, for If-Match"), ("Location" = String))),
-                (status = 400, response = BadRequest),
-                (status = 401, response = Unauthenticated),
                 (status = 403, description = "Role may not change the register", body = Problem, content_type = "application/problem+json"),
-                (status = 413, response = PayloadTooLarge),
-                (status = 415, response = UnsupportedMediaType),
-                (status = 422, response = InvalidFields),
+                BodyProblems,
             )
         )]
         #[post($collection)]
@@ -160,10 +153,9 @@ macro_rules! register_entries {
             responses(
                 (status = 200, description = "The entry", body = $dto,
                     headers(("ETag" = String, description = "Version, for If-Match"))),
-                (status = 400, response = BadRequest),
-                (status = 401, response = Unauthenticated),
                 (status = 403, description = "Role may not read the register", body = Problem, content_type = "application/problem+json"),
                 (status = 404, description = "No such entry in the caller's register (at that moment)", body = Problem, content_type = "application/problem+json"),
+                PathProblems,
             )
         )]
         #[get($item)]
@@ -191,14 +183,10 @@ macro_rules! register_entries {
             responses(
                 (status = 200, description = "The entry as replaced", body = $dto,
                     headers(("ETag" = String, description = "New version"))),
-                (status = 400, response = BadRequest),
-                (status = 401, response = Unauthenticated),
                 (status = 403, description = "Role may not change the register", body = Problem, content_type = "application/problem+json"),
                 (status = 404, description = "No such entry in the caller's register", body = Problem, content_type = "application/problem+json"),
-                (status = 412, description = "If-Match is stale", body = Problem, content_type = "application/problem+json"),
-                (status = 413, response = PayloadTooLarge),
-                (status = 415, response = UnsupportedMediaType),
-                (status = 422, response = InvalidFields),
+                (status = 412, response = Stale),
+                BodyProblems,
             )
         )]
         #[put($item)]
@@ -226,12 +214,11 @@ macro_rules! register_entries {
             security(("bearer" = [])),
             responses(
                 (status = 204, description = "Entry deleted; its history remains"),
-                (status = 400, response = BadRequest),
-                (status = 401, response = Unauthenticated),
                 (status = 403, description = "Role may not change the register", body = Problem, content_type = "application/problem+json"),
                 (status = 404, description = "No such entry in the caller's register", body = Problem, content_type = "application/problem+json"),
                 (status = 409, description = "Purposes or agreements still refer to the entry", body = Problem, content_type = "application/problem+json"),
-                (status = 412, description = "If-Match is stale", body = Problem, content_type = "application/problem+json"),
+                (status = 412, response = Stale),
+                PathProblems,
             )
         )]
         #[delete($item)]

@@ -19,7 +19,7 @@ use crate::auth::{Caller, Principal, RegisterReaders};
 use crate::clock;
 use crate::http::page::{next_cursor, parse_cursor, parse_limit};
 use crate::http::params::Params;
-use crate::http::problem::responses::Unauthenticated;
+use crate::http::problem::responses::ListProblems;
 use crate::http::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
 
@@ -169,10 +169,7 @@ pub async fn get_entry<T: DeserializeOwned + Send + 'static>(
     state
         .read(move |conn| register::get::<T>(conn, org_id, kind, id, as_of))
         .await
-        .map_err(|e| match e {
-            ApiError::NotFound(_) => ApiError::NotFound(format!("no such {}", kind_noun(kind))),
-            other => other,
-        })
+        .map_err(ApiError::not_found_as(kind_noun(kind)))
 }
 
 fn kind_noun(kind: EntryKind) -> &'static str {
@@ -198,9 +195,8 @@ fn kind_noun(kind: EntryKind) -> &'static str {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of changes", body = ChangePage),
-        (status = 400, description = "Invalid query parameters", body = Problem, content_type = "application/problem+json"),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not read the register", body = Problem, content_type = "application/problem+json"),
+        ListProblems,
     )
 )]
 #[get("/register/changes")]
@@ -258,9 +254,8 @@ async fn list_changes(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The lints", body = LintReport),
-        (status = 400, description = "Invalid query parameters", body = Problem, content_type = "application/problem+json"),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not read the register", body = Problem, content_type = "application/problem+json"),
+        ListProblems,
     )
 )]
 #[get("/register/lints")]

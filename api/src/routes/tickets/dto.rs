@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
+use crate::http::page::page;
+
 /// A ticket: an incident, service request or problem.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TicketDto {
@@ -181,24 +183,6 @@ pub struct TicketListQuery {
     /// Only tickets changed at or after this time (RFC 3339).
     #[param(value_type = Option<DateTime<Utc>>)]
     pub updated_since: Option<String>,
-    /// Page size, 1 to 500 (default 50).
-    #[param(value_type = Option<i64>, minimum = 1, maximum = 500)]
-    pub limit: Option<String>,
-    /// The `next_cursor` of the previous page.
-    #[param(pattern = "^[A-Za-z0-9_-]{22}$")]
-    pub cursor: Option<String>,
-}
-
-/// Paging of a comment list.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PageQuery {
-    /// Page size, 1 to 500 (default 50).
-    #[param(value_type = Option<i64>, minimum = 1, maximum = 500)]
-    pub limit: Option<String>,
-    /// The `next_cursor` of the previous page.
-    #[param(pattern = "^[A-Za-z0-9_-]{22}$")]
-    pub cursor: Option<String>,
 }
 
 /// A comment on a ticket.
@@ -240,18 +224,12 @@ pub struct CreateComment {
     pub visibility: CommentVisibility,
 }
 
-/// A page of tickets.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TicketPage {
-    pub items: Vec<TicketDto>,
-    /// Pass as `cursor` for the next page; null on the last page.
-    pub next_cursor: Option<String>,
+page! {
+    /// A page of tickets.
+    TicketPage of TicketDto
 }
 
-/// A page of comments.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CommentPage {
-    pub items: Vec<CommentDto>,
-    /// Pass as `cursor` for the next page; null on the last page.
-    pub next_cursor: Option<String>,
+page! {
+    /// A page of comments.
+    CommentPage of CommentDto
 }

@@ -15,11 +15,9 @@ use crate::auth::{Caller, Principal, Staff, TicketEditors};
 use crate::clock;
 use crate::http::etag::{IfMatchHeader, etag, if_match};
 use crate::http::json::ValidJson;
-use crate::http::page::{next_cursor, parse_cursor, parse_limit};
+use crate::http::page::PageQuery;
 use crate::http::params::{Params, path_id};
-use crate::http::problem::responses::{
-    BadRequest, InvalidFields, PayloadTooLarge, Unauthenticated, UnsupportedMediaType,
-};
+use crate::http::problem::responses::{BodyProblems, ListProblems, PathProblems, Stale};
 use crate::http::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
 
@@ -41,10 +39,6 @@ fn sees_whole_desk(caller: &Principal) -> bool {
 
 fn works_desk(caller: &Principal) -> bool {
     caller.has_any(&[Role::Agent, Role::Admin])
-}
-
-fn not_found() -> ApiError {
-    ApiError::NotFound("no such ticket".into())
 }
 
 /// Whether the caller may see the ticket: the desk and the DPO see all of their organisation's,
@@ -75,13 +69,6 @@ fn with_etag(status: actix_web::http::StatusCode, ticket: Ticket) -> HttpRespons
         .json(TicketDto::from(ticket))
 }
 
-fn store_not_found_is_ticket(error: ApiError) -> ApiError {
-    match error {
-        ApiError::NotFound(_) => not_found(),
-        other => other,
-    }
-}
-
 /// Raise a ticket
 ///
 /// Raises a ticket for the caller, or on behalf of `requester`. Requesters raise incidents and
@@ -94,12 +81,8 @@ fn store_not_found_is_ticket(error: ApiError) -> ApiError {
     responses(
         (status = 201, description = "Ticket raised", body = TicketDto,
             headers(("ETag" = String, description = "Version of the ticket"), ("Location" = String))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not raise tickets, or this kind or assignment", body = Problem, content_type = "application/problem+json"),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
-        (status = 422, response = InvalidFields),
+        BodyProblems,
     )
 )]
 #[post("/tickets")]
@@ -154,13 +137,12 @@ async fn create_ticket(
 #[utoipa::path(
     operation_id = "list_tickets",
     tag = "tickets",
-    params(TicketListQuery),
+    params(TicketListQuery, PageQuery),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of tickets", body = TicketPage),
-        (status = 400, description = "Invalid query parameters", body = Problem, content_type = "application/problem+json"),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not read tickets", body = Problem, content_type = "application/problem+json"),
+        ListProblems,
     )
 )]
 #[get("/tickets")]
@@ -168,6 +150,7 @@ async fn list_tickets(
     caller: Caller<Staff>,
     state: web::Data<AppState>,
     query: web::Query<TicketListQuery>,
+    page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<TicketPage>> {
     let mut params = Params::default();
     let filter = TicketFilter {
@@ -183,18 +166,13 @@ async fn list_tickets(
         ),
         updated_since: params.moment("updated_since", query.updated_since.as_deref()),
     };
-    let limit = parse_limit(&mut params, query.limit.as_deref());
-    let after: Option<TicketId> = parse_cursor(&mut params, query.cursor.as_deref());
+    let (limit, after) = page.parse::<TicketId>(&mut params);
     params.finish()?;
     let org_id = caller.org_id;
     let (items, more) = state
         .read(move |conn| tickets::list(conn, org_id, &filter, limit, after))
         .await?;
-    let next_cursor = next_cursor(&items, more, |t| t.id.as_uuid());
-    Ok(web::Json(TicketPage {
-        items: items.into_iter().map(TicketDto::from).collect(),
-        next_cursor,
-    }))
+    Ok(web::Json(TicketPage::of(items, more, |t| t.id.as_uuid())))
 }
 
 /// Get a ticket
@@ -206,10 +184,9 @@ async fn list_tickets(
     responses(
         (status = 200, description = "The ticket", body = TicketDto,
             headers(("ETag" = String, description = "Version, for If-Match"))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not read tickets", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such ticket in the caller's organisation", body = Problem, content_type = "application/problem+json"),
+        PathProblems,
     )
 )]
 #[get("/tickets/{id}")]
@@ -223,7 +200,7 @@ async fn get_ticket(
     let ticket = state
         .read(move |conn| load_visible(conn, &principal, id))
         .await
-        .map_err(store_not_found_is_ticket)?;
+        .map_err(ApiError::not_found_as("ticket"))?;
     Ok(with_etag(actix_web::http::StatusCode::OK, ticket))
 }
 
@@ -245,15 +222,11 @@ async fn get_ticket(
     responses(
         (status = 200, description = "The updated ticket", body = TicketDto,
             headers(("ETag" = String, description = "New version"))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not make this change", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such ticket in the caller's organisation", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Illegal status transition", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "If-Match is stale", body = Problem, content_type = "application/problem+json"),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
-        (status = 422, response = InvalidFields),
+        (status = 412, response = Stale),
+        BodyProblems,
     )
 )]
 #[patch("/tickets/{id}")]
@@ -286,7 +259,7 @@ async fn update_ticket(
             tickets::update(conn, principal.org_id, id, permitted, expected, change, now)
         })
         .await
-        .map_err(store_not_found_is_ticket)?;
+        .map_err(ApiError::not_found_as("ticket"))?;
     Ok(with_etag(actix_web::http::StatusCode::OK, ticket))
 }
 
@@ -301,13 +274,9 @@ async fn update_ticket(
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Comment added", body = CommentDto),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not comment, or not internally", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such ticket in the caller's organisation", body = Problem, content_type = "application/problem+json"),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
-        (status = 422, response = InvalidFields),
+        BodyProblems,
     )
 )]
 #[post("/tickets/{id}/comments")]
@@ -340,7 +309,7 @@ async fn create_comment(
             Ok(comment)
         })
         .await
-        .map_err(store_not_found_is_ticket)?;
+        .map_err(ApiError::not_found_as("ticket"))?;
     Ok(HttpResponse::Created().json(CommentDto::from(stored)))
 }
 
@@ -354,10 +323,9 @@ async fn create_comment(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of comments", body = CommentPage),
-        (status = 400, description = "Invalid id or query parameters", body = Problem, content_type = "application/problem+json"),
-        (status = 401, response = Unauthenticated),
         (status = 403, description = "Role may not read tickets", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such ticket in the caller's organisation", body = Problem, content_type = "application/problem+json"),
+        ListProblems,
     )
 )]
 #[get("/tickets/{id}/comments")]
@@ -365,12 +333,11 @@ async fn list_comments(
     caller: Caller<Staff>,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    query: web::Query<PageQuery>,
+    page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<CommentPage>> {
     let ticket_id: TicketId = path_id("id", &id)?;
     let mut params = Params::default();
-    let limit = parse_limit(&mut params, query.limit.as_deref());
-    let after: Option<CommentId> = parse_cursor(&mut params, query.cursor.as_deref());
+    let (limit, after) = page.parse::<CommentId>(&mut params);
     params.finish()?;
     let principal = caller.principal.clone();
     let (items, more) = state
@@ -380,10 +347,6 @@ async fn list_comments(
             tickets::list_comments(conn, ticket_id, internal, limit, after)
         })
         .await
-        .map_err(store_not_found_is_ticket)?;
-    let next_cursor = next_cursor(&items, more, |c| c.id.as_uuid());
-    Ok(web::Json(CommentPage {
-        items: items.into_iter().map(CommentDto::from).collect(),
-        next_cursor,
-    }))
+        .map_err(ApiError::not_found_as("ticket"))?;
+    Ok(web::Json(CommentPage::of(items, more, |c| c.id.as_uuid())))
 }

@@ -15,7 +15,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use persistence::{Db, PoolSizes};
-use reqwest::header::CONTENT_TYPE;
+use reqwest::header::{CONTENT_TYPE, ETAG, IF_MATCH, LOCATION};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde_json::{Value, json};
 
@@ -27,6 +27,14 @@ pub const ORG: &str = "acme";
 pub const OTHER_ORG: &str = "globex";
 
 pub const TICKETS: &str = "/api/v1/tickets";
+pub const PEOPLE: &str = "/api/v1/people";
+
+mod fixtures;
+mod organisations;
+mod register;
+
+pub use organisations::*;
+pub use register::*;
 
 pub fn ticket_path(id: &str) -> String {
     format!("{TICKETS}/{id}")
@@ -346,6 +354,30 @@ impl TestApp {
         send(self.request(Method::DELETE, path, token)).await
     }
 
+    /// A request by `token` carrying `If-Match: tag`.
+    pub fn if_match(&self, method: Method, token: &str, path: &str, tag: &str) -> RequestBuilder {
+        self.request(method, path, Some(token))
+            .header(IF_MATCH, tag)
+    }
+
+    pub async fn put_if_match(&self, token: &str, path: &str, tag: &str, body: &Value) -> Response {
+        send(self.if_match(Method::PUT, token, path, tag).json(body)).await
+    }
+
+    pub async fn patch_if_match(
+        &self,
+        token: &str,
+        path: &str,
+        tag: &str,
+        body: &Value,
+    ) -> Response {
+        send(self.if_match(Method::PATCH, token, path, tag).json(body)).await
+    }
+
+    pub async fn delete_if_match(&self, token: &str, path: &str, tag: &str) -> Response {
+        send(self.if_match(Method::DELETE, token, path, tag)).await
+    }
+
     /// Raises a ticket and returns it; fails the test unless it is 201.
     pub async fn create_ticket(&self, token: &str, body: &Value) -> Value {
         let response = self.post_json(TICKETS, Some(token), body).await;
@@ -429,6 +461,24 @@ pub fn text(value: &Value, field: &str) -> String {
         .as_str()
         .unwrap_or_else(|| panic!("{field} should be a string in {value}"))
         .to_owned()
+}
+
+/// A header the response must carry, as text.
+pub fn header_of(response: &Response, name: reqwest::header::HeaderName) -> String {
+    response
+        .headers()
+        .get(&name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_else(|| panic!("the response should carry {name}"))
+        .to_owned()
+}
+
+pub fn etag_of(response: &Response) -> String {
+    header_of(response, ETAG)
+}
+
+pub fn location_of(response: &Response) -> String {
+    header_of(response, LOCATION)
 }
 
 /// The response's Content-Type, or empty when it has none.
