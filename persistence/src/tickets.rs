@@ -481,22 +481,29 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_batch_numbers_each_kind_in_the_order_given_after_what_was_taken() {
+    /// A migrated SQLite database in a temporary directory (kept alive by the returned guard)
+    /// with one registered organisation, and the time the tests write at.
+    fn registered_org() -> (tempfile::TempDir, Db, OrgId, DateTime<Utc>) {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("t.db").display());
         let db = Db::connect(&url, PoolSizes::default()).expect("opens");
         run_migrations(&db).expect("migrates");
-        let mut conn = db.write().expect("writer");
         let now = DateTime::from_timestamp(1_780_000_000, 0).expect("valid time");
         let slug = OrgSlug::parse("devon-cc").expect("slug");
         let org = organisations::ensure(
-            &mut conn,
+            &mut db.write().expect("writer"),
             &slug,
             OrgId::from_uuid(uuid::Uuid::from_u128(9)),
             now,
         )
         .expect("organisation");
+        (dir, db, org, now)
+    }
+
+    #[test]
+    fn a_batch_numbers_each_kind_in_the_order_given_after_what_was_taken() {
+        let (_dir, db, org, now) = registered_org();
+        let mut conn = db.write().expect("writer");
         create(&mut conn, new_ticket(org, 1), now).expect("first incident");
         let request = |n| NewTicket {
             kind: TicketKind::ServiceRequest,
@@ -521,20 +528,8 @@ mod tests {
 
     #[test]
     fn a_failed_ticket_leaves_the_rest_of_its_batch_standing() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let url = format!("sqlite://{}", dir.path().join("t.db").display());
-        let db = Db::connect(&url, PoolSizes::default()).expect("opens");
-        run_migrations(&db).expect("migrates");
+        let (_dir, db, org, now) = registered_org();
         let mut conn = db.write().expect("writer");
-        let now = DateTime::from_timestamp(1_780_000_000, 0).expect("valid time");
-        let slug = OrgSlug::parse("devon-cc").expect("slug");
-        let org = organisations::ensure(
-            &mut conn,
-            &slug,
-            OrgId::from_uuid(uuid::Uuid::from_u128(9)),
-            now,
-        )
-        .expect("organisation");
         // An organisation that was never registered has no sequence: its ticket must fail alone.
         let stranger = OrgId::from_uuid(uuid::Uuid::from_u128(77));
         let results = create_many(
