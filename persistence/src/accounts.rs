@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::connection::AnyConnection;
 use crate::error::StoreError;
-use crate::people::page_of;
+use crate::page::page_of;
 use crate::schema::{account_changes, accounts};
 use crate::time::{from_db, to_db};
 

@@ -15,6 +15,7 @@ use domain::people::PersonStatus;
 
 use crate::connection::AnyConnection;
 use crate::error::StoreError;
+use crate::page::page_of;
 use crate::schema::{asset_assignments, assets, assignment_changes, people};
 use crate::time::{from_db, to_db};
 
@@ -112,19 +113,6 @@ pub fn get(
         .select(AssetRow::as_select())
         .first::<AssetRow>(conn)?
         .try_into()
-}
-
-fn page_of<R, T>(mut rows: Vec<R>, limit: PageLimit) -> Result<(Vec<T>, bool), StoreError>
-where
-    T: TryFrom<R, Error = StoreError>,
-{
-    let more = rows.len() > usize::from(limit.get());
-    rows.truncate(usize::from(limit.get()));
-    let items = rows
-        .into_iter()
-        .map(T::try_from)
-        .collect::<Result<_, _>>()?;
-    Ok((items, more))
 }
 
 /// A page of the organisation's assets, newest first, after the cursor asset.

@@ -12,6 +12,7 @@ pub mod hr;
 mod migrations;
 pub mod notices;
 pub mod organisations;
+mod page;
 pub mod people;
 mod pool;
 pub mod register;

@@ -11,6 +11,7 @@ use domain::people::{
 use crate::connection::AnyConnection;
 use crate::connection::execute_batch_insert;
 use crate::error::StoreError;
+use crate::page::page_of;
 use crate::schema::{adjustment_readers, people, person_adjustments};
 use crate::time::{from_db, to_db};
 
@@ -208,24 +209,6 @@ pub fn list(
         query = query.filter(people::id.lt(after.to_string()));
     }
     page_of(query.load::<PersonRow>(conn)?, limit)
-}
-
-/// At most `limit` of `rows` (which were loaded with one more), converted, and whether more
-/// follow.
-pub(crate) fn page_of<R, T>(
-    mut rows: Vec<R>,
-    limit: PageLimit,
-) -> Result<(Vec<T>, bool), StoreError>
-where
-    T: TryFrom<R, Error = StoreError>,
-{
-    let more = rows.len() > usize::from(limit.get());
-    rows.truncate(usize::from(limit.get()));
-    let items = rows
-        .into_iter()
-        .map(T::try_from)
-        .collect::<Result<_, _>>()?;
-    Ok((items, more))
 }
 
 /// Changes a person in one transaction. `change` sees the stored record and returns the new

@@ -13,6 +13,7 @@ use domain::ticket::{
 
 use crate::connection::{AnyConnection, execute_batch_insert};
 use crate::error::StoreError;
+use crate::page::page_of;
 use crate::schema::{ticket_comments, ticket_sequences, tickets};
 use crate::time::{from_db, to_db};
 
@@ -330,19 +331,6 @@ pub fn list(
     }
     let rows = query.load::<TicketRow>(conn)?;
     page_of(rows, limit)
-}
-
-fn page_of<R, T>(mut rows: Vec<R>, limit: PageLimit) -> Result<(Vec<T>, bool), StoreError>
-where
-    T: TryFrom<R, Error = StoreError>,
-{
-    let more = rows.len() > usize::from(limit.get());
-    rows.truncate(usize::from(limit.get()));
-    let items = rows
-        .into_iter()
-        .map(T::try_from)
-        .collect::<Result<_, _>>()?;
-    Ok((items, more))
 }
 
 /// Applies `change` to a ticket in one transaction. `permitted` sees the stored ticket and the
