@@ -588,20 +588,31 @@ mod tests {
         (made.person, made.profile)
     }
 
+    /// Provisions `user` over the held `person` and `profile` (the same id and organisation) on
+    /// `on`.
+    fn provision_over(
+        person: &Person,
+        profile: &DirectoryProfile,
+        user: ScimUser,
+        on: NaiveDate,
+    ) -> Provisioned {
+        provision(
+            Some((person, Some(profile))),
+            user,
+            person.id,
+            person.org_id,
+            None,
+            on,
+        )
+        .expect("valid in the test")
+    }
+
     #[test]
     fn disabling_is_a_leaver_on_first_notice_and_enabling_again_a_rejoin() {
         let (person, profile) = held_active("Digital");
         let mut user = ScimUser::from_held(&person, &profile);
         user.active = Some(false);
-        let off = provision(
-            Some((&person, Some(&profile))),
-            user.clone(),
-            person.id,
-            person.org_id,
-            None,
-            day(20),
-        )
-        .expect("valid in the test");
+        let off = provision_over(&person, &profile, user.clone(), day(20));
         assert_eq!(off.person.leaves_on, Some(day(20)));
         assert!(matches!(
             off.decision,
@@ -618,27 +629,11 @@ mod tests {
         let held = held(&off);
         assert_eq!(held.to_json("b", day(20))["active"], false);
         // A repeat is no new notice.
-        let again = provision(
-            Some((&off.person, Some(&off.profile))),
-            user.clone(),
-            person.id,
-            person.org_id,
-            None,
-            day(21),
-        )
-        .expect("valid in the test");
+        let again = provision_over(&off.person, &off.profile, user.clone(), day(21));
         assert_eq!(again.decision, None);
         // Enabled again later: a rejoin starting that day.
         user.active = Some(true);
-        let on = provision(
-            Some((&off.person, Some(&off.profile))),
-            user,
-            person.id,
-            person.org_id,
-            None,
-            day(25),
-        )
-        .expect("valid in the test");
+        let on = provision_over(&off.person, &off.profile, user, day(25));
         assert_eq!(
             (on.person.leaves_on, on.person.starts_on),
             (None, Some(day(25)))
@@ -657,15 +652,7 @@ mod tests {
         let (person, profile) = held_active("Digital");
         let mut user = ScimUser::from_held(&person, &profile);
         user.department = Some("Finance".into());
-        let moved = provision(
-            Some((&person, Some(&profile))),
-            user,
-            person.id,
-            person.org_id,
-            None,
-            day(3),
-        )
-        .expect("valid in the test");
+        let moved = provision_over(&person, &profile, user, day(3));
         assert!(matches!(
             moved.decision,
             Some(HrDecision::Update {
@@ -675,15 +662,7 @@ mod tests {
         ));
         let mut user = ScimUser::from_held(&person, &profile);
         user.phone = Some(PhoneNumber::parse("020 7946 0001").expect("valid in the test"));
-        let fixed = provision(
-            Some((&person, Some(&profile))),
-            user,
-            person.id,
-            person.org_id,
-            None,
-            day(3),
-        )
-        .expect("valid in the test");
+        let fixed = provision_over(&person, &profile, user, day(3));
         let decision = fixed.decision.expect("valid in the test");
         assert!(matches!(
             decision,
@@ -694,15 +673,12 @@ mod tests {
         ));
         assert!(effects(&decision, &[], &[]).is_empty());
         assert_eq!(fixed.person.version, person.version + 1);
-        let same = provision(
-            Some((&person, Some(&profile))),
+        let same = provision_over(
+            &person,
+            &profile,
             ScimUser::from_held(&person, &profile),
-            person.id,
-            person.org_id,
-            None,
             day(3),
-        )
-        .expect("valid in the test");
+        );
         assert_eq!((same.decision, same.person.version), (None, person.version));
     }
 
