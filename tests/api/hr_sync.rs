@@ -100,6 +100,10 @@ async fn a_joiner_creates_the_person_and_raises_an_account_set_up_request() {
     assert_eq!(requests[0]["requester"], "E1");
     assert_eq!(requests[0]["raised_by"], "hr-system");
     assert_eq!(requests[0]["kind"], "service_request");
+    assert_eq!(
+        requests[0]["description"],
+        "HR reports a joiner from 2026-01-05: set up the accounts they need."
+    );
 }
 
 #[tokio::test]

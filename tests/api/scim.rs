@@ -92,12 +92,18 @@ impl Scim {
     }
 
     async fn tickets_titled(&self, title: &str) -> usize {
+        self.ticket_descriptions(title).await.len()
+    }
+
+    /// The descriptions of the tickets with this title.
+    async fn ticket_descriptions(&self, title: &str) -> Vec<String> {
         self.app
             .list(TICKETS, &self.agent, &[])
             .await
             .iter()
             .filter(|t| t["title"] == title)
-            .count()
+            .map(|t| text(t, "description"))
+            .collect()
     }
 }
 
@@ -534,7 +540,13 @@ async fn disabling_or_deleting_a_user_is_a_leaver_with_the_hr_desk_work() {
     )
     .await;
     assert_eq!(off["active"], false);
-    assert_eq!(s.tickets_titled("Remove a leaver's account").await, 1);
+    let removals = s.ticket_descriptions("Remove a leaver's account").await;
+    assert_eq!(removals.len(), 1);
+    // The ticket names its source, for the agent who checks with it.
+    assert!(
+        removals[0].starts_with("The identity directory reports a leaver, last day "),
+        "{removals:?}"
+    );
     let person = json_body(
         s.app
             .get(&format!("/api/v1/people/{}", ids[0]), Some(&s.agent))

@@ -452,14 +452,12 @@ fn apply_one(
             return Err(StoreError::Corrupt("hr decision without a person".into()));
         }
     };
-    let work = desk_work(
-        conn,
+    let source = Source {
         org_id,
+        informant: Informant::HrSystem,
         raised_by,
-        &person,
-        &decision,
-        event.effective_date(),
-    )?;
+    };
+    let work = desk_work(conn, source, &person, &decision, event.effective_date())?;
     Ok(Applied {
         outcome,
         person_id: Some(person.id),
@@ -475,20 +473,47 @@ fn apply_one(
     })
 }
 
+/// Who told the desk of a joiner, mover or leaver; the tickets it raises say so, for the agent
+/// who checks the news with its source.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Informant {
+    /// `POST /hr/sync`.
+    HrSystem,
+    /// SCIM provisioning at `/scim/v2`.
+    Directory,
+}
+
+impl Informant {
+    fn reports(self) -> &'static str {
+        match self {
+            Informant::HrSystem => "HR reports",
+            Informant::Directory => "The identity directory reports",
+        }
+    }
+}
+
+/// Where desk work comes from: the organisation, its informant, and the caller's subject,
+/// who is the tickets' `raised_by`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Source<'a> {
+    pub org_id: OrgId,
+    pub informant: Informant,
+    pub raised_by: &'a str,
+}
+
 /// Raises the desk work `decision` asks for about `person` (see [`effects`]) as tickets, in the
 /// caller's transaction, and returns their references. HR sync and SCIM provisioning both
 /// come here (HR sync through [`desk_work`], raising a batch's tickets together), so a leaver
 /// is a leaver whichever way the desk hears of it.
 pub(crate) fn raise_desk_work(
     conn: &mut AnyConnection,
-    org_id: OrgId,
-    raised_by: &str,
+    source: Source,
     person: &Person,
     decision: &HrDecision,
     effective: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<Vec<String>, StoreError> {
-    let work = desk_work(conn, org_id, raised_by, person, decision, effective)?;
+    let work = desk_work(conn, source, person, decision, effective)?;
     Ok(tickets::create_many_within(conn, work, now)?
         .into_iter()
         .map(|ticket| ticket.reference.to_string())
@@ -499,8 +524,7 @@ pub(crate) fn raise_desk_work(
 /// raised. A leaver's first notice reads their accounts and assets, which HR sync never writes.
 fn desk_work(
     conn: &mut AnyConnection,
-    org_id: OrgId,
-    raised_by: &str,
+    source: Source,
     person: &Person,
     decision: &HrDecision,
     effective: NaiveDate,
@@ -522,7 +546,7 @@ fn desk_work(
     };
     Ok(effects(decision, &accounts, &assets)
         .iter()
-        .filter_map(|effect| ticket_for(effect, org_id, person, raised_by, effective))
+        .filter_map(|effect| ticket_for(effect, source, person, effective))
         .collect())
 }
 
@@ -530,24 +554,24 @@ fn desk_work(
 /// on the person, not raised.
 fn ticket_for(
     effect: &DeskEffect,
-    org_id: OrgId,
+    source: Source,
     person: &Person,
-    raised_by: &str,
     effective: NaiveDate,
 ) -> Option<NewTicket> {
+    let reports = source.informant.reports();
     let (category, priority, title, description) = match effect {
         DeskEffect::AccountSetUp => (
             TicketCategory::AccountRequest,
             Priority::Medium,
             "Set up accounts for a joiner".to_owned(),
-            format!("HR reports a joiner from {effective}: set up the accounts they need."),
+            format!("{reports} a joiner from {effective}: set up the accounts they need."),
         ),
         DeskEffect::AccountAmend { changes } => (
             TicketCategory::AccountRequest,
             Priority::Medium,
             "Review access for a mover".to_owned(),
             format!(
-                "HR reports a change from {effective} ({}): review and amend their accounts.",
+                "{reports} a change from {effective} ({}): review and amend their accounts.",
                 changes
                     .iter()
                     .map(|c| c.as_str())
@@ -559,21 +583,21 @@ fn ticket_for(
             TicketCategory::AccountRequest,
             Priority::High,
             "Remove a leaver's account".to_owned(),
-            format!("HR reports a leaver, last day {effective}: remove account {account}."),
+            format!("{reports} a leaver, last day {effective}: remove account {account}."),
         ),
         DeskEffect::AssetRecovery { asset, assignment } => (
             TicketCategory::AssetRequest,
             Priority::High,
             "Recover an asset from a leaver".to_owned(),
             format!(
-                "HR reports a leaver, last day {effective}: recover asset {asset} (assignment {assignment})."
+                "{reports} a leaver, last day {effective}: recover asset {asset} (assignment {assignment})."
             ),
         ),
         DeskEffect::RecordLeaveDate { .. } => return None,
     };
     Some(NewTicket {
         id: TicketId::from_uuid(clock::new_uuid()),
-        org_id,
+        org_id: source.org_id,
         kind: TicketKind::ServiceRequest,
         category,
         priority,
@@ -583,7 +607,7 @@ fn ticket_for(
             .external_id
             .as_ref()
             .map_or_else(|| person.id.to_string(), |k| k.as_str().to_owned()),
-        raised_by: raised_by.to_owned(),
+        raised_by: source.raised_by.to_owned(),
         assigned_team: None,
         assigned_agent: None,
         contains_special_category: false,

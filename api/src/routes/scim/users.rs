@@ -20,7 +20,7 @@ use serde_json::Value;
 use super::{MAX_RESULTS, ScimResult, base_url, list_response, scim_json};
 use crate::auth::{Caller, Integrators};
 use crate::clock;
-use crate::routes::hr::raise_desk_work;
+use crate::routes::hr::{Informant, Source, raise_desk_work};
 use crate::state::AppState;
 
 /// A page holds this many Users unless `count` says otherwise.
@@ -334,15 +334,12 @@ fn apply(
         &stored_profile,
     )?;
     if let Some(decision) = &provisioned.decision {
-        raise_desk_work(
-            conn,
+        let source = Source {
             org_id,
+            informant: Informant::Directory,
             raised_by,
-            &stored_person.person,
-            decision,
-            today,
-            now,
-        )?;
+        };
+        raise_desk_work(conn, source, &stored_person.person, decision, today, now)?;
     }
     Ok(Ok((stored_person, stored_profile)))
 }
