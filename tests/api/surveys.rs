@@ -114,6 +114,15 @@ impl Desk {
         json_body(response, StatusCode::CREATED).await
     }
 
+    /// Withdraws a consent, as the holder of `token`.
+    async fn withdraw(&self, consent: &str, token: Option<&str>) -> reqwest::Response {
+        send(
+            self.app
+                .request(Method::POST, &withdraw_path(consent), token),
+        )
+        .await
+    }
+
     async fn answer(&self, requester: &str, ticket: &str, body: &Value) -> reqwest::Response {
         self.app
             .put_json(&survey_path(ticket), Some(requester), body)
@@ -208,11 +217,7 @@ async fn consents_need_a_token_and_the_right_role() {
     )
     .await;
     problem(d.app.get(CONSENTS, None).await, StatusCode::UNAUTHORIZED).await;
-    problem(
-        send(d.app.request(Method::POST, &withdraw_path(unknown), None)).await,
-        StatusCode::UNAUTHORIZED,
-    )
-    .await;
+    problem(d.withdraw(unknown, None).await, StatusCode::UNAUTHORIZED).await;
     // Only the person themselves gives consent; the desk neither gives, reads nor withdraws it.
     for token in [&d.agent, &d.dpo] {
         problem(
@@ -227,11 +232,7 @@ async fn consents_need_a_token_and_the_right_role() {
     )
     .await;
     problem(
-        send(
-            d.app
-                .request(Method::POST, &withdraw_path(unknown), Some(&d.agent)),
-        )
-        .await,
+        d.withdraw(unknown, Some(&d.agent)).await,
         StatusCode::FORBIDDEN,
     )
     .await;
@@ -319,7 +320,7 @@ async fn consent_input_is_checked_and_names_the_field() {
     )
     .await;
     problem_naming(
-        send(d.app.request(Method::POST, &withdraw_path("x"), Some(&jo))).await,
+        d.withdraw("x", Some(&jo)).await,
         StatusCode::BAD_REQUEST,
         "id",
     )
@@ -335,65 +336,21 @@ async fn withdrawing_is_for_the_person_or_the_dpo_and_happens_once() {
     let second = text(&d.give_consent(&jo).await, "id");
 
     // Another person of the organisation, and anyone of another organisation, finds nothing.
-    problem(
-        send(
-            d.app
-                .request(Method::POST, &withdraw_path(&first), Some(&sam)),
-        )
-        .await,
-        StatusCode::NOT_FOUND,
-    )
-    .await;
+    problem(d.withdraw(&first, Some(&sam)).await, StatusCode::NOT_FOUND).await;
     let elsewhere = d.person(OTHER, "jo").await;
     let other_dpo = d.app.token(OTHER, &["dpo"], "devon-dpo");
     for token in [&elsewhere, &other_dpo] {
-        problem(
-            send(
-                d.app
-                    .request(Method::POST, &withdraw_path(&first), Some(token)),
-            )
-            .await,
-            StatusCode::NOT_FOUND,
-        )
-        .await;
+        problem(d.withdraw(&first, Some(token)).await, StatusCode::NOT_FOUND).await;
     }
     assert!(d.app.list(CONSENTS, &other_dpo, &[]).await.is_empty());
 
-    let withdrawn = json_body(
-        send(
-            d.app
-                .request(Method::POST, &withdraw_path(&first), Some(&jo)),
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
+    let withdrawn = json_body(d.withdraw(&first, Some(&jo)).await, StatusCode::OK).await;
     assert!(withdrawn["withdrawn_at"].is_string(), "{withdrawn}");
-    problem(
-        send(
-            d.app
-                .request(Method::POST, &withdraw_path(&first), Some(&jo)),
-        )
-        .await,
-        StatusCode::CONFLICT,
-    )
-    .await;
+    problem(d.withdraw(&first, Some(&jo)).await, StatusCode::CONFLICT).await;
     // The DPO withdraws on the person's behalf.
-    json_body(
-        send(
-            d.app
-                .request(Method::POST, &withdraw_path(&second), Some(&d.dpo)),
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
+    json_body(d.withdraw(&second, Some(&d.dpo)).await, StatusCode::OK).await;
     problem(
-        send(
-            d.app
-                .request(Method::POST, &withdraw_path(&second), Some(&d.dpo)),
-        )
-        .await,
+        d.withdraw(&second, Some(&d.dpo)).await,
         StatusCode::CONFLICT,
     )
     .await;
@@ -527,15 +484,7 @@ async fn an_answer_without_consent_standing_then_is_refused() {
     .await;
     // Consent withdrawn before answering.
     let withdrawn = text(&d.give_consent(&jo).await, "id");
-    json_body(
-        send(
-            d.app
-                .request(Method::POST, &withdraw_path(&withdrawn), Some(&jo)),
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
+    json_body(d.withdraw(&withdrawn, Some(&jo)).await, StatusCode::OK).await;
     problem_naming(
         d.answer(
             &jo,
@@ -652,15 +601,7 @@ async fn withdrawing_consent_erases_the_opinion_and_takes_it_out_of_the_report()
     assert_eq!(report["overall"]["answers"], 5);
 
     let (token, ticket, consent) = &answered[0];
-    json_body(
-        send(
-            d.app
-                .request(Method::POST, &withdraw_path(consent), Some(token)),
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
+    json_body(d.withdraw(consent, Some(token)).await, StatusCode::OK).await;
     for reader in [token, &d.dpo] {
         let answer = json_body(
             d.app.get(&survey_path(ticket), Some(reader)).await,
@@ -746,10 +687,9 @@ async fn racing_answers_and_withdrawals_land_once() {
     statuses.sort();
     assert_eq!(statuses, [StatusCode::CREATED, StatusCode::CONFLICT]);
 
-    let path = withdraw_path(&first);
     let (a, b) = tokio::join!(
-        send(d.app.request(Method::POST, &path, Some(&jo))),
-        send(d.app.request(Method::POST, &path, Some(&d.dpo))),
+        d.withdraw(&first, Some(&jo)),
+        d.withdraw(&first, Some(&d.dpo)),
     );
     let mut statuses = [a.status(), b.status()];
     statuses.sort();
