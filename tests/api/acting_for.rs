@@ -145,3 +145,24 @@ async fn a_processor_reads_the_controllers_register_but_never_keeps_it() {
     let body = problem(write, StatusCode::FORBIDDEN).await;
     assert!(text(&body, "detail").contains("controller"));
 }
+
+#[tokio::test]
+async fn what_is_the_controllers_own_is_never_done_with_acting_for() {
+    let app = spawn_seeded_app().await;
+    let processor_agent = app.token("cabinet-office", &["agent"], "co-agent");
+    let processor_dpo = app.token("cabinet-office", &["dpo"], "co-dpo");
+    // A member's own assignments and a person's consents name people of the token's own
+    // organisation only; the reason says why, whatever the operation.
+    for (path, token) in [
+        ("/api/v1/people/me/assignments", &processor_agent),
+        ("/api/v1/consents", &processor_dpo),
+    ] {
+        let refused = send(
+            app.request(Method::GET, path, Some(token))
+                .header(ACTING_FOR, "dcms"),
+        )
+        .await;
+        let body = problem(refused, StatusCode::FORBIDDEN).await;
+        assert!(text(&body, "detail").contains("Acting-For"), "{body}");
+    }
+}

@@ -127,6 +127,14 @@ impl RoleSet for AssetReaders {
     ];
 }
 
+/// Every member of the organisation: each reads what they hold. Not a processor's user acting
+/// for a controller: a token subject names a person only in its own organisation.
+pub struct Members;
+impl RoleSet for Members {
+    const ROLES: &'static [Role] = &Role::ALL;
+    const PROCESSOR_MAY_ACT: bool = false;
+}
+
 /// Who reads assignments, their history and the asset report: the desk, the DPO, auditors.
 pub struct AssetOverseers;
 impl RoleSet for AssetOverseers {
@@ -211,8 +219,8 @@ async fn acting_for(
         .ok_or_else(|| ApiError::BadRequest("Acting-For must be an organisation slug".into()))?;
     if !processor_may_act {
         return Err(ApiError::Forbidden(
-            "a processor acts on the controller's instructions; only the controller keeps its \
-             register"
+            "Acting-For is not accepted here: this is the controller's own to do (its register, \
+             its people's own records and choices), not a processor's on its instructions"
                 .into(),
         ));
     }

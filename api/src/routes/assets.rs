@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use crate::auth::{AssetOverseers, AssetReaders, Caller, Desk, RoleSet, Staff};
+use crate::auth::{AssetOverseers, AssetReaders, Caller, Desk, Members, Staff};
 use crate::clock;
 use crate::http::etag::{IfMatchHeader, created, if_match, tagged};
 use crate::http::json::ValidJson;
@@ -47,14 +47,6 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(update_assignment)
         .service(list_assignment_changes)
         .service(list_own_assignments);
-}
-
-/// Every member of the organisation: each reads what they hold. Not a processor's user acting
-/// for a controller: a token subject names a person only in its own organisation.
-pub struct Members;
-impl RoleSet for Members {
-    const ROLES: &'static [Role] = &Role::ALL;
-    const PROCESSOR_MAY_ACT: bool = false;
 }
 
 // ---------------------------------------------------------------------------------------------
