@@ -81,7 +81,6 @@ pub fn check_approver(approver: PersonId, account_for: PersonId) -> Result<(), D
 
 /// An account as the desk holds it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Account {
     pub id: AccountId,
     pub org_id: OrgId,
@@ -153,7 +152,6 @@ impl Account {
 /// What an HR leaver needs to know of a person's account: which, what kind, and whether it is
 /// live.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccountSummary {
     pub id: AccountId,
     pub kind: AccountKind,

@@ -30,7 +30,6 @@ impl AssetKind {
 /// upper-cased as parsed (so `lap-0042` and `LAP-0042` are one tag). Unique per organisation,
 /// which persistence enforces.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, example = "LAP-0042", min_length = 1, max_length = 50, pattern = "^[A-Za-z0-9-]{1,50}$"))]
 #[serde(try_from = "String", into = "String")]
 pub struct AssetTag(String);
 
@@ -84,7 +83,6 @@ pub fn check_seats(kind: AssetKind, seats: Option<u32>) -> Result<(), DomainErro
 
 /// An asset as the desk holds it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Asset {
     pub id: AssetId,
     pub org_id: OrgId,
@@ -209,7 +207,6 @@ pub fn check_approver(
 
 /// One assignment of an asset (or one seat of a licence) to a person, with the times it moved.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Assignment {
     pub id: AssignmentId,
     pub asset_id: AssetId,
@@ -268,7 +265,6 @@ impl Assignment {
 
 /// What an HR leaver needs to know of an asset assigned to a person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AssetHolding {
     pub asset: AssetId,
     pub assignment: AssignmentId,

@@ -91,7 +91,6 @@ pub struct HrEventInput {
 /// A valid HR event: parsed once from an [`HrEventInput`] by [`HrEvent::parse`], so its values
 /// are the domain's types and a joiner or mover always names the person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HrEvent {
     external_id: ExternalId,
     kind: HrEventKind,
@@ -314,7 +313,6 @@ pub fn changed_fields(before: &Person, after: &Person) -> Vec<HrField> {
 /// What the desk holds of a person for HR sync: the record, and the effective date of the last
 /// HR event applied to it (`None` if the desk entered the person and no HR event has applied).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonHrState {
     pub person: Person,
     pub last_effective_date: Option<NaiveDate>,
@@ -383,7 +381,6 @@ impl HrRefusal {
 /// What an HR event does. Create, Update and Leave apply: the person is written and
 /// `last_effective_date` becomes the event's date. Ignore and Refuse write nothing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "decision", rename_all = "snake_case")]
 pub enum HrDecision {
     /// A new person ([`HrEvent::new_person`]).
@@ -493,7 +490,6 @@ pub fn decide(current: Option<&PersonHrState>, event: &HrEvent) -> HrDecision {
 /// Desk work a decision asks for, raised in the same transaction that applies it. Pure data: the
 /// API turns each into a ticket or a task.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "effect", rename_all = "snake_case")]
 pub enum DeskEffect {
     /// An account request: set up the accounts a new (or returning) person needs.

@@ -175,7 +175,6 @@ pub(crate) use string_newtype;
 /// that): 1 to 200 characters after trimming, no control characters. It is how an HR event
 /// finds the person it is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, example = "E012345", min_length = 1, max_length = 200))]
 #[serde(try_from = "String", into = "String")]
 pub struct ExternalId(String);
 
@@ -194,7 +193,6 @@ string_newtype!(ExternalId);
 /// mailbox. Trimmed; the domain is lower-cased (domains are case-insensitive, RFC 5321 s.2.4),
 /// the local part kept as given.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, example = "jo.bloggs@example.gov.uk", max_length = 254))]
 #[serde(try_from = "String", into = "String")]
 pub struct Email(String);
 
@@ -237,7 +235,6 @@ string_newtype!(Email);
 /// A business telephone number as people write it: digits, spaces, `+` (leading only), brackets
 /// and hyphens, 6 to 30 characters after trimming, with at least one digit.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, example = "+44 (0)20 7946 0000", min_length = 6, max_length = 30, pattern = r"^\+?[0-9 ()\-]{5,29}$"))]
 #[serde(try_from = "String", into = "String")]
 pub struct PhoneNumber(String);
 
@@ -270,7 +267,6 @@ string_newtype!(PhoneNumber);
 /// (absent for people entered by the desk, such as a parent raising a ticket). Health and
 /// disability details are never here: see [`Adjustments`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Person {
     pub id: PersonId,
     pub org_id: OrgId,
@@ -367,7 +363,6 @@ pub(crate) fn check_dates(
 /// need read it (Art 5(1)(c) minimisation, Art 5(1)(f) and Art 32 confidentiality), never in a
 /// list, and named with the Art 9(2) condition it is held under.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Adjustments {
     pub person_id: PersonId,
     pub org_id: OrgId,
@@ -424,7 +419,6 @@ closed_set! {
 /// organisation: another organisation's record is never found (a 404), so it never reaches
 /// [`role_may`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccessContext {
     /// The record is the caller's own.
     pub is_subject: bool,

@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 
 /// A role granted by the identity provider in the token's `roles` claim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Member of staff raising tickets for themselves or on behalf of others.

@@ -15,7 +15,6 @@ use crate::people::check_text;
 
 /// How satisfied the requester was: 1 (very dissatisfied) to 5 (very satisfied).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = u8, minimum = 1, maximum = 5, example = 4))]
 #[serde(try_from = "u8", into = "u8")]
 pub struct Rating(u8);
 
@@ -53,7 +52,6 @@ impl From<Rating> for u8 {
 /// The consent a survey answer rests on, as `/consents` records it (its purpose and notice
 /// version are persistence's to link).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SurveyConsent {
     pub id: ConsentId,
     pub given_at: DateTime<Utc>,
@@ -106,7 +104,6 @@ pub fn may_store(
 
 /// What the requester thought: the part of an answer that withdrawal erases.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SurveyOpinion {
     pub rating: Rating,
     pub comment: Option<String>,
@@ -131,7 +128,6 @@ impl SurveyOpinion {
 /// An answer to a closed ticket's survey. The team the ticket was with when it closed is kept
 /// with the answer, so the report groups by it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SurveyAnswer {
     pub id: SurveyAnswerId,
     pub org_id: OrgId,

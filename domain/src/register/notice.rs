@@ -106,7 +106,6 @@ pub const ICO_COMPLAINT_URL: &str = "https://ico.org.uk/make-a-complaint/";
 
 /// An element a notice cannot be made without, and the provision that asks for it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MissingElement {
     pub element: NoticeElement,
     pub article: &'static str,

@@ -10,7 +10,6 @@ use crate::DomainError;
 /// the article ("Art 9(1): special category data needs an Art 9(2) condition") and names only
 /// closed-set values, never personal data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RuleViolation {
     /// The field of the entry at fault, as the API names it (`snake_case`, dotted when nested).
     pub field: &'static str,
