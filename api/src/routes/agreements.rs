@@ -2,7 +2,6 @@
 //! controller records them (its keepers); both parties read them. An agreement lives in the
 //! controller's register, versioned like every entry.
 
-use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::ids::{AgreementId, OrgId, PurposeId};
@@ -16,7 +15,7 @@ use validator::Validate;
 
 use crate::auth::{Caller, Principal, RegisterKeepers, RegisterReaders};
 use crate::clock;
-use crate::http::etag::{IfMatchHeader, etag, if_match};
+use crate::http::etag::{IfMatchHeader, created, if_match, tagged};
 use crate::http::json::ValidJson;
 use crate::http::params::Params;
 use crate::http::params::path_id;
@@ -202,12 +201,6 @@ fn agreement_of(
     }
 }
 
-fn with_etag(status: StatusCode, dto: AgreementDto) -> HttpResponse {
-    HttpResponse::build(status)
-        .insert_header((header::ETAG, etag(dto.version)))
-        .json(dto)
-}
-
 /// List processing agreements
 ///
 /// The agreements the caller's organisation is party to, as controller or as processor, now or
@@ -281,11 +274,7 @@ async fn create_agreement(
         })
         .await?;
     let location = format!("/api/v1/processing-agreements/{id}");
-    let mut response = with_etag(StatusCode::CREATED, dto);
-    if let Ok(value) = header::HeaderValue::from_str(&location) {
-        response.headers_mut().insert(header::LOCATION, value);
-    }
-    Ok(response)
+    Ok(created(&location, dto.version, dto))
 }
 
 /// Get a processing agreement
@@ -326,7 +315,7 @@ async fn get_agreement(
         })
         .await
         .map_err(ApiError::not_found_as("processing agreement"))?;
-    Ok(with_etag(StatusCode::OK, dto))
+    Ok(tagged(dto.version, dto))
 }
 
 /// Replace a processing agreement
@@ -374,7 +363,7 @@ async fn replace_agreement(
         })
         .await
         .map_err(ApiError::not_found_as("processing agreement"))?;
-    Ok(with_etag(StatusCode::OK, dto))
+    Ok(tagged(dto.version, dto))
 }
 
 /// End a processing agreement's record

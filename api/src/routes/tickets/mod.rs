@@ -2,7 +2,6 @@
 
 mod dto;
 
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use domain::ids::{CommentId, TicketId};
 use domain::role::Role;
@@ -13,7 +12,7 @@ pub use dto::*;
 
 use crate::auth::{Caller, Principal, Staff, TicketEditors};
 use crate::clock;
-use crate::http::etag::{IfMatchHeader, etag, if_match};
+use crate::http::etag::{IfMatchHeader, created, if_match, tagged};
 use crate::http::json::ValidJson;
 use crate::http::page::PageQuery;
 use crate::http::params::{Params, path_id};
@@ -60,13 +59,6 @@ fn load_visible(
     } else {
         Err(persistence::StoreError::NotFound)
     }
-}
-
-fn with_etag(status: actix_web::http::StatusCode, ticket: Ticket) -> HttpResponse {
-    let tag = etag(ticket.version);
-    HttpResponse::build(status)
-        .insert_header((header::ETAG, tag))
-        .json(TicketDto::from(ticket))
 }
 
 /// Raise a ticket
@@ -123,11 +115,7 @@ async fn create_ticket(
         .write(move |conn| tickets::create(conn, new, now))
         .await?;
     let location = format!("/api/v1/tickets/{}", ticket.id);
-    let mut response = with_etag(actix_web::http::StatusCode::CREATED, ticket);
-    if let Ok(value) = header::HeaderValue::from_str(&location) {
-        response.headers_mut().insert(header::LOCATION, value);
-    }
-    Ok(response)
+    Ok(created(&location, ticket.version, TicketDto::from(ticket)))
 }
 
 /// List tickets
@@ -201,7 +189,7 @@ async fn get_ticket(
         .read(move |conn| load_visible(conn, &principal, id))
         .await
         .map_err(ApiError::not_found_as("ticket"))?;
-    Ok(with_etag(actix_web::http::StatusCode::OK, ticket))
+    Ok(tagged(ticket.version, TicketDto::from(ticket)))
 }
 
 /// Update a ticket
@@ -260,7 +248,7 @@ async fn update_ticket(
         })
         .await
         .map_err(ApiError::not_found_as("ticket"))?;
-    Ok(with_etag(actix_web::http::StatusCode::OK, ticket))
+    Ok(tagged(ticket.version, TicketDto::from(ticket)))
 }
 
 /// Comment on a ticket
