@@ -2,7 +2,6 @@
 //! Art 30 record name it. An organisation sees itself and those it has processing agreements
 //! with; only its own keepers change its details.
 
-use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, get, put, web};
 use chrono::{DateTime, Utc};
 use domain::ids::OrgId;
@@ -16,7 +15,7 @@ use validator::Validate;
 
 use crate::auth::{Caller, Principal, RegisterKeepers, RegisterReaders};
 use crate::clock;
-use crate::http::etag::{IfMatchHeader, etag, if_match};
+use crate::http::etag::{IfMatchHeader, if_match, tagged};
 use crate::http::json::ValidJson;
 use crate::http::problem::responses::{BodyProblems, Stale, Unauthenticated};
 use crate::http::{ApiError, ApiResult, Problem};
@@ -199,9 +198,7 @@ async fn get_organisation(
         })
         .await
         .map_err(ApiError::not_found_as("organisation"))?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, etag(found.version)))
-        .json(found))
+    Ok(tagged(found.version, found))
 }
 
 /// Record an organisation's details
@@ -269,7 +266,5 @@ async fn replace_organisation(
             })
         })
         .await?;
-    Ok(HttpResponse::build(StatusCode::OK)
-        .insert_header((header::ETAG, etag(recorded.version)))
-        .json(recorded))
+    Ok(tagged(recorded.version, recorded))
 }

@@ -2,20 +2,17 @@
 //! delete. One macro writes the five handlers of a kind, so each rule of the shape (who may,
 //! what a write checks, how versions travel) is written once, in `super`.
 
-use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use domain::ids::{DataCategoryId, PurposeId, RecipientId, RetentionPolicyId, TransferId};
 use domain::register::{
     DataCategory, Entry, EntryKind, Purpose, Recipient, RetentionPolicy, Transfer,
 };
-use persistence::register::Meta;
-use serde::Serialize;
 
 use super::dto::*;
 use super::{delete_entry, get_entry, page_of, put_entry};
 use crate::auth::{Caller, RegisterKeepers, RegisterReaders};
 use crate::clock;
-use crate::http::etag::{IfMatchHeader, etag, if_match};
+use crate::http::etag::{IfMatchHeader, created, if_match, tagged};
 use crate::http::json::ValidJson;
 use crate::http::params::path_id;
 use crate::http::problem::responses::{BodyProblems, ListProblems, PathProblems, Stale};
@@ -49,21 +46,6 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(get_retention_policy)
         .service(replace_retention_policy)
         .service(delete_retention_policy);
-}
-
-/// An entry with its version as the ETag, and for a creation its location.
-fn versioned<T: Serialize>(
-    status: StatusCode,
-    body: T,
-    meta: Meta,
-    location: Option<String>,
-) -> HttpResponse {
-    let mut response = HttpResponse::build(status);
-    response.insert_header((header::ETAG, etag(meta.version)));
-    if let Some(location) = location {
-        response.insert_header((header::LOCATION, location));
-    }
-    response.json(body)
 }
 
 macro_rules! register_entries {
@@ -135,11 +117,10 @@ macro_rules! register_entries {
             let id = entry.id;
             let meta = put_entry(&state, &caller, Entry::$kind(entry.clone()), None).await?;
             let stored = persistence::register::Stored { body: entry, meta };
-            Ok(versioned(
-                StatusCode::CREATED,
+            Ok(created(
+                &format!(concat!("/api/v1", $location, "/{}"), id),
+                meta.version,
                 $dto::from(stored),
-                meta,
-                Some(format!(concat!("/api/v1", $location, "/{}"), id)),
             ))
         }
 
@@ -169,7 +150,7 @@ macro_rules! register_entries {
             let stored =
                 get_entry::<$entry>(&state, &caller, EntryKind::$kind, id.as_uuid(), &query).await?;
             let meta = stored.meta;
-            Ok(versioned(StatusCode::OK, $dto::from(stored), meta, None))
+            Ok(tagged(meta.version, $dto::from(stored)))
         }
 
         #[doc = $replace_summary]
@@ -202,7 +183,7 @@ macro_rules! register_entries {
             let meta =
                 put_entry(&state, &caller, Entry::$kind(entry.clone()), Some(if_match(&req))).await?;
             let stored = persistence::register::Stored { body: entry, meta };
-            Ok(versioned(StatusCode::OK, $dto::from(stored), meta, None))
+            Ok(tagged(meta.version, $dto::from(stored)))
         }
 
         #[doc = $delete_summary]
