@@ -28,8 +28,13 @@ pub enum StoreError {
     /// The transaction holding this change did not commit; nothing of it was stored.
     #[error("not committed ({0})")]
     NotCommitted(String),
-    #[error("database unavailable")]
-    Unavailable(#[source] r2d2::Error),
+    /// The database cannot be reached, or lost the connection mid-request: nothing of the change
+    /// was stored, and the same request may succeed once the database is back.
+    #[error("database unavailable ({0})")]
+    Unavailable(String),
+    /// The database or its disk is full: writes are refused until space is made; reads go on.
+    #[error("database or disk is full")]
+    Full,
     #[error("database error ({kind})")]
     Database {
         kind: &'static str,
@@ -46,6 +51,13 @@ impl From<diesel::result::Error> for StoreError {
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, ref info) => {
                 StoreError::Conflict(info.constraint_name().unwrap_or("unique").to_owned())
             }
+            ref lost if connection_lost(lost) => {
+                StoreError::Unavailable("the connection to the database was lost".into())
+            }
+            Error::DatabaseError(_, ref info) if is_full(info.message()) => StoreError::Full,
+            Error::DatabaseError(_, ref info) if is_locked(info.message()) => {
+                StoreError::Unavailable("the database is locked by another writer".into())
+            }
             other => {
                 let kind = match &other {
                     Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
@@ -53,9 +65,6 @@ impl From<diesel::result::Error> for StoreError {
                     }
                     Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
                         "foreign key violation"
-                    }
-                    Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
-                        "closed connection"
                     }
                     Error::DatabaseError(..) => "database",
                     Error::DeserializationError(_) => "deserialization",
@@ -73,7 +82,78 @@ impl From<diesel::result::Error> for StoreError {
 }
 
 impl From<r2d2::Error> for StoreError {
-    fn from(error: r2d2::Error) -> Self {
-        StoreError::Unavailable(error)
+    fn from(_: r2d2::Error) -> Self {
+        StoreError::Unavailable("no database connection could be had in time".into())
+    }
+}
+
+/// Whether an error means the connection it came from no longer reaches the server: the server
+/// closed it (a restart, a failover) or the transaction machinery was left broken by that.
+pub(crate) fn connection_lost(error: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match error {
+        Error::DatabaseError(
+            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+            _,
+        ) => true,
+        Error::BrokenTransactionManager => true,
+        Error::RollbackErrorOnCommit {
+            rollback_error,
+            commit_error,
+        } => connection_lost(rollback_error) || connection_lost(commit_error),
+        _ => false,
+    }
+}
+
+/// SQLite's SQLITE_FULL ("database or disk is full"), or PostgreSQL failing to extend a file
+/// (ENOSPC).
+fn is_full(message: &str) -> bool {
+    message.contains("database or disk is full") || message.contains("No space left on device")
+}
+
+/// SQLite's SQLITE_BUSY after the busy timeout: another process holds the write lock.
+fn is_locked(message: &str) -> bool {
+    message.contains("database is locked")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel::result::{DatabaseErrorKind, Error};
+
+    fn database_error(kind: DatabaseErrorKind, message: &str) -> Error {
+        Error::DatabaseError(kind, Box::new(message.to_owned()))
+    }
+
+    #[test]
+    fn a_closed_connection_is_unavailable_not_an_internal_error() {
+        let lost = database_error(DatabaseErrorKind::ClosedConnection, "server closed");
+        assert!(matches!(StoreError::from(lost), StoreError::Unavailable(_)));
+        let rollback = Error::RollbackErrorOnCommit {
+            rollback_error: Box::new(database_error(DatabaseErrorKind::ClosedConnection, "")),
+            commit_error: Box::new(Error::NotFound),
+        };
+        assert!(matches!(
+            StoreError::from(rollback),
+            StoreError::Unavailable(_)
+        ));
+    }
+
+    #[test]
+    fn a_full_disk_and_a_held_lock_are_named() {
+        let full = database_error(DatabaseErrorKind::Unknown, "database or disk is full");
+        assert!(matches!(StoreError::from(full), StoreError::Full));
+        let pg_full = database_error(
+            DatabaseErrorKind::Unknown,
+            "could not extend file \"base/1/2\": No space left on device",
+        );
+        assert!(matches!(StoreError::from(pg_full), StoreError::Full));
+        let busy = database_error(DatabaseErrorKind::Unknown, "database is locked");
+        assert!(matches!(StoreError::from(busy), StoreError::Unavailable(_)));
+        let other = database_error(DatabaseErrorKind::Unknown, "syntax error");
+        assert!(matches!(
+            StoreError::from(other),
+            StoreError::Database { .. }
+        ));
     }
 }

@@ -1,19 +1,74 @@
 //! Connection pools. SQLite allows one writer at a time, so it gets a dedicated pool of one
 //! writer plus a small read pool (several writers only queue on each other's locks, raising p99
 //! sevenfold). PostgreSQL uses one pool for both.
+//!
+//! A connection that lost its server (a restart, a failover) is never handed out again, and
+//! neither is any connection opened before it: a restart closes them all. Spotting that costs
+//! no query: each connection notes the errors its own queries met.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
-use diesel::connection::SimpleConnection;
+use diesel::Connection;
+use diesel::connection::{Instrumentation, InstrumentationEvent, SimpleConnection};
+use diesel::r2d2::R2D2Connection;
 use r2d2::{ManageConnection, Pool, PooledConnection};
 
 use crate::connection::{AnyConnection, Backend, establish};
-use crate::error::StoreError;
+use crate::error::{StoreError, connection_lost};
+
+/// How long a request waits for a connection while the database answers.
+const CHECKOUT_WAIT: Duration = Duration::from_secs(5);
+/// How long it waits while the last attempt to connect failed: the answer is a prompt 503, and
+/// the pool keeps reconnecting in the background (backing off to at most half of
+/// `CHECKOUT_WAIT`), so service resumes within seconds of the database's return.
+const CHECKOUT_WAIT_WHILE_DOWN: Duration = Duration::from_millis(250);
+
+/// What the pool has learnt of its server, shared by the pool and each connection's [`Watch`].
+#[derive(Debug, Default)]
+struct Reachability {
+    /// How many connections have found their server gone; a connection opened when this was
+    /// lower than it is now is presumed gone too.
+    losses: AtomicU64,
+    /// Whether the last attempt to open a connection failed.
+    down: AtomicBool,
+}
+
+/// Rides on each connection as its diesel instrumentation, noting whether a query found the
+/// connection lost.
+struct Watch {
+    reach: Arc<Reachability>,
+    opened_at_losses: u64,
+    lost: bool,
+}
+
+impl Instrumentation for Watch {
+    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+        if let InstrumentationEvent::FinishQuery {
+            error: Some(error), ..
+        } = event
+            && connection_lost(error)
+            && !self.lost
+        {
+            self.lost = true;
+            self.reach.losses.fetch_add(1, Ordering::AcqRel);
+        }
+    }
+}
+
+/// Whether the connection lost its server, or was opened before another one did.
+fn is_lost(conn: &mut AnyConnection) -> bool {
+    conn.instrumentation()
+        .downcast_ref::<Watch>()
+        .is_some_and(|w| w.lost || w.opened_at_losses < w.reach.losses.load(Ordering::Acquire))
+}
 
 /// Opens connections for r2d2 by the URL's scheme.
 #[derive(Debug)]
 pub struct Manager {
     url: String,
+    reach: Arc<Reachability>,
 }
 
 impl ManageConnection for Manager {
@@ -21,7 +76,19 @@ impl ManageConnection for Manager {
     type Error = diesel::r2d2::Error;
 
     fn connect(&self) -> Result<AnyConnection, Self::Error> {
-        establish(&self.url).map_err(diesel::r2d2::Error::ConnectionError)
+        let opened_at_losses = self.reach.losses.load(Ordering::Acquire);
+        let mut conn = establish(&self.url).inspect_err(|_| {
+            self.reach.down.store(true, Ordering::Release);
+        });
+        if let Ok(conn) = &mut conn {
+            self.reach.down.store(false, Ordering::Release);
+            conn.set_instrumentation(Watch {
+                reach: self.reach.clone(),
+                opened_at_losses,
+                lost: false,
+            });
+        }
+        conn.map_err(diesel::r2d2::Error::ConnectionError)
     }
 
     fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), Self::Error> {
@@ -29,8 +96,10 @@ impl ManageConnection for Manager {
             .map_err(diesel::r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut AnyConnection) -> bool {
-        false
+    /// Called as each connection goes back to the pool: a lost one, or one whose transaction
+    /// was left open or broken, is closed instead.
+    fn has_broken(&self, conn: &mut AnyConnection) -> bool {
+        is_lost(conn) || R2D2Connection::is_broken(conn)
     }
 }
 
@@ -55,20 +124,23 @@ pub struct Db {
     backend: Backend,
     read: Pool<Manager>,
     write: Pool<Manager>,
+    reach: Arc<Reachability>,
 }
 
 impl Db {
     pub fn connect(url: &str, sizes: PoolSizes) -> Result<Db, StoreError> {
         let backend = Backend::of_url(url);
+        let reach = Arc::new(Reachability::default());
         let build = |size: u32| {
             Pool::builder()
                 .max_size(size)
-                // An extra query on every checkout costs 10-30% of throughput; broken
-                // connections surface as errors and are replaced anyway.
+                // An extra query on every checkout costs 10-30% of throughput; a lost
+                // connection is known by its own errors instead (see `Watch`).
                 .test_on_check_out(false)
-                .connection_timeout(Duration::from_secs(5))
+                .connection_timeout(CHECKOUT_WAIT)
                 .build(Manager {
                     url: url.to_owned(),
+                    reach: reach.clone(),
                 })
         };
         if backend == Backend::Sqlite {
@@ -80,6 +152,7 @@ impl Db {
                 backend,
                 read,
                 write,
+                reach,
             })
         } else {
             let pool = build(sizes.read.max(2) * 2)?;
@@ -87,6 +160,7 @@ impl Db {
                 backend,
                 read: pool.clone(),
                 write: pool,
+                reach,
             })
         }
     }
@@ -96,11 +170,27 @@ impl Db {
     }
 
     pub fn read(&self) -> Result<Conn, StoreError> {
-        Ok(self.read.get()?)
+        self.checkout(&self.read)
     }
 
     pub fn write(&self) -> Result<Conn, StoreError> {
-        Ok(self.write.get()?)
+        self.checkout(&self.write)
+    }
+
+    /// A connection that has not lost its server. Lost ones met here are dropped, which closes
+    /// them (`has_broken`); at most the pool's size of them can be met.
+    fn checkout(&self, pool: &Pool<Manager>) -> Result<Conn, StoreError> {
+        let wait = if self.reach.down.load(Ordering::Acquire) {
+            CHECKOUT_WAIT_WHILE_DOWN
+        } else {
+            CHECKOUT_WAIT
+        };
+        loop {
+            let mut conn = pool.get_timeout(wait)?;
+            if !is_lost(&mut conn) {
+                return Ok(conn);
+            }
+        }
     }
 
     /// Whether the database answers a query: the readiness check.

@@ -107,6 +107,10 @@ pub mod responses {
     }
 }
 
+/// How long a client is asked to wait before retrying while the database is away: the pool
+/// reconnects within a few seconds of its return.
+pub const RETRY_AFTER_SECONDS: &str = "2";
+
 /// Every way a request can fail. Details name what was wrong, never personal data, SQL or a
 /// stack trace.
 #[derive(Debug, thiserror::Error)]
@@ -135,8 +139,12 @@ pub enum ApiError {
     PayloadTooLarge { limit: usize },
     #[error("{0}")]
     UnsupportedMediaType(String),
+    /// The database cannot be reached: answered with `Retry-After`.
     #[error("{0}")]
     Unavailable(String),
+    /// The database or its disk is full: writes wait for space, reads go on.
+    #[error("the database or its disk is full: nothing was stored; reads still work")]
+    InsufficientStorage,
     #[error("internal error")]
     Internal,
 }
@@ -202,6 +210,7 @@ impl ApiError {
                 ("unsupported-media-type", "Unsupported media type")
             }
             ApiError::Unavailable(_) => ("unavailable", "Service unavailable"),
+            ApiError::InsufficientStorage => ("insufficient-storage", "Insufficient storage"),
             ApiError::Internal => ("internal", "Internal server error"),
         }
     }
@@ -235,6 +244,7 @@ impl ResponseError for ApiError {
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::InsufficientStorage => StatusCode::INSUFFICIENT_STORAGE,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -251,6 +261,9 @@ impl ResponseError for ApiError {
             }
             ApiError::MethodNotAllowed { allow, .. } => {
                 response.insert_header((header::ALLOW, allow.as_str()));
+            }
+            ApiError::Unavailable(_) => {
+                response.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECONDS));
             }
             _ => {}
         }
@@ -309,7 +322,15 @@ impl From<StoreError> for ApiError {
                     .collect(),
             ),
             StoreError::InUse(detail) => ApiError::Conflict(detail),
-            StoreError::Unavailable(_) => ApiError::Unavailable("database unavailable".into()),
+            StoreError::Unavailable(reason) => {
+                // No personal data in the reason: it names the fault, never a value.
+                tracing::warn!(%reason, "database unavailable");
+                ApiError::Unavailable(format!("{reason}; try again shortly"))
+            }
+            StoreError::Full => {
+                tracing::error!("database or disk full: a write was refused");
+                ApiError::InsufficientStorage
+            }
             StoreError::NotCommitted(_) => {
                 ApiError::Unavailable("the change was not stored; try again".into())
             }

@@ -29,10 +29,12 @@ pub const OTHER_ORG: &str = "globex";
 pub const TICKETS: &str = "/api/v1/tickets";
 pub const PEOPLE: &str = "/api/v1/people";
 
+mod cluster;
 mod fixtures;
 mod organisations;
 mod register;
 
+pub use cluster::Cluster;
 pub use organisations::*;
 pub use register::*;
 
@@ -61,6 +63,8 @@ enum DbGuard {
         admin_url: String,
         name: String,
     },
+    /// A database that something else owns and removes (a test's own [`Cluster`]).
+    Borrowed,
 }
 
 impl TestDb {
@@ -90,6 +94,14 @@ impl TestDb {
                     _guard: DbGuard::Sqlite(dir),
                 }
             }
+        }
+    }
+
+    /// The database at `url`, left in place when dropped: its owner removes it.
+    pub fn at(url: String) -> TestDb {
+        TestDb {
+            url,
+            _guard: DbGuard::Borrowed,
         }
     }
 
@@ -196,6 +208,7 @@ pub fn unsigned_token(claims: &Value) -> String {
 pub struct AppBuilder {
     auth: AuthConfig,
     seeded: bool,
+    database: Option<TestDb>,
 }
 
 impl AppBuilder {
@@ -221,6 +234,12 @@ impl AppBuilder {
         self
     }
 
+    /// Serve over this database rather than a fresh one of the run's backend.
+    pub fn database(mut self, database: TestDb) -> Self {
+        self.database = Some(database);
+        self
+    }
+
     /// The JWKS file of `tests/fixtures/`.
     pub fn jwks_fixture(self, name: &str) -> Self {
         self.jwks(JwksSource::File(fixture(name)))
@@ -230,10 +249,11 @@ impl AppBuilder {
         init_logging();
         let auth = self.auth;
         let seeded = self.seeded;
+        let database = self.database;
         // Database creation, pool start-up and a JWKS fetch all block: keep them off the
         // runtime that may be serving a JWKS to this very set-up.
         let (db, state) = tokio::task::spawn_blocking(move || {
-            let test_db = TestDb::create();
+            let test_db = database.unwrap_or_else(TestDb::create);
             let db = test_db.connect();
             persistence::run_migrations(&db).expect("migrations apply to a fresh database");
             if seeded {
@@ -248,22 +268,20 @@ impl AppBuilder {
         let listener = TcpListener::bind("127.0.0.1:0").expect("a free port on loopback");
         let port = listener.local_addr().expect("a bound address").port();
         let server = api::app::serve(listener, state, 1).expect("the server starts");
-        let handle = server.handle();
-        let task = tokio::spawn(server);
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            // Guards against a hung test, not a performance assertion.
-            .timeout(Duration::from_secs(60))
-            .build()
-            .expect("an HTTP client");
-        TestApp {
-            address: format!("http://127.0.0.1:{port}"),
-            client,
-            server: handle,
-            task,
-            _db: db,
-        }
+        let serving = Serving::InProcess {
+            server: server.handle(),
+            task: tokio::spawn(server),
+        };
+        TestApp::at(port, serving, Some(db))
     }
+}
+
+/// A loopback port nothing listens on at this moment.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port on loopback")
+        .port()
 }
 
 fn init_logging() {
@@ -279,16 +297,34 @@ fn init_logging() {
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
-    server: ServerHandle,
-    task: tokio::task::JoinHandle<std::io::Result<()>>,
-    _db: TestDb,
+    serving: Serving,
+    _db: Option<TestDb>,
+}
+
+/// Where the server runs: in the test's process, or as the `servicedesk` binary in a process of
+/// its own (for tests that kill it).
+enum Serving {
+    InProcess {
+        server: ServerHandle,
+        task: tokio::task::JoinHandle<std::io::Result<()>>,
+    },
+    Process(std::process::Child),
 }
 
 impl Drop for TestApp {
     fn drop(&mut self) {
-        // The stop command is sent at once; dropping the server future forces workers down.
-        drop(self.server.stop(false));
-        self.task.abort();
+        match &mut self.serving {
+            Serving::InProcess { server, task } => {
+                // The stop command is sent at once; dropping the server future forces workers
+                // down.
+                drop(server.stop(false));
+                task.abort();
+            }
+            Serving::Process(child) => {
+                let _ = child.kill();
+                let _ = child.wait();
+            }
+        }
     }
 }
 
@@ -303,6 +339,60 @@ pub async fn spawn_app() -> TestApp {
 }
 
 impl TestApp {
+    fn at(port: u16, serving: Serving, db: Option<TestDb>) -> TestApp {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            // Guards against a hung test, not a performance assertion.
+            .timeout(Duration::from_secs(60))
+            .build()
+            .expect("an HTTP client");
+        TestApp {
+            address: format!("http://127.0.0.1:{port}"),
+            client,
+            serving,
+            _db: db,
+        }
+    }
+
+    /// `servicedesk serve` in a process of its own over `database_url` (which it migrates), with
+    /// the suite's token settings; answers once the server is ready. The caller keeps the
+    /// database, so a test can kill this server and serve the same data again.
+    pub async fn process(database_url: &str, data_dir: &std::path::Path) -> TestApp {
+        let port = free_port();
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_servicedesk-test-server"))
+            .arg("serve")
+            .env("SERVICEDESK_DATABASE_URL", database_url)
+            .env("SERVICEDESK_BIND", format!("127.0.0.1:{port}"))
+            .env("SERVICEDESK_JWT_HS256_SECRET", SECRET)
+            .env("SERVICEDESK_JWT_ISSUER", ISSUER)
+            .env("SERVICEDESK_JWT_AUDIENCE", AUDIENCE)
+            .env("SERVICEDESK_DATA_DIR", data_dir)
+            .env("SERVICEDESK_WORKERS", "2")
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("the server binary starts");
+        let app = TestApp::at(port, Serving::Process(child), None);
+        for _ in 0..300 {
+            if let Ok(ready) = app.client.get(app.url("/health/ready")).send().await
+                && ready.status() == StatusCode::OK
+            {
+                return app;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the server process did not become ready");
+    }
+
+    /// Ends a server process at once, as `kill -9` does: no shutdown, no flush.
+    pub fn kill(&mut self) {
+        if let Serving::Process(child) = &mut self.serving {
+            child.kill().expect("SIGKILL is delivered");
+            child.wait().expect("the killed server is reaped");
+        }
+    }
+
     pub fn builder() -> AppBuilder {
         AppBuilder {
             auth: AuthConfig {
@@ -313,6 +403,7 @@ impl TestApp {
                 algorithms: vec![Algorithm::HS256],
             },
             seeded: false,
+            database: None,
         }
     }
 

@@ -90,8 +90,17 @@ impl ResponseError for ScimFailure {
         }
         let mut response = HttpResponse::build(self.status_code());
         response.content_type(SCIM_JSON);
-        if self.0.status == 401 {
-            response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        match self.0.status {
+            401 => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            503 => {
+                response.insert_header((
+                    header::RETRY_AFTER,
+                    crate::http::problem::RETRY_AFTER_SECONDS,
+                ));
+            }
+            _ => {}
         }
         response.body(body.to_string())
     }
