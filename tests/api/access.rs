@@ -157,3 +157,31 @@ async fn a_requester_may_not_reach_someone_elses_ticket() {
         problem(response, StatusCode::NOT_FOUND).await;
     }
 }
+
+/// actix-web extracts a handler's arguments together and answers the first error ready; a bad
+/// body must still not answer before the caller's refusal (here a processor naming a controller
+/// it has no agreement with, checked in the database).
+#[tokio::test]
+async fn a_refused_caller_hears_the_refusal_never_a_verdict_on_its_body() {
+    let app = spawn_seeded_app().await;
+    let agent = app.token("cabinet-office", &["agent"], "co-agent");
+    for body in [json!({"kind": "teapot"}), json!([1, 2]), json!({})] {
+        for _ in 0..5 {
+            let refused = send(
+                app.request(Method::POST, TICKETS, Some(&agent))
+                    .header("Acting-For", "devon-cc")
+                    .json(&body),
+            )
+            .await;
+            problem(refused, StatusCode::FORBIDDEN).await;
+        }
+    }
+    let malformed = send(
+        app.request(Method::POST, TICKETS, Some(&agent))
+            .header("Acting-For", "devon-cc")
+            .header("Content-Type", "application/json")
+            .body("{not json"),
+    )
+    .await;
+    problem(malformed, StatusCode::FORBIDDEN).await;
+}

@@ -296,8 +296,11 @@ impl<R: RoleSet + 'static> FromRequest for Caller<R> {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
+        let authenticating = super::gate::start(&req);
         Box::pin(async move {
-            let principal = authenticate(req, R::ROLES, R::PROCESSOR_MAY_ACT).await?;
+            let principal = authenticate(req, R::ROLES, R::PROCESSOR_MAY_ACT).await;
+            drop(authenticating);
+            let principal = principal?;
             Ok(Caller {
                 principal,
                 _roles: PhantomData,

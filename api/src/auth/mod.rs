@@ -3,6 +3,7 @@
 
 mod cache;
 mod caller;
+pub mod gate;
 pub mod jwks;
 pub mod mint;
 mod verify;

@@ -40,30 +40,44 @@ impl<T: DeserializeOwned + Validate + 'static, const LIMIT: usize> FromRequest
             .and_then(|v| v.parse::<usize>().ok())
             .is_some_and(|n| n > LIMIT);
         let body = web::Bytes::from_request(req, payload);
+        let authenticated = crate::auth::gate::after_authentication(req);
         Box::pin(async move {
-            if !content_type_ok {
-                return Err(ApiError::UnsupportedMediaType(
-                    "the request body must be application/json".into(),
-                ));
+            let read = read_body(body, content_type_ok, too_large).await;
+            if read.is_err() {
+                authenticated.await;
             }
-            if too_large {
-                return Err(ApiError::PayloadTooLarge { limit: LIMIT });
-            }
-            let bytes =
-                body.await
-                    .map_err(|error| match error.as_response_error().status_code() {
-                        actix_web::http::StatusCode::PAYLOAD_TOO_LARGE => {
-                            ApiError::PayloadTooLarge { limit: LIMIT }
-                        }
-                        _ => ApiError::BadRequest("the request body could not be read".into()),
-                    })?;
-            let value: T = parse(&bytes)?;
-            value
-                .validate()
-                .map_err(|errors| ApiError::fields(field_errors(&errors)))?;
-            Ok(ValidJson(value))
+            read
         })
     }
+}
+
+/// The body read, parsed and validated.
+async fn read_body<T: DeserializeOwned + Validate, const LIMIT: usize>(
+    body: <web::Bytes as FromRequest>::Future,
+    content_type_ok: bool,
+    too_large: bool,
+) -> Result<ValidJson<T, LIMIT>, ApiError> {
+    if !content_type_ok {
+        return Err(ApiError::UnsupportedMediaType(
+            "the request body must be application/json".into(),
+        ));
+    }
+    if too_large {
+        return Err(ApiError::PayloadTooLarge { limit: LIMIT });
+    }
+    let bytes = body
+        .await
+        .map_err(|error| match error.as_response_error().status_code() {
+            actix_web::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                ApiError::PayloadTooLarge { limit: LIMIT }
+            }
+            _ => ApiError::BadRequest("the request body could not be read".into()),
+        })?;
+    let value: T = parse(&bytes)?;
+    value
+        .validate()
+        .map_err(|errors| ApiError::fields(field_errors(&errors)))?;
+    Ok(ValidJson(value))
 }
 
 /// Parses JSON in two steps: text that is not JSON is a 400; JSON of the wrong shape is a 422
