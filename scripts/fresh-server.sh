@@ -1,7 +1,7 @@
 # Sourced by the scripts that test a live server: builds it, serves it on 127.0.0.1:$port over
 # a fresh SQLite database in a work directory removed on exit, and waits until it is ready.
 # Sets $work and $server; the caller sets $port first.
-cargo build -q -p servicedesk-api
+cargo build -q --workspace
 work=$(mktemp -d)
 export SERVICEDESK_DATABASE_URL="sqlite://$work/servicedesk.db"
 export SERVICEDESK_BIND="127.0.0.1:$port"
