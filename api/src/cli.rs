@@ -114,7 +114,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         .workers
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     tracing::info!(bind = %args.bind, workers, "serving");
-    let state = AppState::new(db, verifier).map_err(|e| format!("cannot start: {e}"))?;
+    let state = AppState::new(db, verifier);
     app::serve(listener, state, workers)
         .map_err(|e| e.to_string())?
         .await

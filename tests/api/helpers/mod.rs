@@ -240,7 +240,7 @@ impl AppBuilder {
                 api::demo::load(&db).expect("the demo registers load");
             }
             let verifier = Verifier::new(auth).expect("the auth configuration is valid");
-            let state = AppState::new(db, verifier).expect("the ticket intake starts");
+            let state = AppState::new(db, verifier);
             (test_db, state)
         })
         .await
