@@ -22,6 +22,7 @@ mod records;
 mod register_entries;
 mod register_history;
 mod scim;
+mod settings;
 mod surveys;
 mod ticket_lists;
 mod ticket_updates;
