@@ -204,6 +204,9 @@ async fn publish_notice(
 }
 
 /// List privacy notice versions
+///
+/// Every published version of the organisation's privacy notice: its effective date, when and
+/// by whom it was published, and what changed.
 #[utoipa::path(
     tag = "records",
     security(("bearer" = [])),
@@ -278,6 +281,7 @@ async fn get_notice(
 /// document. JSON, Markdown, or a standalone HTML page.
 #[utoipa::path(
     tag = "records",
+    security(),
     params(("slug" = String, Path, description = "Organisation slug"), NoticeQuery),
     responses(
         (status = 200, description = "The notice in effect", content(
