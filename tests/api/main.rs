@@ -11,6 +11,7 @@ mod auth;
 mod comments;
 mod contract;
 mod errors;
+mod headers;
 mod health;
 mod hr_sync;
 mod jwks;
