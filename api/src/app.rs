@@ -12,7 +12,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::http::{ApiError, FieldError};
 use crate::metrics::Metrics;
-use crate::middleware::observe;
+use crate::middleware::{nosniff, observe};
 use crate::openapi::{self, RouteIndex};
 use crate::state::AppState;
 
@@ -86,6 +86,7 @@ pub fn serve(listener: TcpListener, state: AppState, workers: usize) -> std::io:
             .service(crate::routes::scim::scope())
             .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", (*document).clone()))
             .default_service(web::to(fallback))
+            .wrap(nosniff())
             .wrap(from_fn(observe))
     })
     .workers(workers)

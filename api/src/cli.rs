@@ -2,12 +2,12 @@
 
 use std::net::TcpListener;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use persistence::{Db, PoolSizes};
 
 use crate::auth::Verifier;
 use crate::auth::mint::{TokenRequest, mint_hs256};
-use crate::config::{AuthArgs, DatabaseArgs};
+use crate::config::{AuthArgs, DatabaseArgs, unset_empty_env};
 use crate::state::AppState;
 use crate::{app, clock, openapi, telemetry};
 
@@ -114,7 +114,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         .workers
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     tracing::info!(bind = %args.bind, workers, "serving");
-    let state = AppState::new(db, verifier).map_err(|e| format!("cannot start: {e}"))?;
+    let state = AppState::new(db, verifier);
     app::serve(listener, state, workers)
         .map_err(|e| e.to_string())?
         .await
@@ -154,12 +154,23 @@ fn token(args: TokenArgs) -> Result<(), String> {
     Ok(())
 }
 
+/// The command line `args` with the environment, an empty variable counting as unset. Exits
+/// with clap's usage message when they do not parse.
+fn parse<I, T>(args: I) -> Cli
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let matches = unset_empty_env(Cli::command()).get_matches_from(args);
+    Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit())
+}
+
 /// Runs the command line; returns the process exit code.
 pub fn main() -> i32 {
-    let cli = Cli::parse();
+    let cli = parse(std::env::args_os());
     telemetry::init();
     let result = match cli.command {
-        None => match Cli::parse_from(["servicedesk", "serve"]).command {
+        None => match parse(["servicedesk", "serve"]).command {
             Some(Command::Serve(args)) => actix_web::rt::System::new().block_on(serve(args)),
             _ => Err("no default command".into()),
         },

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use clap::Args;
+use clap::{Args, Command};
 use jsonwebtoken::Algorithm;
 
 use crate::auth::AuthConfig;
@@ -46,6 +46,32 @@ pub struct AuthArgs {
 }
 
 const DEV_SECRET_FILE: &str = "dev-jwt-secret";
+
+/// `cmd` with every setting whose environment variable is set but empty read as unset:
+/// container tools pass `NAME=` for variables they have no value for, which clap would
+/// otherwise take as the value "" and refuse (or, worse, use).
+pub fn unset_empty_env(mut cmd: Command) -> Command {
+    let empty: Vec<clap::Id> = cmd
+        .get_arguments()
+        .filter(|arg| {
+            arg.get_env()
+                .and_then(std::env::var_os)
+                .is_some_and(|value| value.is_empty())
+        })
+        .map(|arg| arg.get_id().clone())
+        .collect();
+    for id in empty {
+        cmd = cmd.mut_arg(id, |arg| arg.env(None::<&str>));
+    }
+    let subcommands: Vec<String> = cmd
+        .get_subcommands()
+        .map(|sub| sub.get_name().to_owned())
+        .collect();
+    for name in subcommands {
+        cmd = cmd.mut_subcommand(name, unset_empty_env);
+    }
+    cmd
+}
 
 impl AuthArgs {
     /// The HS256 secret: configured, or the development one (created on first use when

@@ -8,7 +8,6 @@ pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod http;
-mod intake;
 pub mod metrics;
 mod middleware;
 pub mod openapi;

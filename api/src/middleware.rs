@@ -7,8 +7,8 @@ use std::time::Instant;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{HeaderName, HeaderValue};
-use actix_web::middleware::Next;
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::middleware::{DefaultHeaders, Next};
 use actix_web::web;
 use tracing::Instrument;
 
@@ -59,4 +59,11 @@ pub async fn observe(
         response.headers_mut().insert(REQUEST_ID, value);
     }
     Ok(response)
+}
+
+/// What every answer carries, whoever builds it (handlers, SCIM, Swagger UI, actix's own
+/// refusals): browsers must take the declared content type and never sniff another, so that
+/// no body, an echoed error included, can be run as script or read as a page.
+pub fn nosniff() -> DefaultHeaders {
+    DefaultHeaders::new().add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
 }

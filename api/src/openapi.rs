@@ -16,8 +16,10 @@ use crate::routes;
     info(
         title = "servicedesk",
         description = "A privacy-first IT service desk: tickets, people, accounts and assets, with the UK GDPR processing register that makes them lawful. Errors are RFC 9457 application/problem+json. A processor's user acts on a controller's data by naming the controller in the `Acting-For` header (its slug): allowed only under a processing agreement in force, recorded against the controller, and never for keeping the controller's register.",
-        license(name = "MIT OR Apache-2.0"),
+        license(name = "MIT OR Apache-2.0", identifier = "MIT OR Apache-2.0"),
     ),
+    // Relative: the paths are on whichever server serves this document.
+    servers((url = "/", description = "The server this document is served from")),
     modifiers(&BearerAuth),
     components(responses(
         problem::responses::BadRequest,

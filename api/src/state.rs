@@ -11,25 +11,21 @@ use persistence::{AnyConnection, Db, StoreError};
 use crate::auth::Verifier;
 use crate::clock;
 use crate::http::ApiError;
-use crate::intake::TicketIntake;
 
 pub struct AppState {
     pub db: Db,
     pub verifier: Arc<Verifier>,
-    /// Group commit for raising tickets.
-    pub tickets: TicketIntake,
     /// Organisation ids by slug: organisations are never renamed, so once seen, cached.
     orgs: RwLock<HashMap<OrgSlug, OrgId>>,
 }
 
 impl AppState {
-    pub fn new(db: Db, verifier: Arc<Verifier>) -> std::io::Result<Self> {
-        Ok(Self {
-            tickets: TicketIntake::start(db.clone())?,
+    pub fn new(db: Db, verifier: Arc<Verifier>) -> Self {
+        Self {
             db,
             verifier,
             orgs: RwLock::new(HashMap::new()),
-        })
+        }
     }
 
     /// The id of the organisation a verified token names, registering it on first sight.

@@ -25,9 +25,6 @@ pub enum StoreError {
     /// A stored value no longer parses into its domain type.
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
-    /// The transaction holding this change did not commit; nothing of it was stored.
-    #[error("not committed ({0})")]
-    NotCommitted(String),
     /// The database cannot be reached, or lost the connection mid-request: nothing of the change
     /// was stored, and the same request may succeed once the database is back.
     #[error("database unavailable ({0})")]

@@ -232,33 +232,6 @@ pub fn create_many_within(
     Ok(raised_tickets)
 }
 
-/// Raises several tickets in one transaction: one commit for all, each ticket in a savepoint of
-/// its own, so a ticket that fails leaves the others standing. When the commit itself fails,
-/// every ticket fails with it. Results come back in the order given.
-pub fn create_many(
-    conn: &mut AnyConnection,
-    batch: Vec<(NewTicket, DateTime<Utc>)>,
-) -> Vec<Result<Ticket, StoreError>> {
-    let count = batch.len();
-    let mut results = Vec::with_capacity(count);
-    let committed = conn.transaction::<_, StoreError, _>(|conn| {
-        for (new, now) in batch {
-            results.push(create(conn, new, now));
-        }
-        Ok(())
-    });
-    match committed {
-        Ok(()) => results,
-        Err(error) => {
-            let kind = error.to_string();
-            tracing::error!(error = %kind, count, "ticket batch failed to commit");
-            (0..count)
-                .map(|_| Err(StoreError::NotCommitted(kind.clone())))
-                .collect()
-        }
-    }
-}
-
 /// One ticket of the organisation, or `NotFound` (also for another organisation's ticket).
 pub fn get(conn: &mut AnyConnection, org_id: OrgId, id: TicketId) -> Result<Ticket, StoreError> {
     tickets::table
@@ -512,38 +485,5 @@ mod tests {
         let stored = get(&mut conn, org, raised[2].id).expect("stored");
         assert_eq!(stored.reference.to_string(), "INC-000003");
         assert_eq!(stored.title, "ticket 4");
-    }
-
-    #[test]
-    fn a_failed_ticket_leaves_the_rest_of_its_batch_standing() {
-        let (_dir, db, org, now) = registered_org();
-        let mut conn = db.write().expect("writer");
-        // An organisation that was never registered has no sequence: its ticket must fail alone.
-        let stranger = OrgId::from_uuid(uuid::Uuid::from_u128(77));
-        let results = create_many(
-            &mut conn,
-            vec![
-                (new_ticket(org, 1), now),
-                (new_ticket(stranger, 2), now),
-                (new_ticket(org, 3), now),
-            ],
-        );
-        let references: Vec<Option<String>> = results
-            .iter()
-            .map(|r| r.as_ref().ok().map(|t| t.reference.to_string()))
-            .collect();
-        assert_eq!(
-            references,
-            vec![Some("INC-000001".into()), None, Some("INC-000002".into())]
-        );
-        let (stored, more) = list(
-            &mut conn,
-            org,
-            &TicketFilter::default(),
-            PageLimit::default(),
-            None,
-        )
-        .expect("lists");
-        assert_eq!((stored.len(), more), (2, false));
     }
 }

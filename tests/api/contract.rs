@@ -60,3 +60,38 @@ fn every_operation_has_an_id_a_tag_and_documents_401_where_it_needs_a_token() {
     ids.dedup();
     assert_eq!(ids.len(), count, "operationIds are unique");
 }
+
+/// The document served says where it is served (`servers`), and says of every operation whether
+/// it needs a token: `security: []` for the public ones, which answer without one.
+#[tokio::test]
+async fn the_served_document_names_its_server_and_its_public_operations() {
+    let app = crate::helpers::spawn_app().await;
+    let served = crate::helpers::json_body(
+        app.get("/openapi.json", None).await,
+        reqwest::StatusCode::OK,
+    )
+    .await;
+    let servers = served["servers"].as_array().cloned().unwrap_or_default();
+    assert!(!servers.is_empty(), "no servers: {}", served["servers"]);
+    let mut public = Vec::new();
+    for (path, method, operation) in operations(&served) {
+        let security = operation["security"].as_array();
+        assert!(security.is_some(), "{method} {path} names no security");
+        if security.is_some_and(Vec::is_empty) {
+            public.push(path);
+        }
+    }
+    public.sort();
+    assert_eq!(
+        public,
+        [
+            "/api/v1/organisations/{slug}/privacy-notice",
+            "/health/live",
+            "/health/ready",
+            "/metrics"
+        ]
+    );
+    for path in ["/health/live", "/health/ready", "/metrics"] {
+        assert_eq!(app.get(path, None).await.status(), reqwest::StatusCode::OK);
+    }
+}

@@ -392,3 +392,84 @@ async fn an_id_that_breaks_a_routes_pattern_is_400_naming_it() {
         problem_naming(response, StatusCode::BAD_REQUEST, "id").await;
     }
 }
+
+/// One 422 names every field at fault, however it is at fault: an unknown name for a closed
+/// set, a missing field and a value failing validation together.
+#[tokio::test]
+async fn every_invalid_field_is_named_in_one_answer() {
+    let app = spawn_app().await;
+    let token = agent(&app);
+    let response = app
+        .post_json(
+            TICKETS,
+            Some(&token),
+            &json!({"kind": "teapot", "title": ""}),
+        )
+        .await;
+    let body = problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let mut named = fields(&body);
+    named.dedup();
+    assert_eq!(named, ["category", "kind", "title"], "{body}");
+    let messages: Vec<String> = body["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| text(e, "message"))
+        .collect();
+    assert!(messages[0].contains("required"), "{body}");
+    assert!(
+        messages[1].contains("incident"),
+        "allowed names are listed: {body}"
+    );
+    assert!(!body.to_string().contains("teapot"), "{body}");
+}
+
+/// Wrong types, unknown fields and unknown names, in the same body, all come back at once;
+/// none repeats what was sent.
+#[tokio::test]
+async fn wrong_types_and_unknown_fields_are_named_together() {
+    let app = spawn_app().await;
+    let token = agent(&app);
+    let body = json!({
+        "kind": "incident",
+        "category": "Jane Doe's diabetes",
+        "title": ["Jane Doe"],
+        "priority": 7,
+        "contains_special_category": "Jane Doe",
+        "colour": "Jane Doe",
+    });
+    let response = app.post_json(TICKETS, Some(&token), &body).await;
+    let problem = problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(
+        fields(&problem),
+        [
+            "category",
+            "colour",
+            "contains_special_category",
+            "priority",
+            "title"
+        ],
+        "{problem}"
+    );
+    assert!(!problem.to_string().contains("Jane"), "{problem}");
+}
+
+/// The same holds for every body, not only tickets: a person with several faults.
+#[tokio::test]
+async fn every_body_names_all_its_faults() {
+    let app = spawn_app().await;
+    let token = app.token(ORG, &["integrator"], "hr-system");
+    let response = app
+        .post_json(
+            PEOPLE,
+            Some(&token),
+            &json!({"kind": "robot", "given_name": 3, "date_of_birth": "yesterday"}),
+        )
+        .await;
+    let problem = problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(
+        fields(&problem),
+        ["date_of_birth", "family_name", "given_name", "kind"],
+        "{problem}"
+    );
+}

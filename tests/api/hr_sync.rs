@@ -191,11 +191,14 @@ async fn invalid_records_come_back_with_their_fields_and_the_rest_apply() {
             { "external_id": "E3", "kind": "joiner", "effective_date": 5 },
             { "external_id": "E4", "kind": "leaver", "effective_date": "2026-01-05" },
             { "external_id": "E5", "kind": "joiner", "effective_date": "2026-01-05" },
+            { "kind": "hire", "effective_date": 5, "clearance": "top" },
         ]))
         .await;
     assert_eq!(
         outcomes(&answer),
-        ["created", "invalid", "invalid", "refused", "invalid"]
+        [
+            "created", "invalid", "invalid", "refused", "invalid", "invalid"
+        ]
     );
     assert_eq!(
         (
@@ -203,7 +206,7 @@ async fn invalid_records_come_back_with_their_fields_and_the_rest_apply() {
             answer["invalid"].clone(),
             answer["refused"].clone()
         ),
-        (json!(1), json!(3), json!(1))
+        (json!(1), json!(4), json!(1))
     );
     let fields = |i: usize| -> Vec<String> {
         answer["records"][i]["errors"]
@@ -214,6 +217,18 @@ async fn invalid_records_come_back_with_their_fields_and_the_rest_apply() {
     assert_eq!(fields(1), ["records[1].email"]);
     assert_eq!(fields(2), ["records[2].effective_date"]);
     assert!(fields(4).contains(&"records[4].given_name".to_owned()));
+    // A record at fault in several ways names each.
+    let mut several = fields(5);
+    several.sort();
+    assert_eq!(
+        several,
+        [
+            "records[5].clearance",
+            "records[5].effective_date",
+            "records[5].external_id",
+            "records[5].kind"
+        ]
+    );
     // The error never repeats what was sent.
     assert!(!answer.to_string().contains("not an address"));
     // Only the valid joiner raised work.

@@ -688,3 +688,44 @@ async fn malformed_requests_say_what_is_wrong() {
     .await;
     assert_eq!(s.list("").await["totalResults"], 0);
 }
+
+/// Every SCIM operation that takes a body answers a body it cannot take in SCIM's shape: too
+/// large (413), not JSON (400 invalidSyntax), not JSON's media type (415).
+#[tokio::test]
+async fn body_faults_are_scim_errors_on_every_operation_taking_a_body() {
+    let s = scim().await;
+    let id = text(&s.create(&user("jo", "E1")).await, "id");
+    let user_at = user_path(&id);
+    let operations = [
+        (Method::POST, USERS),
+        (Method::PUT, user_at.as_str()),
+        (Method::PATCH, user_at.as_str()),
+        (Method::POST, "/scim/v2/Users/.search"),
+        (Method::POST, "/scim/v2/.search"),
+    ];
+    let oversized = format!("{{\"userName\": \"{}\"}}", "x".repeat(1024 * 1024));
+    for (method, path) in operations {
+        let with = |content_type: &'static str, body: String| {
+            s.app
+                .request(method.clone(), path, Some(&s.integrator))
+                .header(CONTENT_TYPE, content_type)
+                .body(body)
+        };
+        let too_large = with("application/scim+json", oversized.clone());
+        scim_error(send(too_large).await, StatusCode::PAYLOAD_TOO_LARGE, None).await;
+        let not_json = with("application/scim+json", "{\"userName\":".into());
+        scim_error(
+            send(not_json).await,
+            StatusCode::BAD_REQUEST,
+            Some("invalidSyntax"),
+        )
+        .await;
+        let wrong_type = with("text/plain", user("jo", "E1").to_string());
+        scim_error(
+            send(wrong_type).await,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            None,
+        )
+        .await;
+    }
+}

@@ -1,5 +1,6 @@
 //! `ValidJson<T>`: a JSON body checked at the edge. Wrong content type 415, over the limit 413,
-//! not JSON 400, JSON of the wrong shape or failing validation 422 naming each field.
+//! not JSON 400, JSON of the wrong shape or failing validation 422 naming every field at fault
+//! in one answer.
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
@@ -8,6 +9,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
+use super::shape::{Shaped, shape};
 use super::{ApiError, FieldError};
 
 /// Bodies larger than this are refused with 413.
@@ -73,17 +75,13 @@ async fn read_body<T: DeserializeOwned + Validate, const LIMIT: usize>(
             }
             _ => ApiError::BadRequest("the request body could not be read".into()),
         })?;
-    let value: T = parse(&bytes)?;
-    value
-        .validate()
-        .map_err(|errors| ApiError::fields(field_errors(&errors)))?;
-    Ok(ValidJson(value))
+    parse(&bytes).map(ValidJson)
 }
 
-/// Parses JSON in two steps: text that is not JSON is a 400; JSON of the wrong shape is a 422
-/// naming the field. (serde_json alone reports some shape errors, such as a number where an
-/// enum's name belongs, as syntax errors.)
-fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+/// Parses JSON in two steps: text that is not JSON is a 400; JSON of the wrong shape or failing
+/// validation is a 422 naming every field at fault. (serde_json alone reports some shape
+/// errors, such as a number where an enum's name belongs, as syntax errors.)
+fn parse<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result<T, ApiError> {
     let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|error| {
         ApiError::BadRequest(format!(
             "the request body is not valid JSON (line {}, column {})",
@@ -91,7 +89,21 @@ fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             error.column()
         ))
     })?;
-    from_value(value).map_err(|error| ApiError::fields(vec![error]))
+    let shaped = shape::<T>(value);
+    let mut errors = shape_errors(&shaped);
+    if let Some(Err(invalid)) = shaped.parsed.as_ref().map(Validate::validate) {
+        // A stand-in's own validation failures are not the caller's: its field is named.
+        errors.extend(
+            field_errors(&invalid)
+                .into_iter()
+                .filter(|e| !shaped.stood_in(&e.field)),
+        );
+    }
+    errors.sort_by(|a, b| a.field.cmp(&b.field));
+    match shaped.parsed {
+        Some(parsed) if errors.is_empty() => Ok(parsed),
+        _ => Err(ApiError::fields(errors)),
+    }
 }
 
 /// For `#[serde(default, deserialize_with = "present")]`: tells a field sent as `null` (clear
@@ -104,15 +116,26 @@ where
     Option::<T>::deserialize(deserializer).map(Some)
 }
 
-/// A JSON value in the shape of `T`, or the field at fault and what it should be, never the
+/// A JSON value in the shape of `T`, or every field at fault and what it should be, never the
 /// value sent. Batches use it to refuse one record and keep the rest.
-pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, FieldError> {
-    serde_path_to_error::deserialize(value).map_err(|error| {
-        let path = error.path().to_string();
-        let text = error.into_inner().to_string();
-        let (field, message) = describe_shape_error(&path, &text);
-        FieldError { field, message }
-    })
+pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, Vec<FieldError>> {
+    let shaped = shape::<T>(value);
+    let errors = shape_errors(&shaped);
+    match shaped.parsed {
+        Some(parsed) if errors.is_empty() => Ok(parsed),
+        _ => Err(errors),
+    }
+}
+
+fn shape_errors<T>(shaped: &Shaped<T>) -> Vec<FieldError> {
+    shaped
+        .faults
+        .iter()
+        .map(|(path, text)| {
+            let (field, message) = describe_shape_error(path, text);
+            FieldError { field, message }
+        })
+        .collect()
 }
 
 /// The field and a message for a shape error, built from serde's wording without ever
@@ -275,9 +298,45 @@ mod tests {
     }
 
     #[test]
+    fn every_fault_is_named_once_with_validation_failures_beside_them() {
+        #[derive(Debug, serde::Deserialize, Validate)]
+        #[serde(deny_unknown_fields)]
+        struct Nested {
+            #[validate(length(min = 1))]
+            name: String,
+            #[validate(nested)]
+            inner: Body,
+            #[expect(dead_code, reason = "present only to be parsed")]
+            flag: bool,
+            #[expect(dead_code, reason = "present only to be parsed")]
+            when: Option<chrono::NaiveDate>,
+        }
+        let body = br#"{"name": "", "inner": {"count": "x"}, "when": "soon", "extra": 1}"#;
+        match parse::<Nested>(body) {
+            Err(ApiError::InvalidFields { errors, .. }) => {
+                let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+                assert_eq!(
+                    fields,
+                    [
+                        "extra",
+                        "flag",
+                        "inner.count",
+                        "inner.title",
+                        "name",
+                        "when"
+                    ]
+                );
+            }
+            other => panic!("expected field errors, got {other:?}"),
+        }
+    }
+
+    #[test]
     fn validation_errors_name_the_field_and_the_bound() {
-        let body: Body = parse(b"{\"title\": \"far too long\"}").expect("parses");
-        let errors = field_errors(&body.validate().expect_err("too long"));
+        let errors = match parse::<Body>(b"{\"title\": \"far too long\"}") {
+            Err(ApiError::InvalidFields { errors, .. }) => errors,
+            other => panic!("expected field errors, got {other:?}"),
+        };
         assert_eq!(
             errors,
             vec![FieldError {

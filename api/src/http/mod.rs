@@ -6,6 +6,7 @@ pub mod json;
 pub mod page;
 pub mod params;
 pub mod problem;
+mod shape;
 
 pub(crate) use formats::formats;
 pub use problem::{ApiError, ApiResult, FieldError, Problem};

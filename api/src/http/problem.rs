@@ -331,9 +331,6 @@ impl From<StoreError> for ApiError {
                 tracing::error!("database or disk full: a write was refused");
                 ApiError::InsufficientStorage
             }
-            StoreError::NotCommitted(_) => {
-                ApiError::Unavailable("the change was not stored; try again".into())
-            }
             other => {
                 // The error's text carries no SQL values (see StoreError); its kind is enough
                 // to investigate.

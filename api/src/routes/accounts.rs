@@ -294,6 +294,8 @@ async fn list_accounts(
 }
 
 /// Get an account
+///
+/// One account of the caller's organisation, with its ETag for `If-Match`.
 #[utoipa::path(
     operation_id = "get_account",
     tag = "accounts",

@@ -425,6 +425,8 @@ async fn list_assets(
 }
 
 /// Get an asset
+///
+/// One asset of the caller's organisation, with its ETag for `If-Match`.
 #[utoipa::path(
     operation_id = "get_asset",
     tag = "assets",

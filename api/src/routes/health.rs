@@ -24,6 +24,7 @@ pub struct Health {
 #[utoipa::path(
     operation_id = "health_live",
     tag = "health",
+    security(),
     responses((status = 200, description = "Serving", body = Health))
 )]
 #[get("/health/live")]
@@ -37,6 +38,7 @@ async fn live() -> web::Json<Health> {
 #[utoipa::path(
     operation_id = "health_ready",
     tag = "health",
+    security(),
     responses(
         (status = 200, description = "Ready", body = Health),
         (status = 503, description = "The database does not answer", body = Problem, content_type = "application/problem+json"),
@@ -57,6 +59,7 @@ async fn ready(state: web::Data<AppState>) -> ApiResult<web::Json<Health>> {
 #[utoipa::path(
     operation_id = "metrics",
     tag = "health",
+    security(),
     responses((status = 200, description = "Prometheus exposition", body = String, content_type = "text/plain"))
 )]
 #[get("/metrics")]

@@ -247,7 +247,7 @@ fn apply(
     let mut events = Vec::with_capacity(records.len());
     for (index, value) in records.into_iter().enumerate() {
         let parsed = from_value::<HrEventInput>(value)
-            .map_err(|e| vec![prefixed(index, e)])
+            .map_err(|errors| errors.into_iter().map(|e| prefixed(index, e)).collect())
             .and_then(|input| {
                 HrEvent::parse(input, today)
                     .map_err(|errors| errors.into_iter().map(|e| domain_error(index, e)).collect())

@@ -101,6 +101,11 @@ fn parse_format(query: &NoticeQuery) -> ApiResult<NoticeFormat> {
     Ok(format.unwrap_or(NoticeFormat::Json))
 }
 
+/// The HTML notice is text and links alone: nothing may load into it (no script, style, image
+/// or frame), and no other site may frame it to dress up a click.
+const NOTICE_CSP: &str =
+    "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
 fn render(published: StoredNotice, format: NoticeFormat) -> HttpResponse {
     match format {
         NoticeFormat::Json => HttpResponse::Ok().json(version_of(published)),
@@ -109,6 +114,9 @@ fn render(published: StoredNotice, format: NoticeFormat) -> HttpResponse {
             .body(published.content.to_markdown()),
         NoticeFormat::Html => HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
+            .insert_header((header::CONTENT_SECURITY_POLICY, NOTICE_CSP))
+            // For browsers that predate CSP's frame-ancestors.
+            .insert_header((header::X_FRAME_OPTIONS, "DENY"))
             .body(published.content.to_html()),
     }
 }
@@ -204,6 +212,9 @@ async fn publish_notice(
 }
 
 /// List privacy notice versions
+///
+/// Every published version of the organisation's privacy notice: its effective date, when and
+/// by whom it was published, and what changed.
 #[utoipa::path(
     tag = "records",
     security(("bearer" = [])),
@@ -278,6 +289,7 @@ async fn get_notice(
 /// document. JSON, Markdown, or a standalone HTML page.
 #[utoipa::path(
     tag = "records",
+    security(),
     params(("slug" = String, Path, description = "Organisation slug"), NoticeQuery),
     responses(
         (status = 200, description = "The notice in effect", content(

@@ -170,6 +170,9 @@ async fn list_organisations(
 }
 
 /// Get an organisation
+///
+/// The caller's organisation, or one related to it through a processing agreement, with its
+/// details and its ETag for `If-Match`; any other is 404.
 #[utoipa::path(
     tag = "organisations",
     params(("slug" = String, Path, description = "Organisation slug")),

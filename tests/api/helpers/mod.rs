@@ -260,7 +260,7 @@ impl AppBuilder {
                 api::demo::load(&db).expect("the demo registers load");
             }
             let verifier = Verifier::new(auth).expect("the auth configuration is valid");
-            let state = AppState::new(db, verifier).expect("the ticket intake starts");
+            let state = AppState::new(db, verifier);
             (test_db, state)
         })
         .await
@@ -359,7 +359,7 @@ impl TestApp {
     /// database, so a test can kill this server and serve the same data again.
     pub async fn process(database_url: &str, data_dir: &std::path::Path) -> TestApp {
         let port = free_port();
-        let child = std::process::Command::new(env!("CARGO_BIN_EXE_servicedesk-test-server"))
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_servicedesk-under-test"))
             .arg("serve")
             .env("SERVICEDESK_DATABASE_URL", database_url)
             .env("SERVICEDESK_BIND", format!("127.0.0.1:{port}"))

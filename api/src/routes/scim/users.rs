@@ -31,8 +31,12 @@ async fn integrator(req: &HttpRequest) -> ScimResult<Caller<Integrators>> {
     Ok(Caller::<Integrators>::extract(req).await?)
 }
 
+/// A request body as read, or why it could not be: SCIM answers that failure in its own shape
+/// rather than actix's plain text.
+type Body = Result<web::Bytes, actix_web::Error>;
+
 /// The request body as JSON: `application/scim+json` or `application/json`.
-fn json_body(req: &HttpRequest, body: &[u8]) -> ScimResult<Value> {
+fn json_body(req: &HttpRequest, body: &Body) -> ScimResult<Value> {
     let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -52,7 +56,20 @@ fn json_body(req: &HttpRequest, body: &[u8]) -> ScimResult<Value> {
         }
         .into());
     }
-    serde_json::from_slice(body)
+    let bytes = body
+        .as_ref()
+        .map_err(|error| match error.as_response_error().status_code() {
+            StatusCode::PAYLOAD_TOO_LARGE => ScimError {
+                status: 413,
+                scim_type: None,
+                detail: format!(
+                    "the request body is larger than {} bytes",
+                    crate::http::json::BODY_LIMIT
+                ),
+            },
+            _ => ScimError::invalid_syntax("the request body could not be read"),
+        })?;
+    serde_json::from_slice(bytes)
         .map_err(|_| ScimError::invalid_syntax("the body is not valid JSON").into())
 }
 
@@ -98,7 +115,7 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> ScimResult<Ht
 pub async fn search(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Bytes,
+    body: Body,
 ) -> ScimResult<HttpResponse> {
     let caller = integrator(&req).await?;
     let value = json_body(&req, &body)?;
@@ -365,7 +382,7 @@ fn answer(
 pub async fn create(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Bytes,
+    body: Body,
 ) -> ScimResult<HttpResponse> {
     let caller = integrator(&req).await?;
     let user = ScimUser::from_json(&json_body(&req, &body)?)?;
@@ -377,7 +394,7 @@ pub async fn replace(
     req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    body: web::Bytes,
+    body: Body,
 ) -> ScimResult<HttpResponse> {
     let caller = integrator(&req).await?;
     let id = person_id(&id)?;
@@ -390,7 +407,7 @@ pub async fn patch(
     req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    body: web::Bytes,
+    body: Body,
 ) -> ScimResult<HttpResponse> {
     let caller = integrator(&req).await?;
     let id = person_id(&id)?;

@@ -164,6 +164,9 @@ async fn list_tickets(
 }
 
 /// Get a ticket
+///
+/// One ticket, with its ETag for `If-Match`. A requester sees only tickets they raised or are
+/// the requester of; any other ticket is 404, as one that does not exist.
 #[utoipa::path(
     operation_id = "get_ticket",
     tag = "tickets",
