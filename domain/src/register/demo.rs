@@ -17,7 +17,7 @@ use crate::ids::{
     AgreementId, DataCategoryId, OrgId, PurposeId, RecipientId, RetentionPolicyId, TransferId,
 };
 
-use super::agreement::ProcessingAgreement;
+use super::agreement::{ProcessingAgreement, Standing};
 use super::data_category::DataCategory;
 use super::identity::{Contact, OrganisationDetails};
 use super::lawful_basis::LawfulBasis;
@@ -74,7 +74,8 @@ pub struct DemoAgreement {
 }
 
 impl DemoAgreement {
-    /// The agreement between the organisations stored with these ids.
+    /// The agreement between the organisations stored with these ids, as the controller
+    /// proposes it (the processor accepts it as a second step).
     pub fn to_agreement(&self, controller: OrgId, processor: OrgId) -> ProcessingAgreement {
         ProcessingAgreement {
             id: self.id,
@@ -85,6 +86,7 @@ impl DemoAgreement {
             contract_reference: self.contract_reference.clone(),
             starts_on: self.starts_on,
             ends_on: self.ends_on,
+            standing: Standing::Proposed,
         }
     }
 }
