@@ -1415,12 +1415,20 @@ mod tests {
             );
             assert_eq!(agreement.starts_on, date(2018, 12, 17));
             assert_eq!(agreement.ends_on, None);
-            let stored = agreement.to_agreement(
+            let processor = OrgId::from_uuid(Uuid::from_u128(0xc0de));
+            let proposed = agreement.to_agreement(
                 OrgId::from_uuid(Uuid::from_u128(0xc0 + n as u128)),
-                OrgId::from_uuid(Uuid::from_u128(0xc0de)),
+                processor,
             );
-            assert_eq!(stored.validate(), Ok(()));
-            assert!(stored.in_force(date(2026, 2, 5)));
+            assert_eq!(proposed.validate(), Ok(()));
+            // In force once the processor accepts it, as the demo loader has it do.
+            assert!(!proposed.in_force(date(2026, 2, 5)));
+            let at = date(2026, 2, 5)
+                .and_hms_opt(9, 0, 0)
+                .expect("time")
+                .and_utc();
+            let accepted = proposed.accept(processor, at).expect("accepted");
+            assert!(accepted.in_force(date(2026, 2, 5)));
         }
         let served: Vec<String> = controllers_for(CABINET_OFFICE)
             .into_iter()
