@@ -62,19 +62,25 @@ pub fn load(db: &Db) -> Result<Loaded, String> {
             continue;
         }
         let processor = id_of(agreement.processor)?;
-        let body = agreement.to_agreement(controller, processor);
+        let proposed = agreement.to_agreement(controller, processor);
+        // The controller proposes and the processor accepts, each recorded as its own act, so
+        // the demo's processor acts for its controllers from the start.
+        let accepted = proposed.accept(processor, now).map_err(|e| e.to_string())?;
         register::change(&mut conn, controller, |conn, _| {
-            register::put(
-                conn,
-                controller,
-                EntryKind::ProcessingAgreement,
-                body.id.as_uuid(),
-                Some(processor),
-                &body,
-                None,
-                &actor(controller),
-                now,
-            )
+            for (body, by) in [(&proposed, controller), (&accepted, processor)] {
+                register::put(
+                    conn,
+                    controller,
+                    EntryKind::ProcessingAgreement,
+                    body.id.as_uuid(),
+                    Some(processor),
+                    body,
+                    None,
+                    &actor(by),
+                    now,
+                )?;
+            }
+            Ok(())
         })
         .map_err(|e| e.to_string())?;
     }

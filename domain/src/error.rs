@@ -22,6 +22,9 @@ pub enum DomainError {
         from: &'static str,
         to: &'static str,
     },
+    /// The change clashes with where the thing stands; the message says why.
+    #[error("{0}")]
+    Conflict(&'static str),
 }
 
 impl DomainError {

@@ -431,13 +431,17 @@ pub fn processing_for(
     Ok(found)
 }
 
-/// The organisation and every organisation it has a processing agreement with, either way.
+/// The organisation and every organisation bound to it by a processing agreement, either way:
+/// accepted and not withdrawn. A proposal binds no one, so reveals no one.
 pub fn related_organisations(
     conn: &mut AnyConnection,
     org_id: OrgId,
 ) -> Result<Vec<OrgId>, StoreError> {
     let mut related = vec![org_id];
     for stored in agreements(conn, org_id, None)? {
+        if !stored.body.binds() {
+            continue;
+        }
         for party in [stored.body.controller, stored.body.processor] {
             if !related.contains(&party) {
                 related.push(party);

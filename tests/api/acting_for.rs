@@ -14,10 +14,12 @@ const ACTING_FOR: &str = "Acting-For";
 async fn a_processor_raises_tickets_for_its_controller_and_they_are_the_controllers() {
     let app = spawn_seeded_app().await;
     let processor_agent = app.token("cabinet-office", &["agent"], "co-agent");
+    let mut body = incident("Laptop will not boot");
+    body["requester"] = json!("dcms-staff-1");
     let raised = send(
         app.request(Method::POST, TICKETS, Some(&processor_agent))
             .header(ACTING_FOR, "dcms")
-            .json(&incident("Laptop will not boot")),
+            .json(&body),
     )
     .await;
     let ticket = json_body(raised, StatusCode::CREATED).await;
@@ -165,4 +167,138 @@ async fn what_is_the_controllers_own_is_never_done_with_acting_for() {
         let body = problem(refused, StatusCode::FORBIDDEN).await;
         assert!(text(&body, "detail").contains("Acting-For"), "{body}");
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Identity never crosses organisations
+
+/// A person of DCMS whose `external_id` is `subject`, with a ticket of their own; returns the
+/// person's id and the ticket's id.
+async fn dcms_person_with_a_ticket(app: &TestApp, subject: &str) -> (String, String) {
+    let admin = app.token("dcms", &["admin"], "dcms-admin");
+    let person = json_body(
+        app.post_json(
+            PEOPLE,
+            Some(&admin),
+            &json!({
+                "kind": "staff",
+                "external_id": subject,
+                "given_name": "Alice",
+                "family_name": "Bloggs",
+                "email": "alice.bloggs@example.gov.uk",
+                "starts_on": "2020-01-06",
+            }),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let own = app.token("dcms", &["requester"], subject);
+    let ticket = app.create_ticket(&own, &incident("Printer jams")).await;
+    (text(&person, "id"), text(&ticket, "id"))
+}
+
+/// A request by `token` naming DCMS in `Acting-For`.
+async fn for_dcms(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    token: &str,
+    body: Option<serde_json::Value>,
+) -> reqwest::Response {
+    let request = app
+        .request(method, path, Some(token))
+        .header(ACTING_FOR, "dcms");
+    send(match body {
+        Some(body) => request.json(&body),
+        None => request,
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_processors_requester_is_never_the_controllers_person() {
+    let app = spawn_seeded_app().await;
+    let (person, ticket) = dcms_person_with_a_ticket(&app, "alice-1").await;
+    // The processor's user whose subject happens to be the DCMS person's external id.
+    let impostor = app.token("cabinet-office", &["requester"], "alice-1");
+    let correction = json!({ "given_name": "Mallory", "email": "mallory@example.org" });
+    for (method, path, body) in [
+        (Method::GET, "/api/v1/people/me".to_owned(), None),
+        (Method::GET, format!("{PEOPLE}/{person}"), None),
+        (
+            Method::PATCH,
+            format!("{PEOPLE}/{person}"),
+            Some(correction),
+        ),
+        (Method::GET, TICKETS.to_owned(), None),
+        (Method::GET, ticket_path(&ticket), None),
+        (Method::POST, TICKETS.to_owned(), Some(incident("Not mine"))),
+        (
+            Method::POST,
+            comments_path(&ticket),
+            Some(json!({ "body": "Any news?" })),
+        ),
+        (Method::GET, "/api/v1/consents".to_owned(), None),
+        (Method::GET, format!("{TICKETS}/{ticket}/survey"), None),
+    ] {
+        let refused = for_dcms(&app, method.clone(), &path, &impostor, body).await;
+        let body = problem(refused, StatusCode::FORBIDDEN).await;
+        assert!(
+            text(&body, "detail").contains("Acting-For"),
+            "{method} {path}: {body}"
+        );
+    }
+    // The record is as it was.
+    let dcms_agent = app.token("dcms", &["agent"], "dcms-agent");
+    let record = json_body(
+        app.get(&format!("{PEOPLE}/{person}"), Some(&dcms_agent))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(record["given_name"], "Alice");
+    assert_eq!(record["version"], 1);
+}
+
+#[tokio::test]
+async fn a_processors_agent_works_for_the_controller_but_is_none_of_its_people() {
+    let app = spawn_seeded_app().await;
+    let (person, ticket) = dcms_person_with_a_ticket(&app, "alice-1").await;
+    let agent = app.token("cabinet-office", &["agent", "requester"], "alice-1");
+    // Agent work under the agreement stays allowed.
+    let read = for_dcms(
+        &app,
+        Method::GET,
+        &format!("{PEOPLE}/{person}"),
+        &agent,
+        None,
+    )
+    .await;
+    json_body(read, StatusCode::OK).await;
+    let seen = for_dcms(&app, Method::GET, &ticket_path(&ticket), &agent, None).await;
+    json_body(seen, StatusCode::OK).await;
+    // But never as the person: no own record, no self-correction (Art 16).
+    let me = for_dcms(&app, Method::GET, "/api/v1/people/me", &agent, None).await;
+    let body = problem(me, StatusCode::FORBIDDEN).await;
+    assert!(text(&body, "detail").contains("Acting-For"), "{body}");
+    let correction = json!({ "given_name": "Mallory" });
+    let path = format!("{PEOPLE}/{person}");
+    let refused = for_dcms(&app, Method::PATCH, &path, &agent, Some(correction)).await;
+    problem(refused, StatusCode::FORBIDDEN).await;
+    // A ticket raised for the controller names its requester: the agent is not one.
+    let unnamed = for_dcms(
+        &app,
+        Method::POST,
+        TICKETS,
+        &agent,
+        Some(incident("Broken")),
+    )
+    .await;
+    problem_naming(unnamed, StatusCode::UNPROCESSABLE_ENTITY, "requester").await;
+    let mut named = incident("Broken screen");
+    named["requester"] = json!("alice-1");
+    let raised = for_dcms(&app, Method::POST, TICKETS, &agent, Some(named)).await;
+    let raised = json_body(raised, StatusCode::CREATED).await;
+    assert_eq!(raised["requester"], "alice-1");
 }

@@ -6,6 +6,7 @@ mod helpers;
 mod access;
 mod accounts;
 mod acting_for;
+mod agreement_acceptance;
 mod assets;
 mod auth;
 mod comments;

@@ -566,13 +566,8 @@ async fn a_processors_next_notice_names_the_controller_it_now_processes_for() {
         "processing": "Second-line support for DCMS staff",
         "starts_on": day(0),
     });
-    json_body(
-        app.post_json("/api/v1/processing-agreements", Some(&dcms), &body)
-            .await,
-        StatusCode::CREATED,
-    )
-    .await;
     let devon = app.token(DEVON, &["dpo"], "dpo-1");
+    record_agreement(&app, &dcms, &devon, &body).await;
     let second = published(&app, &devon, &json!({})).await;
     assert_eq!(second["version"], 2);
     assert_eq!(

@@ -341,7 +341,12 @@ async fn both_parties_read_an_agreement_and_no_one_else() {
     assert_eq!(listed["starts_on"], "2018-12-17");
     assert_eq!(listed["ends_on"], json!(null));
     assert_eq!(listed["in_force"], true);
-    assert_eq!(listed["version"], 1);
+    // Proposed by DCMS, accepted by the Cabinet Office: two versions.
+    assert_eq!(listed["status"], "accepted");
+    assert_eq!(listed["accepted_by"], CABINET_OFFICE);
+    assert!(listed["accepted_at"].is_string(), "{listed}");
+    assert_eq!(listed["withdrawn_at"], json!(null));
+    assert_eq!(listed["version"], 2);
     assert_eq!(
         listed["purposes"].as_array().expect("purposes").len(),
         3,
@@ -362,7 +367,7 @@ async fn both_parties_read_an_agreement_and_no_one_else() {
     let response = app
         .get(&agreement_path(DCMS_AGREEMENT), Some(&processor))
         .await;
-    assert_eq!(etag_of(&response), "\"1\"");
+    assert_eq!(etag_of(&response), "\"2\"");
     assert_eq!(&json_body(response, StatusCode::OK).await, listed);
 
     let devon = app.token(DEVON, &["admin"], "admin-1");
@@ -436,15 +441,23 @@ async fn the_controller_records_replaces_and_deletes_an_agreement() {
     assert_eq!(created["purposes"], json!([purpose_id]));
     assert_eq!(created["contract_reference"], "Contract 2024/17");
     assert_eq!(created["starts_on"], day(-30));
-    assert_eq!(created["in_force"], true);
+    assert_eq!(created["status"], "proposed");
+    assert_eq!(created["in_force"], false);
     assert_eq!(created["version"], 1);
 
-    // The processor, registered on first sight, reads it and now sees its controller.
+    // The processor, registered on first sight, reads the proposal, and once it accepts sees
+    // its controller.
     let globex = app.token(OTHER_ORG, &["admin"], "globex-admin");
     assert_eq!(
         json_body(app.get(&location, Some(&globex)).await, StatusCode::OK).await,
         created
     );
+    let response = app
+        .post_json(&acceptance_path(&id), Some(&globex), &json!({}))
+        .await;
+    assert_eq!(etag_of(&response), "\"2\"");
+    let accepted = json_body(response, StatusCode::OK).await;
+    assert_eq!(accepted["in_force"], true);
     let orgs = app.list(ORGANISATIONS, &globex, &[]).await;
     assert_eq!(strings(&orgs, "slug"), [ORG, OTHER_ORG], "{orgs:?}");
     // A third organisation sees nothing.
@@ -466,19 +479,20 @@ async fn the_controller_records_replaces_and_deletes_an_agreement() {
         Vec::<Value>::new()
     );
 
-    // Ended yesterday, under If-Match.
+    // Ended yesterday, under If-Match: new terms, a new proposal.
     let ended = agreement(OTHER_ORG, &[&purpose_id], &day(-30), Some(&day(-1)));
     let response = send(
         app.request(Method::PUT, &location, Some(&admin))
-            .header(IF_MATCH, "\"1\"")
+            .header(IF_MATCH, "\"2\"")
             .json(&ended),
     )
     .await;
-    assert_eq!(etag_of(&response), "\"2\"");
+    assert_eq!(etag_of(&response), "\"3\"");
     let replaced = json_body(response, StatusCode::OK).await;
     assert_eq!(replaced["ends_on"], day(-1));
+    assert_eq!(replaced["status"], "proposed");
     assert_eq!(replaced["in_force"], false);
-    assert_eq!(replaced["version"], 2);
+    assert_eq!(replaced["version"], 3);
     assert_eq!(replaced["created_at"], created["created_at"]);
     let response = send(
         app.request(Method::PUT, &location, Some(&admin))
@@ -595,7 +609,7 @@ async fn the_processor_may_not_change_or_delete_an_agreement() {
     problem(response, StatusCode::FORBIDDEN).await;
 
     let unchanged = json_body(app.get(&path, Some(&auditor)).await, StatusCode::OK).await;
-    assert_eq!(unchanged["version"], 1);
+    assert_eq!(unchanged["version"], 2);
     assert_eq!(unchanged["purposes"].as_array().map(Vec::len), Some(3));
 }
 
@@ -680,13 +694,14 @@ async fn agreements_breaking_art_28_are_422_naming_the_field() {
     problem_naming(response, StatusCode::UNPROCESSABLE_ENTITY, "ends_on").await;
     let items = app.list(AGREEMENTS, &dcms, &[]).await;
     assert_eq!(items.len(), 1, "{items:?}");
-    assert_eq!(items[0]["version"], 1);
+    assert_eq!(items[0]["version"], 2);
 }
 
 #[tokio::test]
 async fn in_force_follows_the_dates() {
     let app = spawn_seeded_app().await;
     let dcms = app.token(DCMS, &["admin"], "admin-1");
+    let devon_admin = app.token(DEVON, &["admin"], "admin-2");
     let own = [DCMS_SUPPORT_PURPOSE];
     let cases = [
         (day(0), None, true),
@@ -698,11 +713,7 @@ async fn in_force_follows_the_dates() {
     ];
     for (starts_on, ends_on, in_force) in cases {
         let body = agreement(DEVON, &own, &starts_on, ends_on.as_deref());
-        let created = json_body(
-            app.post_json(AGREEMENTS, Some(&dcms), &body).await,
-            StatusCode::CREATED,
-        )
-        .await;
+        let created = record_agreement(&app, &dcms, &devon_admin, &body).await;
         assert_eq!(
             created["in_force"], in_force,
             "{starts_on} to {ends_on:?}: {created}"

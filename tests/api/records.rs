@@ -489,21 +489,12 @@ async fn only_agreements_in_force_make_a_processor_record() {
             "starts_on": starts_on,
         })
     };
-    let future = json_body(
-        app.post_json(AGREEMENTS, Some(&dcms), &agreement(day(1)))
-            .await,
-        StatusCode::CREATED,
-    )
-    .await;
+    let devon_admin = app.token(DEVON, &["admin"], "admin-2");
+    let future = record_agreement(&app, &dcms, &devon_admin, &agreement(day(1))).await;
     let record = ropa(&app, &devon, &[]).await;
     assert!(record["processor"].is_null(), "not in force yet: {record}");
 
-    json_body(
-        app.post_json(AGREEMENTS, Some(&dcms), &agreement(day(-1)))
-            .await,
-        StatusCode::CREATED,
-    )
-    .await;
+    record_agreement(&app, &dcms, &devon_admin, &agreement(day(-1))).await;
     let record = ropa(&app, &devon, &[]).await;
     let agreements = record["processor"]["agreements"]
         .as_array()

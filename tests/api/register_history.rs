@@ -399,8 +399,8 @@ async fn register_history_of_the_demo_names_its_loader_and_the_parties_to_agreem
         assert_eq!(change["before"], json!(null), "{change}");
     }
 
-    // The Cabinet Office processes for DCMS and DExEU: it sees the agreements they hold, made by
-    // them.
+    // The Cabinet Office processes for DCMS and DExEU: it sees the agreements they hold,
+    // proposed by them and accepted by itself.
     let agreements = app
         .list(
             &changes_path(),
@@ -414,18 +414,34 @@ async fn register_history_of_the_demo_names_its_loader_and_the_parties_to_agreem
         .collect();
     assert_eq!(
         makers,
-        HashSet::from(["dcms".to_owned(), "dexeu".to_owned()])
+        HashSet::from([
+            "dcms".to_owned(),
+            "dexeu".to_owned(),
+            "cabinet-office".to_owned()
+        ])
     );
     let dcms = app.token("dcms", &["admin"], "dcms-admin");
     let theirs = app
         .list(&changes_path(), &dcms, &[("kind", "processing_agreement")])
         .await;
-    assert_eq!(theirs.len(), 1, "{theirs:?}");
-    assert_eq!(theirs[0]["actor_organisation"], "dcms");
+    assert_eq!(theirs.len(), 2, "{theirs:?}");
+    let by = |org: &str| {
+        theirs
+            .iter()
+            .find(|c| c["actor_organisation"] == org)
+            .unwrap_or_else(|| panic!("a change by {org}: {theirs:?}"))
+    };
+    assert_eq!(by("dcms")["after"]["standing"]["status"], "proposed");
+    assert_eq!(by("dcms")["version"], 1);
+    assert_eq!(
+        by("cabinet-office")["after"]["standing"]["status"],
+        "accepted"
+    );
+    assert_eq!(by("cabinet-office")["version"], 2);
     let covered: Vec<Value> = [0x4_1001, 0x4_1002, 0x4_1004]
         .map(|n| json!(seed_id(n)))
         .to_vec();
-    assert_eq!(theirs[0]["after"]["purposes"], json!(covered));
+    assert_eq!(by("dcms")["after"]["purposes"], json!(covered));
     let devon = app.token("devon-cc", &["admin"], "devon-admin");
     assert!(
         app.list(&changes_path(), &devon, &[("kind", "processing_agreement")])

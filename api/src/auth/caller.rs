@@ -19,9 +19,15 @@ use crate::state::AppState;
 /// Who is calling, for which organisation, with which roles. `org` is the organisation whose
 /// data the call acts on: the token's own, or a controller the token's organisation processes
 /// for (named by the `Acting-For` header, under an agreement in force).
+///
+/// Identity never crosses organisations: the token subject names a person (a record's
+/// `external_id`, a ticket's requester, a grant) only in the token's own organisation. Under
+/// `Acting-For` the caller is the processor's staff, so [`Principal::own_subject`] is `None`
+/// and the requester role, which is about being one of the organisation's own people, is
+/// dropped.
 #[derive(Debug, Clone)]
 pub struct Principal {
-    pub subject: String,
+    subject: String,
     pub org: OrgSlug,
     pub org_id: OrgId,
     pub roles: BTreeSet<Role>,
@@ -33,6 +39,21 @@ pub struct Principal {
 pub const ACTING_FOR: &str = "Acting-For";
 
 impl Principal {
+    /// Who acted, for trails (`raised_by`, `changed_by`, history): the token subject, never to
+    /// be matched against the organisation's people.
+    pub fn actor(&self) -> &str {
+        &self.subject
+    }
+
+    /// The token subject as it names one of `org`'s own people; `None` for a processor's user
+    /// acting for a controller.
+    pub fn own_subject(&self) -> Option<&str> {
+        match self.processor {
+            None => Some(&self.subject),
+            Some(_) => None,
+        }
+    }
+
     pub fn has(&self, role: Role) -> bool {
         self.roles.contains(&role)
     }
@@ -245,6 +266,25 @@ async fn acting_for(
     Ok(Some((slug, controller)))
 }
 
+/// The roles a processor's user keeps acting for a controller: not `requester`, which makes
+/// the caller one of the organisation's own people. Refused (403) when no other role admits
+/// the operation.
+fn as_processor_staff(
+    mut roles: BTreeSet<Role>,
+    admits: &[Role],
+) -> Result<BTreeSet<Role>, ApiError> {
+    roles.remove(&Role::Requester);
+    if admits.iter().any(|r| roles.contains(r)) {
+        Ok(roles)
+    } else {
+        Err(ApiError::Forbidden(
+            "Acting-For is not accepted for a requester: a processor's users act as its staff \
+             doing the controller's work, never as the controller's own people"
+                .into(),
+        ))
+    }
+}
+
 async fn authenticate(
     req: HttpRequest,
     admits: &'static [Role],
@@ -277,7 +317,7 @@ async fn authenticate(
             subject: claims.sub,
             org: controller,
             org_id: controller_id,
-            roles,
+            roles: as_processor_staff(roles, admits)?,
             processor: Some(org_id),
         });
     }

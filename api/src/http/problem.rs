@@ -297,6 +297,7 @@ impl From<domain::DomainError> for ApiError {
             transition @ domain::DomainError::IllegalTransition { .. } => {
                 ApiError::Conflict(transition.to_string())
             }
+            domain::DomainError::Conflict(why) => ApiError::Conflict(why.to_owned()),
         }
     }
 }

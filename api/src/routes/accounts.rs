@@ -23,6 +23,7 @@ use crate::http::page::{PageQuery, page};
 use crate::http::params::{Params, path_id};
 use crate::http::problem::responses::{BodyProblems, ListProblems, PathProblems, Stale};
 use crate::http::{ApiError, ApiResult, FieldError, Problem};
+use crate::routes::people::caller_person;
 use crate::state::AppState;
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -227,7 +228,7 @@ async fn create_account(
         created_at: now,
         updated_at: now,
     };
-    let actor = caller.subject.clone();
+    let actor = caller.actor().to_owned();
     let change_id = clock::new_uuid();
     let stored = state
         .write(move |conn| {
@@ -361,7 +362,8 @@ async fn update_account(
     let expected = if_match(&req);
     let body = body.0;
     let org_id = caller.org_id;
-    let actor = caller.subject.clone();
+    let actor = caller.actor().to_owned();
+    let principal = caller.principal.clone();
     let change_id = clock::new_uuid();
     let now = clock::now();
     let stored = state
@@ -373,14 +375,12 @@ async fn update_account(
                 };
             }
             let next = body.status;
-            let subject = actor.clone();
             let change = move |conn: &mut persistence::AnyConnection,
                                current: &Account|
                   -> Result<Account, StoreError> {
                 // The caller as a person of the organisation, if they are one: an approval
                 // needs one (no one approves their own account).
-                let approver =
-                    people::find_by_external_id(conn, org_id, &subject)?.map(|p| p.person.id);
+                let approver = caller_person(conn, &principal)?;
                 let approving =
                     current.status == AccountStatus::Requested && next == AccountStatus::Active;
                 let actor = match approver {

@@ -1,13 +1,18 @@
 //! `/api/v1/processing-agreements`: a processor acting for a controller under Art 28(3). The
-//! controller records them (its keepers); both parties read them. An agreement lives in the
-//! controller's register, versioned like every entry.
+//! controller proposes them (its keepers), the processor's keepers accept them, either side's
+//! withdraws them; both parties read them. An agreement lives in the controller's register,
+//! versioned like every entry, each act recorded with the organisation that made it. What each
+//! state allows is `domain::register::agreement`'s.
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::DomainError;
 use domain::ids::{AgreementId, OrgId, PurposeId};
 use domain::organisation::OrgSlug;
-use domain::register::{EntryKind, ProcessingAgreement, RuleViolation};
-use persistence::register::{self, Meta, Stored};
+use domain::register::{
+    AgreementStatus, EntryKind, PartyAct, ProcessingAgreement, RuleViolation, Standing,
+};
+use persistence::register::{self, Stored};
 use persistence::{AnyConnection, StoreError};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -30,7 +35,9 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(create_agreement)
         .service(get_agreement)
         .service(replace_agreement)
-        .service(delete_agreement);
+        .service(delete_agreement)
+        .service(accept_agreement)
+        .service(withdraw_agreement);
 }
 
 /// A processing agreement, as either party sees it.
@@ -48,7 +55,17 @@ pub struct AgreementDto {
     pub contract_reference: Option<String>,
     pub starts_on: NaiveDate,
     pub ends_on: Option<NaiveDate>,
-    /// Whether the agreement is in force today.
+    /// Proposed by the controller, accepted by the processor, or withdrawn by either.
+    pub status: AgreementStatus,
+    /// When the processor accepted it (kept once withdrawn).
+    pub accepted_at: Option<DateTime<Utc>>,
+    /// The slug of the organisation that accepted it: the processor.
+    pub accepted_by: Option<String>,
+    pub withdrawn_at: Option<DateTime<Utc>>,
+    /// The slug of the party that withdrew it.
+    pub withdrawn_by: Option<String>,
+    /// Whether the agreement is in force today: accepted, not withdrawn, and dated to cover
+    /// today.
     pub in_force: bool,
     pub version: i64,
     pub created_at: DateTime<Utc>,
@@ -103,14 +120,27 @@ fn dtos(
             .ok_or_else(|| StoreError::Corrupt("agreement party".into()))
     };
     let today = clock::now().date_naive();
+    let act = |act: Option<PartyAct>| -> Result<_, StoreError> {
+        Ok(match act {
+            Some(act) => (Some(act.at), Some(slug(act.by)?)),
+            None => (None, None),
+        })
+    };
     agreements
         .into_iter()
         .map(|stored| {
             let a = stored.body;
+            let (accepted_at, accepted_by) = act(a.standing.accepted())?;
+            let (withdrawn_at, withdrawn_by) = act(a.standing.withdrawn())?;
             Ok(AgreementDto {
                 id: a.id,
                 controller: slug(a.controller)?,
                 processor: slug(a.processor)?,
+                status: a.standing.status(),
+                accepted_at,
+                accepted_by,
+                withdrawn_at,
+                withdrawn_by,
                 in_force: a.in_force(today),
                 purposes: a.purposes,
                 processing: a.processing,
@@ -126,29 +156,34 @@ fn dtos(
 }
 
 /// Stores the agreement in the controller's register, checked against it: Art 28(3) rules, and
-/// every purpose in scope is one of the controller's.
+/// every purpose in scope is one of the controller's. A replacement is the current agreement
+/// revised (changed terms are a new proposal); returns the agreement as stored.
 fn store(
     conn: &mut AnyConnection,
     caller: &Principal,
-    agreement: &ProcessingAgreement,
+    agreement: ProcessingAgreement,
     expected: Option<Option<Vec<i64>>>,
-) -> Result<Meta, StoreError> {
+) -> Result<Stored<ProcessingAgreement>, StoreError> {
     let org_id = caller.org_id;
     register::change(conn, org_id, |conn, loaded| {
-        if expected.is_some() {
-            let current: Stored<ProcessingAgreement> = register::get(
-                conn,
-                org_id,
-                EntryKind::ProcessingAgreement,
-                agreement.id.as_uuid(),
-                None,
-            )?;
-            if current.body.controller != org_id {
-                return Err(StoreError::Domain(domain::DomainError::NotPermitted(
-                    "only the controller changes a processing agreement",
-                )));
+        let agreement = match expected {
+            Some(_) => {
+                let current: Stored<ProcessingAgreement> = register::get(
+                    conn,
+                    org_id,
+                    EntryKind::ProcessingAgreement,
+                    agreement.id.as_uuid(),
+                    None,
+                )?;
+                if current.body.controller != org_id {
+                    return Err(StoreError::Domain(DomainError::NotPermitted(
+                        "only the controller changes a processing agreement",
+                    )));
+                }
+                current.body.revised(agreement)?
             }
-        }
+            None => agreement,
+        };
         let mut violations = agreement.validate().err().unwrap_or_default();
         if agreement
             .purposes
@@ -164,18 +199,74 @@ fn store(
         if !violations.is_empty() {
             return Err(StoreError::Refused(violations));
         }
-        register::put(
+        let meta = register::put(
             conn,
             org_id,
             EntryKind::ProcessingAgreement,
             agreement.id.as_uuid(),
             Some(agreement.processor),
-            agreement,
+            &agreement,
             expected.flatten().as_deref(),
             &actor_of(caller),
             clock::now(),
-        )
+        )?;
+        Ok(Stored {
+            body: agreement,
+            meta,
+        })
     })
+}
+
+/// A party's act on agreement `id` (`act` is the domain's rule for it), stored in the
+/// controller's register under its lock and recorded as the caller's organisation's.
+fn decide(
+    conn: &mut AnyConnection,
+    caller: &Principal,
+    id: AgreementId,
+    act: fn(&ProcessingAgreement, OrgId, DateTime<Utc>) -> Result<ProcessingAgreement, DomainError>,
+) -> Result<Stored<ProcessingAgreement>, StoreError> {
+    let kind = EntryKind::ProcessingAgreement;
+    // Found from either side; an agreement the caller is no party to is 404.
+    let found: Stored<ProcessingAgreement> =
+        register::get(conn, caller.org_id, kind, id.as_uuid(), None)?;
+    let controller = found.body.controller;
+    register::change(conn, controller, |conn, _| {
+        let current: Stored<ProcessingAgreement> =
+            register::get(conn, controller, kind, id.as_uuid(), None)?;
+        let now = clock::now();
+        let next = act(&current.body, caller.org_id, now)?;
+        let meta = register::put(
+            conn,
+            controller,
+            kind,
+            id.as_uuid(),
+            Some(next.processor),
+            &next,
+            Some(&[current.meta.version]),
+            &actor_of(caller),
+            now,
+        )?;
+        Ok(Stored { body: next, meta })
+    })
+}
+
+/// [`decide`] as the HTTP answer: the agreement as it now stands.
+async fn decided(
+    state: &AppState,
+    caller: &Principal,
+    id: &str,
+    act: fn(&ProcessingAgreement, OrgId, DateTime<Utc>) -> Result<ProcessingAgreement, DomainError>,
+) -> ApiResult<HttpResponse> {
+    let id: AgreementId = path_id("id", id)?;
+    let principal = caller.clone();
+    let dto = state
+        .write(move |conn| {
+            let stored = decide(conn, &principal, id, act)?;
+            dtos(conn, vec![stored])?.pop().ok_or(StoreError::NotFound)
+        })
+        .await
+        .map_err(ApiError::not_found_as("processing agreement"))?;
+    Ok(tagged(dto.version, dto))
 }
 
 /// The processor `input` names, registered on first sight like a token's organisation.
@@ -198,6 +289,7 @@ fn agreement_of(
         contract_reference: input.contract_reference,
         starts_on: input.starts_on,
         ends_on: input.ends_on,
+        standing: Standing::Proposed,
     }
 }
 
@@ -236,9 +328,10 @@ async fn list_agreements(
 
 /// Record a processing agreement
 ///
-/// The caller's organisation is the controller; the processor may act on its data for the
-/// purposes in scope while the agreement is in force. Refused (422) naming each field when Art
-/// 28(3) is not met or a purpose is not the controller's.
+/// The caller's organisation is the controller, and proposes the agreement: it binds the
+/// processor, and lets it act on the controller's data for the purposes in scope, only once the
+/// processor accepts it (`POST .../acceptance`) and while it is dated to be in force. Refused
+/// (422) naming each field when Art 28(3) is not met or a purpose is not the controller's.
 #[utoipa::path(
     tag = "organisations",
     request_body = AgreementInput,
@@ -262,15 +355,8 @@ async fn create_agreement(
     let principal = caller.principal.clone();
     let dto = state
         .write(move |conn| {
-            let meta = store(conn, &principal, &agreement, None)?;
-            let mut dtos = dtos(
-                conn,
-                vec![Stored {
-                    body: agreement,
-                    meta,
-                }],
-            )?;
-            dtos.pop().ok_or(StoreError::NotFound)
+            let stored = store(conn, &principal, agreement, None)?;
+            dtos(conn, vec![stored])?.pop().ok_or(StoreError::NotFound)
         })
         .await?;
     let location = format!("/api/v1/processing-agreements/{id}");
@@ -320,7 +406,9 @@ async fn get_agreement(
 
 /// Replace a processing agreement
 ///
-/// Only the controller may. Send `If-Match` with the ETag you read.
+/// Only the controller may. Send `If-Match` with the ETag you read. Changed terms return an
+/// accepted agreement to `proposed`: the processor must accept the new terms. A withdrawn
+/// agreement has ended (409).
 #[utoipa::path(
     tag = "organisations",
     params(("id" = uuid::Uuid, Path, description = "Agreement id"), IfMatchHeader),
@@ -331,6 +419,7 @@ async fn get_agreement(
             headers(("ETag" = String, description = "New version"))),
         (status = 403, description = "Role may not change the register, or the caller is the processor", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such agreement the caller's organisation is party to", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The agreement is withdrawn", body = Problem, content_type = "application/problem+json"),
         (status = 412, response = Stale),
         BodyProblems,
     )
@@ -350,16 +439,8 @@ async fn replace_agreement(
     let principal = caller.principal.clone();
     let dto = state
         .write(move |conn| {
-            let meta = store(conn, &principal, &agreement, Some(expected))?;
-            dtos(
-                conn,
-                vec![Stored {
-                    body: agreement,
-                    meta,
-                }],
-            )?
-            .pop()
-            .ok_or(StoreError::NotFound)
+            let stored = store(conn, &principal, agreement, Some(expected))?;
+            dtos(conn, vec![stored])?.pop().ok_or(StoreError::NotFound)
         })
         .await
         .map_err(ApiError::not_found_as("processing agreement"))?;
@@ -404,7 +485,7 @@ async fn delete_agreement(
                     None,
                 )?;
                 if current.body.controller != org_id {
-                    return Err(StoreError::Domain(domain::DomainError::NotPermitted(
+                    return Err(StoreError::Domain(DomainError::NotPermitted(
                         "only the controller changes a processing agreement",
                     )));
                 }
@@ -422,4 +503,59 @@ async fn delete_agreement(
         .await
         .map_err(ApiError::not_found_as("processing agreement"))?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Accept a processing agreement
+///
+/// The processor's administrator or DPO accepts the controller's proposal, with the
+/// processor's own token (not `Acting-For`). From then it binds both parties: it is in force
+/// while dated to be, the processor may act for the controller, and it enters both Art 30
+/// records. Accepting it again, or a withdrawn one, is 409; the controller accepting its own
+/// proposal is 403.
+#[utoipa::path(
+    tag = "organisations",
+    params(("id" = uuid::Uuid, Path, description = "Agreement id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The agreement as accepted", body = AgreementDto,
+            headers(("ETag" = String, description = "New version"))),
+        (status = 403, description = "Role may not keep the register, the caller is not the processor, or Acting-For was sent", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such agreement the caller's organisation is party to", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already accepted, or withdrawn", body = Problem, content_type = "application/problem+json"),
+        PathProblems,
+    )
+)]
+#[post("/processing-agreements/{id}/acceptance")]
+async fn accept_agreement(
+    caller: Caller<RegisterKeepers>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    decided(&state, &caller, &id, ProcessingAgreement::accept).await
+}
+
+/// Withdraw from a processing agreement
+///
+/// Either party's administrator or DPO withdraws it, proposed or accepted: it ends for good (no
+/// longer in force, no `Acting-For`), and its record remains. Withdrawing it again is 409.
+#[utoipa::path(
+    tag = "organisations",
+    params(("id" = uuid::Uuid, Path, description = "Agreement id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The agreement as withdrawn", body = AgreementDto,
+            headers(("ETag" = String, description = "New version"))),
+        (status = 403, description = "Role may not keep the register, or Acting-For was sent", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such agreement the caller's organisation is party to", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already withdrawn", body = Problem, content_type = "application/problem+json"),
+        PathProblems,
+    )
+)]
+#[post("/processing-agreements/{id}/withdrawal")]
+async fn withdraw_agreement(
+    caller: Caller<RegisterKeepers>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    decided(&state, &caller, &id, ProcessingAgreement::withdraw).await
 }

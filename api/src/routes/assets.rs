@@ -575,7 +575,7 @@ async fn request_assignment(
                 ended_at: None,
                 version: 1,
             };
-            store::request(conn, org_id, &assignment, &principal.subject, change_id)?;
+            store::request(conn, org_id, &assignment, principal.actor(), change_id)?;
             Ok(assignment)
         })
         .await
@@ -675,7 +675,7 @@ async fn update_assignment(
                 assignment_id,
                 expected,
                 next,
-                &principal.subject,
+                principal.actor(),
                 approver,
                 change_id,
                 now,

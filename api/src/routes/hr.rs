@@ -178,7 +178,7 @@ async fn hr_sync(
     // Only a keyed request is ever compared with another.
     let hash = key.as_ref().map(|_| fingerprint(&records));
     let org_id = caller.org_id;
-    let raised_by = caller.subject.clone();
+    let raised_by = caller.actor().to_owned();
     let now = clock::now();
     let answer = state
         .write(move |conn| {

@@ -168,7 +168,7 @@ async fn publish_notice(
         ));
     }
     let org_id = caller.org_id;
-    let publisher = caller.subject.clone();
+    let publisher = caller.actor().to_owned();
     let published = state
         .write(move |conn| {
             let outcome = register::change(conn, org_id, |conn, loaded| {

@@ -1,6 +1,6 @@
 //! `/api/v1/organisations`: who each organisation is and how to reach it, as its notice and its
-//! Art 30 record name it. An organisation sees itself and those it has processing agreements
-//! with; only its own keepers change its details.
+//! Art 30 record name it. An organisation sees itself and those bound to it by an accepted
+//! processing agreement; only its own keepers change its details.
 
 use actix_web::{HttpRequest, HttpResponse, get, put, web};
 use chrono::{DateTime, Utc};
@@ -135,8 +135,8 @@ fn parse_slug(value: &str) -> Result<OrgSlug, ApiError> {
 
 /// List organisations
 ///
-/// The caller's organisation and every organisation it has a processing agreement with, as
-/// controller or processor.
+/// The caller's organisation and every organisation bound to it by a processing agreement the
+/// processor has accepted (and neither party withdrawn), as controller or processor.
 #[utoipa::path(
     tag = "organisations",
     security(("bearer" = [])),

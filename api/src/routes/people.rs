@@ -23,8 +23,8 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::auth::{
-    AdjustmentHandlers, Caller, Dpos, PeopleReaders, PeopleViewers, PeopleWriters, Principal,
-    RoleSet,
+    AdjustmentHandlers, Caller, Dpos, Members, PeopleReaders, PeopleViewers, PeopleWriters,
+    Principal, RoleSet,
 };
 use crate::clock;
 use crate::http::etag::{IfMatchHeader, created, if_match, tagged};
@@ -261,21 +261,33 @@ impl From<AdjustmentReader> for AdjustmentReaderDto {
 // ---------------------------------------------------------------------------------------------
 // Rules
 
-/// Whether the caller is the person (their token's subject is the record's external id).
-/// The caller's own person id: the person of the organisation whose `external_id` is the
-/// token's subject, if there is one.
+/// The caller's own record: the person of the organisation whose `external_id` is the token's
+/// subject, if there is one. None for a processor's user acting for a controller.
+fn own_record(
+    conn: &mut persistence::AnyConnection,
+    caller: &Principal,
+) -> Result<Option<StoredPerson>, StoreError> {
+    match caller.own_subject() {
+        Some(subject) => people::find_by_external_id(conn, caller.org_id, subject),
+        None => Ok(None),
+    }
+}
+
+/// The caller's own person id (see [`own_record`]).
 pub fn caller_person(
     conn: &mut persistence::AnyConnection,
     caller: &Principal,
 ) -> Result<Option<PersonId>, StoreError> {
-    Ok(people::find_by_external_id(conn, caller.org_id, &caller.subject)?.map(|p| p.person.id))
+    Ok(own_record(conn, caller)?.map(|p| p.person.id))
 }
 
+/// Whether the caller is the person (their token's subject is the record's external id).
 fn is_subject(caller: &Principal, person: &Person) -> bool {
+    let own = caller.own_subject();
     person
         .external_id
         .as_ref()
-        .is_some_and(|id| id.as_str() == caller.subject)
+        .is_some_and(|id| Some(id.as_str()) == own)
 }
 
 fn roles(caller: &Principal) -> Vec<Role> {
@@ -498,7 +510,8 @@ async fn list_people(
 
 /// Get the caller's own record
 ///
-/// The person whose external id is the token's subject.
+/// The person whose external id is the token's subject. A processor's user acting for a
+/// controller is none of its people: `Acting-For` is refused (403).
 #[utoipa::path(
     operation_id = "get_own_person",
     tag = "people",
@@ -507,19 +520,15 @@ async fn list_people(
         (status = 200, description = "The caller's record", body = PersonDto,
             headers(("ETag" = String, description = "Version, for If-Match"))),
         (status = 401, response = Unauthenticated),
-        (status = 403, description = "Role may not read people", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A processor's user acting for a controller", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "The caller has no record in the organisation", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/people/me")]
-async fn get_me(
-    caller: Caller<PeopleViewers>,
-    state: web::Data<AppState>,
-) -> ApiResult<HttpResponse> {
-    let org_id = caller.org_id;
-    let subject = caller.subject.clone();
+async fn get_me(caller: Caller<Members>, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    let principal = caller.principal.clone();
     let stored = state
-        .read(move |conn| people::find_by_external_id(conn, org_id, &subject))
+        .read(move |conn| own_record(conn, &principal))
         .await?
         .ok_or_else(|| ApiError::no_such("person"))?;
     Ok(with_etag(stored))
@@ -685,8 +694,12 @@ fn check_adjustments(
     caller: &Principal,
     action: PersonAction,
 ) -> Result<(), StoreError> {
-    let granted = caller.has(Role::Agent)
-        && people::is_adjustment_reader(conn, caller.org_id, &caller.subject)?;
+    let granted = match caller.own_subject() {
+        Some(subject) if caller.has(Role::Agent) => {
+            people::is_adjustment_reader(conn, caller.org_id, subject)?
+        }
+        _ => false,
+    };
     let context = AccessContext {
         is_subject: false,
         adjustments_granted: granted,
@@ -826,7 +839,7 @@ async fn grant_adjustment_reader(
 ) -> ApiResult<web::Json<AdjustmentReaderDto>> {
     let subject = path_subject(&subject)?;
     let org_id = caller.org_id;
-    let granted_by = caller.subject.clone();
+    let granted_by = caller.actor().to_owned();
     let now = clock::now();
     let grant = state
         .write(move |conn| {

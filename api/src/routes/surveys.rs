@@ -419,8 +419,9 @@ async fn answer_survey(
                     Err(StoreError::NotFound) => return Ok(Err(ApiError::no_such("ticket"))),
                     Err(other) => return Err(other),
                 };
-                if ticket.requester != principal.subject {
-                    return Ok(Err(if ticket.concerns(&principal.subject) {
+                let own = principal.own_subject();
+                if own != Some(ticket.requester.as_str()) {
+                    return Ok(Err(if own.is_some_and(|s| ticket.concerns(s)) {
                         ApiError::Forbidden("only the ticket's requester answers its survey".into())
                     } else {
                         ApiError::no_such("ticket")
@@ -526,7 +527,7 @@ async fn get_survey(
     let answer = state
         .read(move |conn| {
             let ticket = tickets::get(conn, principal.org_id, ticket_id)?;
-            if !dpo && ticket.requester != principal.subject {
+            if !dpo && principal.own_subject() != Some(ticket.requester.as_str()) {
                 return Err(StoreError::NotFound);
             }
             persistence::surveys::answer_for_ticket(conn, principal.org_id, ticket_id)

@@ -17,7 +17,7 @@ use crate::ids::{
     AgreementId, DataCategoryId, OrgId, PurposeId, RecipientId, RetentionPolicyId, TransferId,
 };
 
-use super::agreement::ProcessingAgreement;
+use super::agreement::{ProcessingAgreement, Standing};
 use super::data_category::DataCategory;
 use super::identity::{Contact, OrganisationDetails};
 use super::lawful_basis::LawfulBasis;
@@ -74,7 +74,8 @@ pub struct DemoAgreement {
 }
 
 impl DemoAgreement {
-    /// The agreement between the organisations stored with these ids.
+    /// The agreement between the organisations stored with these ids, as the controller
+    /// proposes it (the processor accepts it as a second step).
     pub fn to_agreement(&self, controller: OrgId, processor: OrgId) -> ProcessingAgreement {
         ProcessingAgreement {
             id: self.id,
@@ -85,6 +86,7 @@ impl DemoAgreement {
             contract_reference: self.contract_reference.clone(),
             starts_on: self.starts_on,
             ends_on: self.ends_on,
+            standing: Standing::Proposed,
         }
     }
 }
@@ -1413,12 +1415,20 @@ mod tests {
             );
             assert_eq!(agreement.starts_on, date(2018, 12, 17));
             assert_eq!(agreement.ends_on, None);
-            let stored = agreement.to_agreement(
+            let processor = OrgId::from_uuid(Uuid::from_u128(0xc0de));
+            let proposed = agreement.to_agreement(
                 OrgId::from_uuid(Uuid::from_u128(0xc0 + n as u128)),
-                OrgId::from_uuid(Uuid::from_u128(0xc0de)),
+                processor,
             );
-            assert_eq!(stored.validate(), Ok(()));
-            assert!(stored.in_force(date(2026, 2, 5)));
+            assert_eq!(proposed.validate(), Ok(()));
+            // In force once the processor accepts it, as the demo loader has it do.
+            assert!(!proposed.in_force(date(2026, 2, 5)));
+            let at = date(2026, 2, 5)
+                .and_hms_opt(9, 0, 0)
+                .expect("time")
+                .and_utc();
+            let accepted = proposed.accept(processor, at).expect("accepted");
+            assert!(accepted.in_force(date(2026, 2, 5)));
         }
         let served: Vec<String> = controllers_for(CABINET_OFFICE)
             .into_iter()

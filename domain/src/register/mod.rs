@@ -26,7 +26,7 @@ pub mod special_category;
 pub mod transfer;
 pub mod violation;
 
-pub use agreement::ProcessingAgreement;
+pub use agreement::{AgreementStatus, PartyAct, ProcessingAgreement, Standing};
 pub use data_category::DataCategory;
 pub use identity::{Contact, OrganisationDetails};
 pub use lawful_basis::{LawfulBasis, RecognisedLegitimateInterest};

@@ -824,6 +824,7 @@ mod tests {
             contract_reference: Some("CO-DCMS-2018-17".into()),
             starts_on: date(2018, 12, 17),
             ends_on: Some(date(2027, 3, 31)),
+            standing: Default::default(),
         }
     }
 

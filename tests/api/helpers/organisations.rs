@@ -27,6 +27,38 @@ pub fn agreement_path(id: &str) -> String {
     format!("{AGREEMENTS}/{id}")
 }
 
+pub fn acceptance_path(id: &str) -> String {
+    format!("{AGREEMENTS}/{id}/acceptance")
+}
+
+pub fn withdrawal_path(id: &str) -> String {
+    format!("{AGREEMENTS}/{id}/withdrawal")
+}
+
+/// Records `body` as an agreement of `controller`'s organisation (a keeper's token) and has the
+/// processor accept it with `processor` (a keeper's token of the organisation `body` names);
+/// returns the agreement as accepted. Fails the test unless both succeed.
+pub async fn record_agreement(
+    app: &TestApp,
+    controller: &str,
+    processor: &str,
+    body: &Value,
+) -> Value {
+    let proposed = json_body(
+        app.post_json(AGREEMENTS, Some(controller), body).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let accepted = app
+        .post_json(
+            &acceptance_path(&text(&proposed, "id")),
+            Some(processor),
+            &json!({}),
+        )
+        .await;
+    json_body(accepted, StatusCode::OK).await
+}
+
 pub fn today() -> NaiveDate {
     Utc::now().date_naive()
 }

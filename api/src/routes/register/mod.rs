@@ -37,7 +37,7 @@ pub fn parse_as_of(params: &mut Params, value: Option<&str>) -> Option<DateTime<
 /// (a processor's, when acting for a controller).
 pub fn actor_of(caller: &Principal) -> Actor {
     Actor {
-        subject: caller.subject.clone(),
+        subject: caller.actor().to_owned(),
         org_id: caller.processor.unwrap_or(caller.org_id),
     }
 }

@@ -216,7 +216,7 @@ async fn write(
     change: Write,
 ) -> ScimResult<(StoredPerson, StoredProfile)> {
     let org_id = caller.org_id;
-    let raised_by = caller.subject.clone();
+    let raised_by = caller.actor().to_owned();
     let now = clock::now();
     let outcome = state
         .write(move |conn| {

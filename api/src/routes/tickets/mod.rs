@@ -43,7 +43,21 @@ fn works_desk(caller: &Principal) -> bool {
 /// Whether the caller may see the ticket: the desk and the DPO see all of their organisation's,
 /// anyone else only tickets they are a party to.
 fn may_see(caller: &Principal, ticket: &Ticket) -> bool {
-    sees_whole_desk(caller) || ticket.concerns(&caller.subject)
+    sees_whole_desk(caller) || caller.own_subject().is_some_and(|s| ticket.concerns(s))
+}
+
+/// The requester of a ticket the caller raises: the one named, else the caller themselves. A
+/// processor's user acting for a controller is none of its people, so must name one (422).
+fn requester_of(caller: &Principal, named: Option<String>) -> ApiResult<String> {
+    named
+        .or_else(|| caller.own_subject().map(str::to_owned))
+        .ok_or_else(|| {
+            ApiError::field(
+                "requester",
+                "acting for a controller, name the requester: a processor's user is none of \
+                 the controller's people",
+            )
+        })
 }
 
 /// Loads a ticket the caller may see, inside a storage call. A ticket hidden from the caller is
@@ -104,8 +118,8 @@ async fn create_ticket(
         priority: body.priority,
         title: body.title,
         description: body.description,
-        requester: body.requester.unwrap_or_else(|| caller.subject.clone()),
-        raised_by: caller.subject.clone(),
+        requester: requester_of(&caller, body.requester)?,
+        raised_by: caller.actor().to_owned(),
         assigned_team: body.assigned_team,
         assigned_agent: body.assigned_agent,
         contains_special_category: body.contains_special_category,
@@ -142,7 +156,9 @@ async fn list_tickets(
 ) -> ApiResult<web::Json<TicketPage>> {
     let mut params = Params::default();
     let filter = TicketFilter {
-        party: (!sees_whole_desk(&caller)).then(|| caller.subject.clone()),
+        // Outside the desk a caller sees their own; one with no identity here, nothing.
+        party: (!sees_whole_desk(&caller))
+            .then(|| caller.own_subject().unwrap_or_default().to_owned()),
         status: params.optional("status", query.status.as_deref()),
         kind: params.optional("kind", query.kind.as_deref()),
         category: params.optional("category", query.category.as_deref()),
@@ -287,7 +303,7 @@ async fn create_comment(
     let comment = Comment {
         id: CommentId::from_uuid(clock::new_uuid()),
         ticket_id,
-        author: caller.subject.clone(),
+        author: caller.actor().to_owned(),
         visibility: body.visibility,
         body: body.body,
         created_at: clock::now(),
