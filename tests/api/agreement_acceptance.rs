@@ -324,3 +324,55 @@ async fn changed_terms_return_an_accepted_agreement_to_proposed() {
     assert_eq!(json_body(again, StatusCode::OK).await["status"], "accepted");
     p.assert_binds_both(&id).await;
 }
+
+/// A processor accepts the terms it read: with `If-Match`, terms the controller changed since
+/// then are refused (412), and the withdrawal of a version no longer current likewise.
+#[tokio::test]
+async fn acceptance_and_withdrawal_honour_if_match() {
+    let p = Parties::spawn().await;
+    let proposed = json_body(
+        p.app
+            .post_json(
+                AGREEMENTS,
+                Some(&p.dcms_admin),
+                &proposal("First-line support for DCMS staff"),
+            )
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let id = text(&proposed, "id");
+    let read = proposed["version"].clone();
+    let revised = json_body(
+        send(
+            p.app
+                .request(Method::PUT, &agreement_path(&id), Some(&p.dcms_admin))
+                .header(IF_MATCH, format!("\"{read}\""))
+                .json(&proposal(
+                    "First-line support and device builds for DCMS staff",
+                )),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let act = |path: String, token: &str, version: &Value| {
+        send(
+            p.app
+                .request(Method::POST, &path, Some(token))
+                .header(IF_MATCH, format!("\"{version}\""))
+                .json(&json!({})),
+        )
+    };
+    let unseen = act(acceptance_path(&id), &p.devon_admin, &read).await;
+    problem(unseen, StatusCode::PRECONDITION_FAILED).await;
+    p.assert_binds_no_one(&id).await;
+    let stale_withdrawal = act(withdrawal_path(&id), &p.dcms_admin, &read).await;
+    problem(stale_withdrawal, StatusCode::PRECONDITION_FAILED).await;
+    let accepted = act(acceptance_path(&id), &p.devon_admin, &revised["version"]).await;
+    assert_eq!(
+        json_body(accepted, StatusCode::OK).await["status"],
+        "accepted"
+    );
+    p.assert_binds_both(&id).await;
+}

@@ -224,6 +224,7 @@ fn decide(
     caller: &Principal,
     id: AgreementId,
     act: fn(&ProcessingAgreement, OrgId, DateTime<Utc>) -> Result<ProcessingAgreement, DomainError>,
+    expected: Option<&[i64]>,
 ) -> Result<Stored<ProcessingAgreement>, StoreError> {
     let kind = EntryKind::ProcessingAgreement;
     // Found from either side; an agreement the caller is no party to is 404.
@@ -242,7 +243,8 @@ fn decide(
             id.as_uuid(),
             Some(next.processor),
             &next,
-            Some(&[current.meta.version]),
+            // The version the caller read (If-Match), else the one just read here.
+            Some(expected.unwrap_or(&[current.meta.version])),
             &actor_of(caller),
             now,
         )?;
@@ -254,14 +256,16 @@ fn decide(
 async fn decided(
     state: &AppState,
     caller: &Principal,
+    req: &HttpRequest,
     id: &str,
     act: fn(&ProcessingAgreement, OrgId, DateTime<Utc>) -> Result<ProcessingAgreement, DomainError>,
 ) -> ApiResult<HttpResponse> {
     let id: AgreementId = path_id("id", id)?;
     let principal = caller.clone();
+    let expected = if_match(req);
     let dto = state
         .write(move |conn| {
-            let stored = decide(conn, &principal, id, act)?;
+            let stored = decide(conn, &principal, id, act, expected.as_deref())?;
             dtos(conn, vec![stored])?.pop().ok_or(StoreError::NotFound)
         })
         .await
@@ -511,10 +515,11 @@ async fn delete_agreement(
 /// processor's own token (not `Acting-For`). From then it binds both parties: it is in force
 /// while dated to be, the processor may act for the controller, and it enters both Art 30
 /// records. Accepting it again, or a withdrawn one, is 409; the controller accepting its own
-/// proposal is 403.
+/// proposal is 403. With `If-Match`, only the version the processor read is accepted (412
+/// otherwise): terms changed since then are not accepted unseen.
 #[utoipa::path(
     tag = "organisations",
-    params(("id" = uuid::Uuid, Path, description = "Agreement id")),
+    params(("id" = uuid::Uuid, Path, description = "Agreement id"), IfMatchHeader),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The agreement as accepted", body = AgreementDto,
@@ -522,6 +527,7 @@ async fn delete_agreement(
         (status = 403, description = "Role may not keep the register, the caller is not the processor, or Acting-For was sent", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such agreement the caller's organisation is party to", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already accepted, or withdrawn", body = Problem, content_type = "application/problem+json"),
+        (status = 412, response = Stale),
         PathProblems,
     )
 )]
@@ -529,18 +535,20 @@ async fn delete_agreement(
 async fn accept_agreement(
     caller: Caller<RegisterKeepers>,
     state: web::Data<AppState>,
+    req: HttpRequest,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    decided(&state, &caller, &id, ProcessingAgreement::accept).await
+    decided(&state, &caller, &req, &id, ProcessingAgreement::accept).await
 }
 
 /// Withdraw from a processing agreement
 ///
 /// Either party's administrator or DPO withdraws it, proposed or accepted: it ends for good (no
-/// longer in force, no `Acting-For`), and its record remains. Withdrawing it again is 409.
+/// longer in force, no `Acting-For`), and its record remains. Withdrawing it again is 409; an
+/// `If-Match` naming a version that is no longer current is 412.
 #[utoipa::path(
     tag = "organisations",
-    params(("id" = uuid::Uuid, Path, description = "Agreement id")),
+    params(("id" = uuid::Uuid, Path, description = "Agreement id"), IfMatchHeader),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The agreement as withdrawn", body = AgreementDto,
@@ -548,6 +556,7 @@ async fn accept_agreement(
         (status = 403, description = "Role may not keep the register, or Acting-For was sent", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such agreement the caller's organisation is party to", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already withdrawn", body = Problem, content_type = "application/problem+json"),
+        (status = 412, response = Stale),
         PathProblems,
     )
 )]
@@ -555,7 +564,8 @@ async fn accept_agreement(
 async fn withdraw_agreement(
     caller: Caller<RegisterKeepers>,
     state: web::Data<AppState>,
+    req: HttpRequest,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    decided(&state, &caller, &id, ProcessingAgreement::withdraw).await
+    decided(&state, &caller, &req, &id, ProcessingAgreement::withdraw).await
 }
