@@ -44,8 +44,12 @@ impl Fixtures {
 
     pub async fn create(app: &TestApp) -> Fixtures {
         let token = |role: &str| app.token(CONTROLLER, &[role], MEMBER);
-        let (requester, agent, admin, dpo) =
-            (token("requester"), token("agent"), token("admin"), token("dpo"));
+        let (requester, agent, admin, dpo) = (
+            token("requester"),
+            token("agent"),
+            token("admin"),
+            token("dpo"),
+        );
         let desk = app.token(CONTROLLER, &["agent"], "matrix-desk");
         // The other organisation's member has a record of their own, for `/people/me`.
         app.record_person(OTHER, MEMBER, json!({})).await;
@@ -53,7 +57,8 @@ impl Fixtures {
 
         // A ticket of the member's, commented on, closed and its survey answered on consent.
         let ticket = text(
-            &app.create_ticket(&requester, &incident("Printer jams")).await,
+            &app.create_ticket(&requester, &incident("Printer jams"))
+                .await,
             "id",
         );
         let comment = created(
@@ -232,7 +237,11 @@ pub fn adjustments() -> Value {
 /// POSTs `body`; fails unless 201; returns the new id.
 async fn created(app: &TestApp, token: &str, path: &str, body: &Value) -> String {
     text(
-        &json_body(app.post_json(path, Some(token), body).await, StatusCode::CREATED).await,
+        &json_body(
+            app.post_json(path, Some(token), body).await,
+            StatusCode::CREATED,
+        )
+        .await,
         "id",
     )
 }

@@ -48,7 +48,8 @@ enum Context {
     OtherOrganisation,
     /// The processor's member, `Acting-For` the controller under an agreement in force.
     ProcessorInForce,
-    /// The processor's member, `Acting-For` an organisation it has no agreement with.
+    /// The processor's member, `Acting-For` an organisation it has no agreement with; the
+    /// refusal comes before any resource is looked up, so the paths name the controller's.
     ProcessorWithoutAgreement,
 }
 
@@ -84,7 +85,7 @@ impl Context {
 }
 
 /// What a cell must answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Expected {
     /// A read of an existing fixture, or a public operation: 2xx.
     Success,
@@ -92,18 +93,18 @@ enum Expected {
     Authorised,
     /// Refused as another organisation's: 404, or 403.
     Hidden,
-    Status(u16),
+    AnyOf(Vec<u16>),
 }
 
 impl Expected {
-    fn admits(self, status: u16) -> bool {
+    fn admits(&self, status: u16) -> bool {
         match self {
             Expected::Success => (200..300).contains(&status),
             Expected::Authorised => {
                 (200..300).contains(&status) || [400, 409, 412, 422, 428].contains(&status)
             }
             Expected::Hidden => status == 403 || status == 404,
-            Expected::Status(expected) => status == expected,
+            Expected::AnyOf(statuses) => statuses.contains(&status),
         }
     }
 }
@@ -114,7 +115,10 @@ impl fmt::Display for Expected {
             Expected::Success => write!(f, "2xx"),
             Expected::Authorised => write!(f, "2xx/400/409/412/422/428"),
             Expected::Hidden => write!(f, "403/404"),
-            Expected::Status(status) => write!(f, "{status}"),
+            Expected::AnyOf(statuses) => {
+                let statuses: Vec<String> = statuses.iter().map(u16::to_string).collect();
+                write!(f, "{}", statuses.join("/"))
+            }
         }
     }
 }
@@ -126,33 +130,51 @@ struct Row {
     /// The roles admitted; `None` when the operation is public.
     roles: Option<Vec<String>>,
     processor_may_act: bool,
-    /// (role or `*`, status) for an admitted role when the fixture is not the caller's.
-    colleague: Vec<(String, u16)>,
+    /// (role or `*`, statuses) for an admitted role the handler answers otherwise.
+    handler: Vec<(String, Vec<u16>)>,
+    /// (role or `*`, statuses) for an admitted role when the fixture is not the caller's.
+    colleague: Vec<(String, Vec<u16>)>,
+}
+
+/// `role:status[/status...]` pairs, space-separated.
+fn outcomes(column: &str) -> Vec<(String, Vec<u16>)> {
+    column
+        .split_whitespace()
+        .map(|pair| {
+            let (role, statuses) = pair
+                .split_once(':')
+                .unwrap_or_else(|| panic!("expectations.csv: role:status, not {pair:?}"));
+            let statuses = statuses
+                .split('/')
+                .map(|s| s.parse().expect("a status code"))
+                .collect();
+            (role.to_owned(), statuses)
+        })
+        .collect()
+}
+
+/// The outcome `outcomes` gives `role`, if any.
+fn outcome_of(outcomes: &[(String, Vec<u16>)], role: &str) -> Option<Expected> {
+    outcomes
+        .iter()
+        .find(|(r, _)| r == role || r == "*")
+        .map(|(_, statuses)| Expected::AnyOf(statuses.clone()))
 }
 
 impl Row {
     fn parse(line: &str) -> Row {
         let columns: Vec<&str> = line.split(',').map(str::trim).collect();
-        let [method, path, roles, processor, colleague] = columns[..] else {
-            panic!("expectations.csv: five columns expected in {line:?}");
+        let [method, path, roles, processor, handler, colleague] = columns[..] else {
+            panic!("expectations.csv: six columns expected in {line:?}");
         };
-        let colleague = colleague
-            .split_whitespace()
-            .map(|pair| {
-                let (role, status) = pair
-                    .split_once(':')
-                    .unwrap_or_else(|| panic!("expectations.csv: role:status, not {pair:?}"));
-                let status = status.parse().expect("a status code");
-                (role.to_owned(), status)
-            })
-            .collect();
         Row {
             method: method.to_owned(),
             path: path.to_owned(),
             roles: (roles != "public")
                 .then(|| roles.split_whitespace().map(str::to_owned).collect()),
             processor_may_act: processor == "yes",
-            colleague,
+            handler: outcomes(handler),
+            colleague: outcomes(colleague),
         }
     }
 
@@ -176,30 +198,27 @@ impl Row {
             return Expected::Success;
         };
         let Some(role) = role else {
-            return Expected::Status(401);
+            return Expected::AnyOf(vec![401]);
         };
         if !roles.iter().any(|r| r == role) {
-            return Expected::Status(403);
+            return Expected::AnyOf(vec![403]);
         }
         let admitted = if self.writes() {
             Expected::Authorised
         } else {
             Expected::Success
         };
-        let not_theirs = self
-            .colleague
-            .iter()
-            .find(|(r, _)| r == role || r == "*")
-            .map_or(admitted, |(_, status)| Expected::Status(*status));
+        let theirs = outcome_of(&self.handler, role).unwrap_or(admitted);
+        let not_theirs = outcome_of(&self.colleague, role).unwrap_or_else(|| theirs.clone());
         match context {
-            Context::Own => admitted,
+            Context::Own => theirs,
             Context::Colleague => not_theirs,
             Context::OtherOrganisation if self.names_resources() => Expected::Hidden,
-            Context::OtherOrganisation => admitted,
+            Context::OtherOrganisation => theirs,
             // A processor's member is never the controller's person.
             Context::ProcessorInForce if self.processor_may_act => not_theirs,
             Context::ProcessorInForce | Context::ProcessorWithoutAgreement => {
-                Expected::Status(403)
+                Expected::AnyOf(vec![403])
             }
         }
     }
@@ -231,12 +250,16 @@ fn coverage(rows: &[Row]) -> Vec<String> {
     let mut problems = Vec::new();
     for operation in &documented {
         if !listed.contains(operation) {
-            problems.push(format!("{operation}: in openapi.yaml, no row in expectations.csv"));
+            problems.push(format!(
+                "{operation}: in openapi.yaml, no row in expectations.csv"
+            ));
         }
     }
     for (i, operation) in listed.iter().enumerate() {
         if !documented.contains(operation) {
-            problems.push(format!("{operation}: a row for no operation of openapi.yaml"));
+            problems.push(format!(
+                "{operation}: a row for no operation of openapi.yaml"
+            ));
         }
         if listed[..i].contains(operation) {
             problems.push(format!("{operation}: two rows"));
@@ -251,9 +274,9 @@ fn path_of(row: &Row, fixtures: &Fixtures) -> String {
     for segment in row.path.split('/') {
         if segment.starts_with('{') {
             let previous = filled.last().copied().unwrap_or_default();
-            let value = fixtures.value(previous).unwrap_or_else(|| {
-                panic!("no fixture for {segment} in {}", row.operation())
-            });
+            let value = fixtures
+                .value(previous)
+                .unwrap_or_else(|| panic!("no fixture for {segment} in {}", row.operation()));
             filled.push(value);
         } else {
             filled.push(segment);
