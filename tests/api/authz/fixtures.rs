@@ -15,6 +15,8 @@ pub const CONTROLLER: &str = CABINET_OFFICE;
 pub const OTHER: &str = DEVON;
 /// Processes for [`CONTROLLER`] under an agreement in force, and for no one else.
 pub const PROCESSOR: &str = "bureau-services";
+/// Was offered an agreement by [`CONTROLLER`] and has not accepted it.
+pub const PROPOSED_PROCESSOR: &str = "pending-services";
 /// Every caller of the matrix but the colleague: the controller's person, whose record,
 /// ticket, consent and survey answer the fixtures are. Other organisations' tokens carry the
 /// same subject on purpose: a subject names a person only in its own organisation.
@@ -166,6 +168,7 @@ impl Fixtures {
         }
         let purpose = values["purposes"].clone();
         let agreement = processor_in_force(app, CONTROLLER, PROCESSOR, &purpose).await;
+        processor_proposed(app, CONTROLLER, PROPOSED_PROCESSOR, &purpose).await;
 
         let notices = app.list("/api/v1/privacy-notices", &dpo, &[]).await;
         let version = notices
@@ -216,8 +219,20 @@ pub async fn processor_in_force(
     processor: &str,
     purpose: &str,
 ) -> String {
-    let admin = app.token(controller, &["admin"], "matrix-keeper");
-    created(app, &admin, AGREEMENTS, &agreement(processor, purpose)).await
+    let keeper = app.token(controller, &["admin"], "matrix-keeper");
+    let accepter = app.token(processor, &["admin"], "matrix-keeper");
+    let agreement = agreement(processor, purpose);
+    text(
+        &record_agreement(app, &keeper, &accepter, &agreement).await,
+        "id",
+    )
+}
+
+/// An agreement the controller proposed to `processor`, which the processor has not accepted:
+/// it binds no one yet.
+pub async fn processor_proposed(app: &TestApp, controller: &str, processor: &str, purpose: &str) {
+    let keeper = app.token(controller, &["admin"], "matrix-keeper");
+    created(app, &keeper, AGREEMENTS, &agreement(processor, purpose)).await;
 }
 
 /// An agreement with `processor` for `purpose`, in force from today.

@@ -48,16 +48,20 @@ enum Context {
     OtherOrganisation,
     /// The processor's member, `Acting-For` the controller under an agreement in force.
     ProcessorInForce,
+    /// A member of an organisation the controller proposed an agreement to, not yet accepted,
+    /// `Acting-For` the controller: a proposal binds no one.
+    ProcessorProposed,
     /// The processor's member, `Acting-For` an organisation it has no agreement with; the
     /// refusal comes before any resource is looked up, so the paths name the controller's.
     ProcessorWithoutAgreement,
 }
 
-const CONTEXTS: [Context; 5] = [
+const CONTEXTS: [Context; 6] = [
     Context::Own,
     Context::Colleague,
     Context::OtherOrganisation,
     Context::ProcessorInForce,
+    Context::ProcessorProposed,
     Context::ProcessorWithoutAgreement,
 ];
 
@@ -68,6 +72,7 @@ impl Context {
             Context::Colleague => "own organisation, not theirs",
             Context::OtherOrganisation => "other organisation",
             Context::ProcessorInForce => "processor, agreement in force",
+            Context::ProcessorProposed => "processor, agreement proposed, not accepted",
             Context::ProcessorWithoutAgreement => "processor, no agreement",
         }
     }
@@ -79,6 +84,7 @@ impl Context {
             Context::Colleague => (CONTROLLER, COLLEAGUE, None),
             Context::OtherOrganisation => (OTHER, MEMBER, None),
             Context::ProcessorInForce => (PROCESSOR, MEMBER, Some(CONTROLLER)),
+            Context::ProcessorProposed => (PROPOSED_PROCESSOR, MEMBER, Some(CONTROLLER)),
             Context::ProcessorWithoutAgreement => (PROCESSOR, MEMBER, Some(OTHER)),
         }
     }
@@ -215,11 +221,13 @@ impl Row {
             Context::Colleague => not_theirs,
             Context::OtherOrganisation if self.names_resources() => Expected::Hidden,
             Context::OtherOrganisation => theirs,
-            // A processor's member is never the controller's person.
+            // A processor's member works as the processor's staff: never as the controller's
+            // person, so never as a requester, whose operations are a person's own.
+            Context::ProcessorInForce if role == "requester" => Expected::AnyOf(vec![403]),
             Context::ProcessorInForce if self.processor_may_act => not_theirs,
-            Context::ProcessorInForce | Context::ProcessorWithoutAgreement => {
-                Expected::AnyOf(vec![403])
-            }
+            Context::ProcessorInForce
+            | Context::ProcessorProposed
+            | Context::ProcessorWithoutAgreement => Expected::AnyOf(vec![403]),
         }
     }
 }
