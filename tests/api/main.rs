@@ -9,6 +9,7 @@ mod acting_for;
 mod agreement_acceptance;
 mod assets;
 mod auth;
+mod authz;
 mod comments;
 mod contract;
 mod errors;
