@@ -302,3 +302,32 @@ async fn a_processors_agent_works_for_the_controller_but_is_none_of_its_people()
     let raised = json_body(raised, StatusCode::CREATED).await;
     assert_eq!(raised["requester"], "alice-1");
 }
+
+/// The trail names a processor's user with its organisation: a controller's requester whose
+/// token subject happens to be the same neither sees nor reaches what that user raised.
+#[tokio::test]
+async fn what_a_processors_user_raises_is_never_a_same_named_controller_persons() {
+    let app = spawn_seeded_app().await;
+    let processor_agent = app.token("cabinet-office", &["agent"], "shared-sub");
+    let mut body = incident("Raised by the processor");
+    body["requester"] = json!("dcms-staff-1");
+    let raised = send(
+        app.request(Method::POST, TICKETS, Some(&processor_agent))
+            .header(ACTING_FOR, "dcms")
+            .json(&body),
+    )
+    .await;
+    let ticket = json_body(raised, StatusCode::CREATED).await;
+    assert_eq!(text(&ticket, "raised_by"), "shared-sub@cabinet-office");
+
+    let namesake = app.token("dcms", &["requester"], "shared-sub");
+    let mine = app.list(TICKETS, &namesake, &[]).await;
+    assert!(
+        mine.is_empty(),
+        "a namesake sees the processor's ticket: {mine:?}"
+    );
+    let read = app
+        .get(&ticket_path(&text(&ticket, "id")), Some(&namesake))
+        .await;
+    problem(read, StatusCode::NOT_FOUND).await;
+}

@@ -28,6 +28,8 @@ use crate::state::AppState;
 #[derive(Debug, Clone)]
 pub struct Principal {
     subject: String,
+    /// The subject as trails record it: qualified by the processor's slug under `Acting-For`.
+    actor: String,
     pub org: OrgSlug,
     pub org_id: OrgId,
     pub roles: BTreeSet<Role>,
@@ -39,10 +41,12 @@ pub struct Principal {
 pub const ACTING_FOR: &str = "Acting-For";
 
 impl Principal {
-    /// Who acted, for trails (`raised_by`, `changed_by`, history): the token subject, never to
-    /// be matched against the organisation's people.
+    /// Who acted, for trails (`raised_by`, `changed_by`, history). A processor's user is
+    /// recorded as `subject@processor-slug`, so that a controller's person whose token subject
+    /// happens to be the same is not taken for its author (a requester sees the tickets they
+    /// raised).
     pub fn actor(&self) -> &str {
-        &self.subject
+        &self.actor
     }
 
     /// The token subject as it names one of `org`'s own people; `None` for a processor's user
@@ -314,6 +318,7 @@ async fn authenticate(
         acting_for(&state, &req, org_id, processor_may_act).await?
     {
         return Ok(Principal {
+            actor: format!("{}@{org}", claims.sub),
             subject: claims.sub,
             org: controller,
             org_id: controller_id,
@@ -322,6 +327,7 @@ async fn authenticate(
         });
     }
     Ok(Principal {
+        actor: claims.sub.clone(),
         subject: claims.sub,
         org,
         org_id,
