@@ -8,7 +8,7 @@ use persistence::{Db, PoolSizes};
 use crate::auth::Verifier;
 use crate::auth::mint::{TokenRequest, mint_hs256};
 use crate::config::{AuthArgs, DatabaseArgs, unset_empty_env};
-use crate::state::AppState;
+use crate::state::{AppState, Settings};
 use crate::{app, clock, openapi, telemetry};
 
 #[derive(Debug, Parser)]
@@ -49,6 +49,10 @@ struct ServeArgs {
     /// Worker threads; defaults to the number of cores.
     #[arg(long, env = "SERVICEDESK_WORKERS")]
     workers: Option<usize>,
+    /// How long the answer to a keyed HR sync request is kept for retries (`90s`, `30m`, `12h`,
+    /// `7d`); then it is deleted and the key may be used afresh.
+    #[arg(long, env = "SERVICEDESK_IDEMPOTENCY_TTL", default_value = "7d", value_parser = parse_ttl)]
+    idempotency_ttl: u64,
 }
 
 #[derive(Debug, clap::Args)]
@@ -114,7 +118,12 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         .workers
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     tracing::info!(bind = %args.bind, workers, "serving");
-    let state = AppState::new(db, verifier);
+    let settings = Settings {
+        idempotency_ttl: chrono::TimeDelta::seconds(
+            i64::try_from(args.idempotency_ttl).map_err(|_| "SERVICEDESK_IDEMPOTENCY_TTL is too long")?,
+        ),
+    };
+    let state = AppState::new(db, verifier, settings);
     app::serve(listener, state, workers)
         .map_err(|e| e.to_string())?
         .await

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod demo;
+mod housekeeping;
 pub mod http;
 pub mod metrics;
 mod middleware;

@@ -12,18 +12,36 @@ use crate::auth::Verifier;
 use crate::clock;
 use crate::http::ApiError;
 
+/// How the server keeps what it keeps for a while.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    /// How long the answer to a keyed HR sync request is kept for retries: afterwards the same
+    /// key is a new request, and the answer (which names people) is gone.
+    pub idempotency_ttl: chrono::TimeDelta,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            idempotency_ttl: chrono::TimeDelta::days(7),
+        }
+    }
+}
+
 pub struct AppState {
     pub db: Db,
     pub verifier: Arc<Verifier>,
+    pub settings: Settings,
     /// Organisation ids by slug: organisations are never renamed, so once seen, cached.
     orgs: RwLock<HashMap<OrgSlug, OrgId>>,
 }
 
 impl AppState {
-    pub fn new(db: Db, verifier: Arc<Verifier>) -> Self {
+    pub fn new(db: Db, verifier: Arc<Verifier>, settings: Settings) -> Self {
         Self {
             db,
             verifier,
+            settings,
             orgs: RwLock::new(HashMap::new()),
         }
     }

@@ -123,7 +123,7 @@ pub fn run_bare(args: &Args) -> Result<(), String> {
             });
         }
         conn.transaction::<_, StoreError, _>(|conn| {
-            persistence::people::insert_many(conn, &people)?;
+            persistence::people::insert_many(conn, &people, "bench")?;
             tickets::create_many_within(conn, raised, at)?;
             Ok(())
         })

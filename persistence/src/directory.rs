@@ -179,28 +179,20 @@ pub fn person_exists(
     Ok(found == 1)
 }
 
-/// Writes a provisioned person and their profile. `previous_version` is the person's version
-/// as read (none for a new person): a change landing in between is `Stale`. The profile is
-/// inserted or replaced whole.
+/// Writes a provisioned person and their profile, the person's change in their history as
+/// `actor`'s. `previous` is the person as read (none for a new person): a change landing in
+/// between is `Stale`. The profile is inserted or replaced whole.
 pub fn save(
     conn: &mut AnyConnection,
     person: &StoredPerson,
-    previous_version: Option<i64>,
+    previous: Option<&StoredPerson>,
     profile: &StoredProfile,
+    actor: &str,
 ) -> Result<(), StoreError> {
-    match previous_version {
-        None => crate::people::insert(conn, person)?,
-        Some(previous) if previous != person.person.version => {
-            let written = diesel::update(
-                people::table
-                    .filter(people::id.eq(person.person.id.to_string()))
-                    .filter(people::version.eq(previous)),
-            )
-            .set(PersonRow::from(person))
-            .execute(conn)?;
-            if written != 1 {
-                return Err(StoreError::Stale);
-            }
+    match previous {
+        None => crate::people::insert(conn, person, actor)?,
+        Some(previous) if previous.person.version != person.person.version => {
+            crate::people::replace(conn, previous, person, actor)?;
         }
         Some(_) => {}
     }

@@ -60,14 +60,6 @@ pub fn people_by_external_id(
     Ok(found)
 }
 
-/// Writes a person an HR event changed (the whole record, its version already bumped).
-pub fn save_person(conn: &mut AnyConnection, stored: &StoredPerson) -> Result<(), StoreError> {
-    diesel::update(people::table.find(stored.person.id.to_string()))
-        .set(PersonRow::from(stored))
-        .execute(conn)?;
-    Ok(())
-}
-
 /// The person's accounts, as a leaver's removals need them.
 pub fn accounts_of(
     conn: &mut AnyConnection,
@@ -129,13 +121,16 @@ pub struct StoredAnswer {
     pub body: String,
 }
 
+/// The answer kept for `key`, unless it was kept before `kept_since` (it has expired).
 pub fn answer_for(
     conn: &mut AnyConnection,
     org_id: OrgId,
     key: &str,
+    kept_since: DateTime<Utc>,
 ) -> Result<Option<StoredAnswer>, StoreError> {
     hr_sync_requests::table
         .find((org_id.to_string(), key))
+        .filter(hr_sync_requests::created_at.ge(to_db(kept_since)))
         .select((
             hr_sync_requests::request_hash,
             hr_sync_requests::status_code,
@@ -151,6 +146,23 @@ pub fn answer_for(
             })
         })
         .transpose()
+}
+
+/// Forgets the answers kept before `before`, of one organisation or of all: an answer names the
+/// people its batch wrote, and is kept only as long as retries need it. Returns how many went.
+pub fn forget_answers(
+    conn: &mut AnyConnection,
+    org_id: Option<OrgId>,
+    before: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    let expired = hr_sync_requests::table.filter(hr_sync_requests::created_at.lt(to_db(before)));
+    Ok(match org_id {
+        Some(org_id) => diesel::delete(
+            expired.filter(hr_sync_requests::org_id.eq(org_id.to_string())),
+        )
+        .execute(conn)?,
+        None => diesel::delete(expired).execute(conn)?,
+    })
 }
 
 /// Keeps the answer to a keyed request, in the transaction that applied it: a concurrent

@@ -14,6 +14,7 @@ pub mod notices;
 pub mod organisations;
 mod page;
 pub mod people;
+pub mod person_history;
 mod pool;
 pub mod register;
 mod schema;

@@ -12,6 +12,7 @@ use crate::connection::AnyConnection;
 use crate::connection::execute_batch_insert;
 use crate::error::StoreError;
 use crate::page::page_of;
+use crate::person_history::{self, PersonChange};
 use crate::schema::{adjustment_readers, people, person_adjustments};
 use crate::time::{from_db, to_db};
 
@@ -121,26 +122,77 @@ impl From<&StoredPerson> for PersonRow {
     }
 }
 
-/// Stores a new person; an `external_id` already held in the organisation is a `Conflict`.
-pub fn insert(conn: &mut AnyConnection, person: &StoredPerson) -> Result<(), StoreError> {
+/// Stores a new person, and its creation in the history; an `external_id` already held in the
+/// organisation is a `Conflict`.
+pub fn insert(
+    conn: &mut AnyConnection,
+    person: &StoredPerson,
+    actor: &str,
+) -> Result<(), StoreError> {
     diesel::insert_into(people::table)
         .values(PersonRow::from(person))
         .execute(conn)?;
-    Ok(())
+    person_history::record(conn, &[created(person, actor)])
+}
+
+/// The history's record of `person`'s creation.
+fn created<'a>(person: &'a StoredPerson, actor: &'a str) -> PersonChange<'a> {
+    PersonChange {
+        before: None,
+        after: &person.person,
+        actor,
+        at: person.updated_at,
+    }
 }
 
 /// Rows per multi-row INSERT of people: 18 columns each keeps a statement's bound parameters
 /// under SQLite's limit of 32,766 (and PostgreSQL's of 65,535).
 const PEOPLE_PER_INSERT: usize = 500;
 
-/// Stores new people in multi-row INSERTs, inside the caller's transaction; an `external_id`
-/// already held in the organisation (or given twice) is a `Conflict`.
-pub fn insert_many(conn: &mut AnyConnection, people: &[StoredPerson]) -> Result<(), StoreError> {
+/// Stores new people in multi-row INSERTs, and their creation in the history, inside the
+/// caller's transaction; an `external_id` already held in the organisation (or given twice) is
+/// a `Conflict`.
+pub fn insert_many(
+    conn: &mut AnyConnection,
+    people: &[StoredPerson],
+    actor: &str,
+) -> Result<(), StoreError> {
     for chunk in people.chunks(PEOPLE_PER_INSERT) {
         let rows: Vec<PersonRow> = chunk.iter().map(PersonRow::from).collect();
         execute_batch_insert!(conn, diesel::insert_into(people::table).values(&rows))?;
     }
-    Ok(())
+    let changes: Vec<PersonChange> = people.iter().map(|p| created(p, actor)).collect();
+    person_history::record(conn, &changes)
+}
+
+/// Writes a changed person over the version it was read at, and the change in the history: a
+/// change that landed in between (another writer's) is `Stale`, never silently overwritten.
+/// `after` carries its new version already.
+pub fn replace(
+    conn: &mut AnyConnection,
+    before: &StoredPerson,
+    after: &StoredPerson,
+    actor: &str,
+) -> Result<(), StoreError> {
+    let written = diesel::update(
+        people::table
+            .filter(people::id.eq(before.person.id.to_string()))
+            .filter(people::version.eq(before.person.version)),
+    )
+    .set(PersonRow::from(after))
+    .execute(conn)?;
+    if written != 1 {
+        return Err(StoreError::Stale);
+    }
+    person_history::record(
+        conn,
+        &[PersonChange {
+            before: Some(&before.person),
+            after: &after.person,
+            actor,
+            at: after.updated_at,
+        }],
+    )
 }
 
 /// One of the organisation's people; another organisation's is `NotFound`.
@@ -214,13 +266,15 @@ pub fn list(
 /// Changes a person in one transaction. `change` sees the stored record and returns the new
 /// one (or refuses); its version and `updated_at` are set here. With `accepted_versions` (from
 /// `If-Match`), a record whose version is not among them is refused as `Stale`; the guarded
-/// UPDATE also catches a change that lands between this read and the write.
+/// UPDATE also catches a change that lands between this read and the write. The change goes in
+/// the history as `actor`'s.
 pub fn update(
     conn: &mut AnyConnection,
     org_id: OrgId,
     id: PersonId,
     accepted_versions: Option<Vec<i64>>,
     change: impl FnOnce(&StoredPerson) -> Result<Person, StoreError>,
+    actor: &str,
     now: DateTime<Utc>,
 ) -> Result<StoredPerson, StoreError> {
     conn.transaction(|conn| {
@@ -239,16 +293,7 @@ pub fn update(
             created_at: current.created_at,
             updated_at: now,
         };
-        let written = diesel::update(
-            people::table
-                .filter(people::id.eq(id.to_string()))
-                .filter(people::version.eq(previous_version)),
-        )
-        .set(PersonRow::from(&next))
-        .execute(conn)?;
-        if written != 1 {
-            return Err(StoreError::Stale);
-        }
+        replace(conn, &current, &next, actor)?;
         Ok(next)
     })
 }

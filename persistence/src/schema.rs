@@ -298,3 +298,16 @@ diesel::allow_tables_to_appear_in_same_query!(
     survey_answers,
     directory_profiles
 );
+
+diesel::table! {
+    person_changes (person_id, version) {
+        person_id -> Text,
+        version -> BigInt,
+        org_id -> Text,
+        action -> Text,
+        actor -> Text,
+        at -> Timestamp,
+        before_body -> Nullable<Text>,
+        after_body -> Text,
+    }
+}

@@ -180,10 +180,11 @@ async fn hr_sync(
     let org_id = caller.org_id;
     let raised_by = caller.actor().to_owned();
     let now = clock::now();
+    let kept_since = now - state.settings.idempotency_ttl;
     let answer = state
         .write(move |conn| {
             if let Some(key) = key.as_deref()
-                && let Some(first) = hr::answer_for(conn, org_id, key)?
+                && let Some(first) = hr::answer_for(conn, org_id, key, kept_since)?
             {
                 return Ok(if hash.as_ref() == Some(&first.request_hash) {
                     Answer::Replayed(first)
@@ -196,6 +197,8 @@ async fn hr_sync(
                 let body = serde_json::to_string(&answer)
                     .map_err(|_| StoreError::Corrupt("hr sync answer".into()))?;
                 if let (Some(key), Some(hash)) = (key.as_deref(), hash) {
+                    // An expired answer under the same key gives way to this one.
+                    hr::forget_answers(conn, Some(org_id), kept_since)?;
                     let kept = StoredAnswer {
                         request_hash: hash,
                         status: StatusCode::OK.as_u16(),
@@ -260,6 +263,8 @@ fn apply(
         .filter_map(|(_, e)| e.as_ref().ok().map(|e| e.external_id().as_str()))
         .collect();
     let mut held = hr::people_by_external_id(conn, org_id, &keys)?;
+    // As read: each changed person is written over this version, or not at all.
+    let read = held.clone();
     let mut writes = Writes::default();
     for (index, parsed) in events {
         let event = match parsed {
@@ -302,7 +307,7 @@ fn apply(
             tickets: Vec::new(),
         });
     }
-    writes.flush(conn, held, &mut answer, now)?;
+    writes.flush(conn, &read, held, &mut answer, raised_by, now)?;
     Ok(answer)
 }
 
@@ -333,13 +338,16 @@ impl Writes {
         }
     }
 
-    /// Writes the people (the new ones in multi-row INSERTs, each changed one in an UPDATE),
-    /// then raises the tickets, and gives each answer record its references, in order.
+    /// Writes the people (the new ones in multi-row INSERTs, each changed one in an UPDATE over
+    /// the version `read` holds, so a concurrent change is never overwritten), with their
+    /// history, then raises the tickets, and gives each answer record its references, in order.
     fn flush(
         self,
         conn: &mut AnyConnection,
+        read: &HashMap<String, StoredPerson>,
         mut held: HashMap<String, StoredPerson>,
         answer: &mut HrSyncAnswer,
+        actor: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let mut created = Vec::new();
@@ -348,15 +356,14 @@ impl Writes {
             let stored = held
                 .remove(&key)
                 .ok_or_else(|| StoreError::Corrupt("hr sync person not held".into()))?;
-            if new {
-                created.push(stored);
-            } else {
-                changed.push(stored);
+            match read.get(&key) {
+                Some(before) if !new => changed.push((before, stored)),
+                _ => created.push(stored),
             }
         }
-        persistence::people::insert_many(conn, &created)?;
-        for stored in &changed {
-            hr::save_person(conn, stored)?;
+        persistence::people::insert_many(conn, &created, actor)?;
+        for (before, after) in &changed {
+            persistence::people::replace(conn, before, after, actor)?;
         }
         let mut references = tickets::create_many_within(conn, self.tickets, now)?
             .into_iter()

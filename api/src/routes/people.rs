@@ -455,9 +455,10 @@ async fn create_person(
         created_at: now,
         updated_at: now,
     };
+    let actor = caller.actor().to_owned();
     let stored = state
         .write(move |conn| {
-            people::insert(conn, &stored)?;
+            people::insert(conn, &stored, &actor)?;
             Ok(stored)
         })
         .await
@@ -676,7 +677,7 @@ async fn update_person(
                 next.status = next.status_on(today);
                 validated(next, today)
             };
-            people::update(conn, principal.org_id, id, expected, change, now)
+            people::update(conn, principal.org_id, id, expected, change, principal.actor(), now)
         })
         .await
         .map_err(ApiError::not_found_as("person"))

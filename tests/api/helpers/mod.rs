@@ -10,7 +10,7 @@ use std::time::Duration;
 use actix_web::dev::ServerHandle;
 use api::auth::jwks::JwksSource;
 use api::auth::{AuthConfig, Verifier};
-use api::state::AppState;
+use api::state::{AppState, Settings};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
@@ -209,6 +209,7 @@ pub struct AppBuilder {
     auth: AuthConfig,
     seeded: bool,
     database: Option<TestDb>,
+    settings: Settings,
 }
 
 impl AppBuilder {
@@ -234,6 +235,12 @@ impl AppBuilder {
         self
     }
 
+    /// Keep keyed HR sync answers this long (a week unless told).
+    pub fn idempotency_ttl(mut self, ttl: chrono::TimeDelta) -> Self {
+        self.settings.idempotency_ttl = ttl;
+        self
+    }
+
     /// Serve over this database rather than a fresh one of the run's backend.
     pub fn database(mut self, database: TestDb) -> Self {
         self.database = Some(database);
@@ -250,6 +257,7 @@ impl AppBuilder {
         let auth = self.auth;
         let seeded = self.seeded;
         let database = self.database;
+        let settings = self.settings;
         // Database creation, pool start-up and a JWKS fetch all block: keep them off the
         // runtime that may be serving a JWKS to this very set-up.
         let (db, state) = tokio::task::spawn_blocking(move || {
@@ -260,7 +268,7 @@ impl AppBuilder {
                 api::demo::load(&db).expect("the demo registers load");
             }
             let verifier = Verifier::new(auth).expect("the auth configuration is valid");
-            let state = AppState::new(db, verifier);
+            let state = AppState::new(db, verifier, settings);
             (test_db, state)
         })
         .await
@@ -298,7 +306,7 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     serving: Serving,
-    _db: Option<TestDb>,
+    db: Option<TestDb>,
 }
 
 /// Where the server runs: in the test's process, or as the `servicedesk` binary in a process of
@@ -350,7 +358,7 @@ impl TestApp {
             address: format!("http://127.0.0.1:{port}"),
             client,
             serving,
-            _db: db,
+            db,
         }
     }
 
@@ -385,6 +393,13 @@ impl TestApp {
         panic!("the server process did not become ready");
     }
 
+    /// The database the server runs on (none for a server process, whose caller keeps it).
+    pub fn database(&self) -> &TestDb {
+        self.db
+            .as_ref()
+            .expect("an in-process server keeps its database")
+    }
+
     /// Ends a server process at once, as `kill -9` does: no shutdown, no flush.
     pub fn kill(&mut self) {
         if let Serving::Process(child) = &mut self.serving {
@@ -404,6 +419,7 @@ impl TestApp {
             },
             seeded: false,
             database: None,
+            settings: Settings::default(),
         }
     }
 

@@ -344,12 +344,7 @@ fn apply(
             _ => now,
         },
     };
-    directory::save(
-        conn,
-        &stored_person,
-        previous.map(|p| p.person.version),
-        &stored_profile,
-    )?;
+    directory::save(conn, &stored_person, previous, &stored_profile, raised_by)?;
     if let Some(decision) = &provisioned.decision {
         let source = Source {
             org_id,
