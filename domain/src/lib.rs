@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod assets;
 pub mod closed_set;
+pub mod csv;
 pub mod error;
 pub mod hr;
 pub mod ids;

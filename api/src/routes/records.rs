@@ -10,10 +10,10 @@ use utoipa::IntoParams;
 
 use crate::auth::{Caller, RegisterReaders};
 use crate::clock;
-use crate::http::formats;
 use crate::http::params::Params;
 use crate::http::problem::responses::ListProblems;
 use crate::http::{ApiResult, Problem};
+use crate::http::{formats, wants_csv};
 use crate::routes::register::parse_as_of;
 use crate::state::AppState;
 
@@ -53,32 +53,6 @@ pub struct MapQuery {
     /// `json` (default), `dot`, `mermaid` or `svg`.
     #[param(value_type = Option<MapFormat>, inline)]
     pub format: Option<String>,
-}
-
-/// Whether `Accept` prefers CSV to JSON (RFC 9110 §12.5.1): the highest quality a range naming
-/// each gives, CSV winning a tie only when named; `q=0` refuses a type.
-fn wants_csv(req: &HttpRequest) -> bool {
-    let mut csv: f32 = 0.0;
-    let mut json: f32 = 0.0;
-    let ranges = req
-        .headers()
-        .get_all(header::ACCEPT)
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','));
-    for range in ranges {
-        let mut parts = range.split(';');
-        let media = parts.next().unwrap_or("").trim().to_ascii_lowercase();
-        let quality = parts
-            .filter_map(|p| p.trim().strip_prefix("q="))
-            .find_map(|q| q.trim().parse::<f32>().ok())
-            .unwrap_or(1.0);
-        match media.as_str() {
-            "text/csv" | "text/*" => csv = csv.max(quality),
-            "application/json" | "application/*" | "*/*" => json = json.max(quality),
-            _ => {}
-        }
-    }
-    csv > 0.0 && csv >= json
 }
 
 /// Record of processing activities
