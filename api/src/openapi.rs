@@ -39,6 +39,7 @@ use crate::routes;
         (name = "accounts", description = "Email, network, application and shared-folder accounts, changed through account request tickets"),
         (name = "assets", description = "Laptops, desktops, mobiles, tablets, peripherals and software licences, and their assignments"),
         (name = "surveys", description = "Satisfaction surveys on consent, and reports that never show a small group"),
+        (name = "audit", description = "The audit trail: every change to and read of personal data, hash-chained with signed checkpoints, naming people by pseudonyms"),
         (name = "health", description = "Liveness, readiness and metrics"),
     )
 )]
@@ -70,7 +71,8 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
                 .configure(routes::hr::configure)
                 .configure(routes::accounts::configure)
                 .configure(routes::assets::configure)
-                .configure(routes::surveys::configure),
+                .configure(routes::surveys::configure)
+                .configure(routes::audit::configure),
         )
         .configure(routes::health::configure);
 }

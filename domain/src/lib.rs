@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod assets;
+pub mod audit;
 pub mod closed_set;
 pub mod csv;
 pub mod error;

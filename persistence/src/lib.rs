@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod assets;
+pub mod audit;
 mod connection;
 pub mod directory;
 mod error;

@@ -298,3 +298,54 @@ diesel::allow_tables_to_appear_in_same_query!(
     survey_answers,
     directory_profiles
 );
+
+diesel::table! {
+    audit_pseudonym_keys (org_id) {
+        org_id -> Text,
+        secret -> Binary,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_signing_keys (org_id) {
+        org_id -> Text,
+        private_key -> Binary,
+        public_key -> Binary,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_chains (org_id) {
+        org_id -> Text,
+        last_seq -> BigInt,
+        last_hash -> Text,
+    }
+}
+
+diesel::table! {
+    audit_events (id) {
+        id -> Text,
+        org_id -> Text,
+        seq -> BigInt,
+        at -> Timestamp,
+        actor -> Text,
+        operation -> Text,
+        record_kind -> Text,
+        record_id -> Nullable<Text>,
+        subject -> Nullable<Text>,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    audit_checkpoints (org_id, seq) {
+        org_id -> Text,
+        seq -> BigInt,
+        hash -> Text,
+        at -> Timestamp,
+        signature -> Text,
+    }
+}

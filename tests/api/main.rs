@@ -8,6 +8,7 @@ mod accounts;
 mod acting_for;
 mod agreement_acceptance;
 mod assets;
+mod audit;
 mod auth;
 mod authz;
 mod comments;

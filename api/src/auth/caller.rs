@@ -386,6 +386,14 @@ impl RoleSet for AdjustmentHandlers {
     const PROCESSOR_MAY_ACT: bool = false;
 }
 
+/// Who reads the audit trail: auditors and the DPO. The trail is the controller's own account
+/// of what was done with its people's data: a processor's user does not read it.
+pub struct AuditReaders;
+impl RoleSet for AuditReaders {
+    const ROLES: &'static [Role] = &[Role::Auditor, Role::Dpo];
+    const PROCESSOR_MAY_ACT: bool = false;
+}
+
 /// The data protection officer alone.
 pub struct Dpos;
 impl RoleSet for Dpos {

@@ -9,7 +9,7 @@ pub mod mint;
 mod verify;
 
 pub use caller::{AdjustmentHandlers, Dpos, PeopleReaders, PeopleViewers, PeopleWriters};
-pub use caller::{AssetOverseers, AssetReaders, Members};
+pub use caller::{AssetOverseers, AssetReaders, AuditReaders, Members};
 pub use caller::{
     Caller, Desk, DeskOrDpo, Integrators, Principal, RegisterKeepers, RegisterReaders, RoleSet,
     Staff, TicketEditors,

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod agreements;
 pub mod assets;
+pub mod audit;
 pub mod health;
 pub mod hr;
 pub mod notices;

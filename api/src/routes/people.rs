@@ -9,6 +9,7 @@
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::DomainError;
+use domain::audit::{AuditOperation, Identity, RecordKind};
 use domain::ids::PersonId;
 use domain::people::{
     AccessContext, Adjustments, Email, ExternalId, Person, PersonAction, PersonKind, PersonStatus,
@@ -22,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
+use crate::audit::Trail;
 use crate::auth::{
     AdjustmentHandlers, Caller, Dpos, Members, PeopleReaders, PeopleViewers, PeopleWriters,
     Principal, RoleSet,
@@ -309,6 +311,18 @@ fn may_write(caller: &Principal) -> bool {
     caller.has_any(PeopleWriters::ROLES)
 }
 
+/// Whom a person record is about, for the audit trail.
+fn about(person: PersonId) -> Option<Identity> {
+    Some(Identity::Person(person))
+}
+
+/// A trail of one `operation` on the person record.
+fn person_trail(caller: &Principal, operation: AuditOperation, person: PersonId) -> Trail {
+    let mut trail = Trail::new(caller, clock::now());
+    trail.record(operation, RecordKind::Person, person, about(person));
+    trail
+}
+
 fn with_etag(stored: StoredPerson) -> HttpResponse {
     tagged(stored.person.version, PersonDto::from(stored))
 }
@@ -455,8 +469,9 @@ async fn create_person(
         created_at: now,
         updated_at: now,
     };
+    let trail = person_trail(&caller, AuditOperation::Create, stored.person.id);
     let stored = state
-        .write(move |conn| {
+        .write_audited(trail, move |conn, _| {
             people::insert(conn, &stored)?;
             Ok(stored)
         })
@@ -503,6 +518,12 @@ async fn list_people(
     let (items, more) = state
         .read(move |conn| people::list(conn, org_id, &filter, limit, after))
         .await?;
+    let mut trail = Trail::new(&caller, clock::now());
+    for stored in &items {
+        let id = stored.person.id;
+        trail.record(AuditOperation::List, RecordKind::Person, id, about(id));
+    }
+    state.record_reads(trail).await?;
     Ok(web::Json(PersonPage::of(items, more, |p| {
         p.person.id.as_uuid()
     })))
@@ -531,6 +552,8 @@ async fn get_me(caller: Caller<Members>, state: web::Data<AppState>) -> ApiResul
         .read(move |conn| own_record(conn, &principal))
         .await?
         .ok_or_else(|| ApiError::no_such("person"))?;
+    let trail = person_trail(&caller, AuditOperation::Read, stored.person.id);
+    state.record_reads(trail).await?;
     Ok(with_etag(stored))
 }
 
@@ -570,6 +593,8 @@ async fn get_person(
         })
         .await
         .map_err(ApiError::not_found_as("person"))?;
+    let trail = person_trail(&caller, AuditOperation::Read, stored.person.id);
+    state.record_reads(trail).await?;
     Ok(with_etag(stored))
 }
 
@@ -616,8 +641,9 @@ async fn update_person(
     let principal = caller.principal.clone();
     let now = clock::now();
     let today = now.date_naive();
+    let trail = person_trail(&caller, AuditOperation::Update, id);
     let stored = state
-        .write(move |conn| {
+        .write_audited(trail, move |conn, _| {
             let change = |current: &StoredPerson| -> Result<Person, StoreError> {
                 let current = &current.person;
                 if !may_write(&principal) {
@@ -745,6 +771,9 @@ async fn get_adjustments(
         .await
         .map_err(ApiError::not_found_as("person"))?
         .ok_or_else(|| ApiError::NotFound("no adjustments are recorded for this person".into()))?;
+    let mut trail = Trail::new(&caller, clock::now());
+    trail.record(AuditOperation::Read, RecordKind::Adjustments, id, about(id));
+    state.record_reads(trail).await?;
     Ok(adjustments_response(adjustments))
 }
 
@@ -784,8 +813,15 @@ async fn put_adjustments(
     let body = body.0;
     let principal = caller.principal.clone();
     let now = clock::now();
+    let mut trail = Trail::new(&caller, now);
+    trail.record(
+        AuditOperation::Update,
+        RecordKind::Adjustments,
+        id,
+        about(id),
+    );
     let adjustments = state
-        .write(move |conn| {
+        .write_audited(trail, move |conn, _| {
             people::get(conn, principal.org_id, id)?;
             check_adjustments(conn, &principal, PersonAction::WriteAdjustments)?;
             people::put_adjustments(

@@ -209,6 +209,7 @@ pub struct AppBuilder {
     auth: AuthConfig,
     seeded: bool,
     database: Option<TestDb>,
+    audit_reads: bool,
 }
 
 impl AppBuilder {
@@ -234,6 +235,12 @@ impl AppBuilder {
         self
     }
 
+    /// Record reads of personal data in the audit trail, or not (`SERVICEDESK_AUDIT_READS`).
+    pub fn audit_reads(mut self, on: bool) -> Self {
+        self.audit_reads = on;
+        self
+    }
+
     /// Serve over this database rather than a fresh one of the run's backend.
     pub fn database(mut self, database: TestDb) -> Self {
         self.database = Some(database);
@@ -250,6 +257,7 @@ impl AppBuilder {
         let auth = self.auth;
         let seeded = self.seeded;
         let database = self.database;
+        let audit_reads = self.audit_reads;
         // Database creation, pool start-up and a JWKS fetch all block: keep them off the
         // runtime that may be serving a JWKS to this very set-up.
         let (db, state) = tokio::task::spawn_blocking(move || {
@@ -260,7 +268,7 @@ impl AppBuilder {
                 api::demo::load(&db).expect("the demo registers load");
             }
             let verifier = Verifier::new(auth).expect("the auth configuration is valid");
-            let state = AppState::new(db, verifier);
+            let state = AppState::new(db, verifier).audit_reads(audit_reads);
             (test_db, state)
         })
         .await
@@ -298,7 +306,7 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     serving: Serving,
-    _db: Option<TestDb>,
+    db: Option<TestDb>,
 }
 
 /// Where the server runs: in the test's process, or as the `servicedesk` binary in a process of
@@ -350,7 +358,7 @@ impl TestApp {
             address: format!("http://127.0.0.1:{port}"),
             client,
             serving,
-            _db: db,
+            db,
         }
     }
 
@@ -404,7 +412,16 @@ impl TestApp {
             },
             seeded: false,
             database: None,
+            audit_reads: true,
         }
+    }
+
+    /// The URL of the database the server runs on, for tests that reach it directly.
+    pub fn database_url(&self) -> &str {
+        self.db
+            .as_ref()
+            .map(|db| db.url.as_str())
+            .expect("an in-process server owns its database")
     }
 
     /// A valid HS256 token for `sub` in `org` with `roles`.
