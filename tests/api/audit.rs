@@ -620,3 +620,158 @@ async fn an_export_checks_out_offline_and_extends_a_kept_checkpoint() {
     let (ok, said) = verify_offline(&later, Some(&kept));
     assert!(ok, "{said}");
 }
+
+/// The id of a created resource (201), from its body.
+async fn created_id(response: reqwest::Response) -> String {
+    text(&json_body(response, StatusCode::CREATED).await, "id")
+}
+
+#[tokio::test]
+async fn accounts_assignments_consents_surveys_hr_and_scim_are_recorded_too() {
+    const CO: &str = "cabinet-office";
+    let app = spawn_seeded_app().await;
+    let agent = app.token(CO, &["agent"], "co-agent");
+    let dpo = app.token(CO, &["dpo"], "co-dpo");
+    let integrator = app.token(CO, &["integrator"], "co-hr");
+    let requester = app.token(CO, &["requester"], "E1");
+    let person = app.record_person(CO, "E1", json!({})).await;
+    app.record_person(CO, "co-agent", json!({})).await;
+
+    // Accounts.
+    let account =
+        json!({"person_id": person, "kind": "network", "system": "AD", "identifier": "e1"});
+    let account = created_id(
+        app.post_json("/api/v1/accounts", Some(&agent), &account)
+            .await,
+    )
+    .await;
+    let account_path = format!("/api/v1/accounts/{account}");
+    assert_eq!(
+        app.get(&account_path, Some(&agent)).await.status(),
+        StatusCode::OK
+    );
+    app.list("/api/v1/accounts", &agent, &[]).await;
+    let removed = app
+        .patch_json(&account_path, Some(&agent), &json!({"status": "removed"}))
+        .await;
+    assert_eq!(removed.status(), StatusCode::OK);
+
+    // Assignments.
+    let laptop = json!({"kind": "laptop", "tag": "LAP-0001"});
+    let asset = created_id(app.post_json("/api/v1/assets", Some(&agent), &laptop).await).await;
+    let assignments = format!("/api/v1/assets/{asset}/assignments");
+    let asked = json!({"person_id": person});
+    let assignment = created_id(app.post_json(&assignments, Some(&agent), &asked).await).await;
+    app.list(&assignments, &agent, &[]).await;
+    app.list("/api/v1/people/me/assignments", &requester, &[])
+        .await;
+
+    // Consent and a survey answer given on it, then withdrawn.
+    let purposes = app
+        .list("/api/v1/register/purposes", &dpo, &[("limit", "500")])
+        .await;
+    let surveys = purposes
+        .iter()
+        .find(|p| p["name"] == "Satisfaction surveys")
+        .map(|p| text(p, "id"))
+        .expect("the demo register has the surveys purpose");
+    let ticket = text(
+        &app.create_ticket(&requester, &incident("Slow")).await,
+        "id",
+    );
+    for status in ["resolved", "closed"] {
+        app.update_ticket(&agent, &ticket, &json!({"status": status}))
+            .await;
+    }
+    let consent = json!({"purpose_id": surveys});
+    let consent = created_id(
+        app.post_json("/api/v1/consents", Some(&requester), &consent)
+            .await,
+    )
+    .await;
+    app.list("/api/v1/consents", &requester, &[]).await;
+    let survey = format!("{}/survey", ticket_path(&ticket));
+    let answer = json!({"consent_id": consent, "rating": 4});
+    let answer = created_id(app.put_json(&survey, Some(&requester), &answer).await).await;
+    assert_eq!(
+        app.get(&survey, Some(&requester)).await.status(),
+        StatusCode::OK
+    );
+    let withdrawn = app
+        .post_json(
+            &format!("/api/v1/consents/{consent}/withdraw"),
+            Some(&requester),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(withdrawn.status(), StatusCode::OK);
+
+    // HR sync and SCIM.
+    let joiner = json!({"records": [{
+        "external_id": "J1", "kind": "joiner", "effective_date": "2026-01-05",
+        "given_name": "Jo", "family_name": "Bloggs",
+    }]});
+    let synced = app
+        .post_json("/api/v1/hr/sync", Some(&integrator), &joiner)
+        .await;
+    let synced = json_body(synced, StatusCode::OK).await;
+    let joined = text(&synced["records"][0], "person_id");
+    let user = json!({
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+        "userName": "s1@example.gov.uk",
+        "externalId": "S1",
+        "name": {"givenName": "Sam", "familyName": "Jones"},
+    });
+    let created = send(
+        app.request(reqwest::Method::POST, "/scim/v2/Users", Some(&integrator))
+            .header(reqwest::header::CONTENT_TYPE, "application/scim+json")
+            .body(user.to_string()),
+    )
+    .await;
+    let scim_user = created_id(created).await;
+    let read = app
+        .get(&format!("/scim/v2/Users/{scim_user}"), Some(&integrator))
+        .await;
+    assert_eq!(read.status(), StatusCode::OK);
+
+    let events = app.list(EVENTS, &dpo, &[("limit", "500")]).await;
+    for (operation, kind, id) in [
+        ("create", "account", &account),
+        ("read", "account", &account),
+        ("list", "account", &account),
+        ("update", "account", &account),
+        ("create", "assignment", &assignment),
+        ("list", "assignment", &assignment),
+        ("create", "consent", &consent),
+        ("list", "consent", &consent),
+        ("update", "consent", &consent),
+        ("create", "survey_answer", &answer),
+        ("read", "survey_answer", &answer),
+        ("create", "person", &joined),
+        ("create", "person", &scim_user),
+        ("read", "person", &scim_user),
+    ] {
+        assert!(
+            has(&events, operation, kind, id),
+            "no {operation} {kind} event in {:?}",
+            what(&events)
+        );
+    }
+    // The desk work HR sync and SCIM raised is recorded with them: every ticket's creation.
+    let raised: Vec<String> = events
+        .iter()
+        .filter(|e| text(e, "operation") == "create" && text(e, "record_kind") == "ticket")
+        .map(|e| text(e, "record_id"))
+        .collect();
+    let tickets = app.list(TICKETS, &agent, &[("limit", "500")]).await;
+    assert_eq!(
+        tickets.len(),
+        3,
+        "the requester's, and a joiner's request each"
+    );
+    for id in ids(&tickets) {
+        assert!(raised.contains(&id), "{id} raised unrecorded");
+    }
+    let verified = json_body(app.get(VERIFY, Some(&dpo)).await, StatusCode::OK).await;
+    assert_eq!(verified["ok"], true, "{verified}");
+}

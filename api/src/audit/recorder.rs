@@ -32,6 +32,20 @@ impl Trail {
         }
     }
 
+    /// A trail of one `operation` on one record.
+    pub fn single(
+        caller: &Principal,
+        at: DateTime<Utc>,
+        operation: AuditOperation,
+        kind: RecordKind,
+        id: impl ToString,
+        subject: Option<Identity>,
+    ) -> Trail {
+        let mut trail = Trail::new(caller, at);
+        trail.record(operation, kind, id, subject);
+        trail
+    }
+
     /// Notes that `operation` was done to the record `kind`/`id`, which is about `subject`.
     pub fn record(
         &mut self,

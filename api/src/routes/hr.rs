@@ -10,6 +10,7 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::DomainError;
+use domain::audit::{AuditOperation, Identity, RecordKind};
 use domain::hr::{DeskEffect, HrDecision, HrEvent, HrEventInput, PersonHrState, decide, effects};
 use domain::ids::{OrgId, PersonId, TicketId};
 use domain::people::Person;
@@ -22,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
+use crate::audit::Trail;
 use crate::auth::{Caller, Integrators};
 use crate::clock;
 use crate::http::json::{ValidJson, from_value};
@@ -181,7 +183,7 @@ async fn hr_sync(
     let raised_by = caller.actor().to_owned();
     let now = clock::now();
     let answer = state
-        .write(move |conn| {
+        .write_audited(Trail::new(&caller, now), move |conn, trail| {
             if let Some(key) = key.as_deref()
                 && let Some(first) = hr::answer_for(conn, org_id, key)?
             {
@@ -192,7 +194,7 @@ async fn hr_sync(
                 });
             }
             persistence::transaction(conn, |conn| {
-                let answer = apply(conn, org_id, &raised_by, records, now)?;
+                let answer = apply(conn, org_id, &raised_by, records, now, trail)?;
                 let body = serde_json::to_string(&answer)
                     .map_err(|_| StoreError::Corrupt("hr sync answer".into()))?;
                 if let (Some(key), Some(hash)) = (key.as_deref(), hash) {
@@ -234,13 +236,14 @@ async fn hr_sync(
 /// once; each record is then decided against the person as the records before it left them,
 /// and what it writes is collected. The writes go out together at the end, in a few
 /// statements: a record not applied writes nothing, and a storage failure fails the whole
-/// batch, so no record is ever half-applied.
+/// batch, so no record is ever half-applied. What it writes is noted in `trail`.
 fn apply(
     conn: &mut AnyConnection,
     org_id: OrgId,
     raised_by: &str,
     records: Vec<serde_json::Value>,
     now: DateTime<Utc>,
+    trail: &mut Trail,
 ) -> Result<HrSyncAnswer, StoreError> {
     let today = now.date_naive();
     let mut answer = HrSyncAnswer::default();
@@ -302,7 +305,7 @@ fn apply(
             tickets: Vec::new(),
         });
     }
-    writes.flush(conn, held, &mut answer, now)?;
+    writes.flush(conn, held, &mut answer, now, trail)?;
     Ok(answer)
 }
 
@@ -341,6 +344,7 @@ impl Writes {
         mut held: HashMap<String, StoredPerson>,
         answer: &mut HrSyncAnswer,
         now: DateTime<Utc>,
+        trail: &mut Trail,
     ) -> Result<(), StoreError> {
         let mut created = Vec::new();
         let mut changed = Vec::new();
@@ -358,7 +362,24 @@ impl Writes {
         for stored in &changed {
             hr::save_person(conn, stored)?;
         }
-        let mut references = tickets::create_many_within(conn, self.tickets, now)?
+        let written = [
+            (AuditOperation::Create, &created),
+            (AuditOperation::Update, &changed),
+        ];
+        for (operation, people) in written {
+            for stored in people {
+                let id = stored.person.id;
+                trail.record(
+                    operation,
+                    RecordKind::Person,
+                    id,
+                    Some(Identity::Person(id)),
+                );
+            }
+        }
+        let raised = tickets::create_many_within(conn, self.tickets, now)?;
+        record_raised(trail, &raised);
+        let mut references = raised
             .into_iter()
             .map(|ticket| ticket.reference.to_string());
         for (record, count) in self.raised {
@@ -512,12 +533,23 @@ pub(crate) fn raise_desk_work(
     decision: &HrDecision,
     effective: NaiveDate,
     now: DateTime<Utc>,
+    trail: &mut Trail,
 ) -> Result<Vec<String>, StoreError> {
     let work = desk_work(conn, source, person, decision, effective)?;
-    Ok(tickets::create_many_within(conn, work, now)?
+    let raised = tickets::create_many_within(conn, work, now)?;
+    record_raised(trail, &raised);
+    Ok(raised
         .into_iter()
         .map(|ticket| ticket.reference.to_string())
         .collect())
+}
+
+/// Notes the tickets desk work raised, each about its requester.
+fn record_raised(trail: &mut Trail, raised: &[domain::ticket::Ticket]) {
+    for ticket in raised {
+        let about = Some(Identity::Subject(ticket.requester.clone()));
+        trail.record(AuditOperation::Create, RecordKind::Ticket, ticket.id, about);
+    }
 }
 
 /// The tickets that carry the desk work `decision` asks for about `person`, in order, not yet

@@ -318,9 +318,14 @@ fn about(person: PersonId) -> Option<Identity> {
 
 /// A trail of one `operation` on the person record.
 fn person_trail(caller: &Principal, operation: AuditOperation, person: PersonId) -> Trail {
-    let mut trail = Trail::new(caller, clock::now());
-    trail.record(operation, RecordKind::Person, person, about(person));
-    trail
+    Trail::single(
+        caller,
+        clock::now(),
+        operation,
+        RecordKind::Person,
+        person,
+        about(person),
+    )
 }
 
 fn with_etag(stored: StoredPerson) -> HttpResponse {
