@@ -479,10 +479,16 @@ pub fn signed_head(
     }
 }
 
-/// The organisation's stored checkpoints, oldest first.
-pub fn checkpoints(conn: &mut AnyConnection, org_id: OrgId) -> Result<Vec<Checkpoint>, StoreError> {
+/// The organisation's stored checkpoints up to position `until`, oldest first. Bounded by the
+/// chain's end as read before: a checkpoint signed since then lies past the events read.
+pub fn checkpoints(
+    conn: &mut AnyConnection,
+    org_id: OrgId,
+    until: i64,
+) -> Result<Vec<Checkpoint>, StoreError> {
     audit_checkpoints::table
         .filter(audit_checkpoints::org_id.eq(org_id.to_string()))
+        .filter(audit_checkpoints::seq.le(until))
         .order(audit_checkpoints::seq.asc())
         .select(CheckpointRow::as_select())
         .load(conn)?
@@ -576,13 +582,13 @@ pub fn verify(
     org_id: OrgId,
 ) -> Result<Result<Verified, Broken>, StoreError> {
     let head = head(conn, org_id)?;
+    let until = head.map_or(0, |(seq, _)| seq);
     let public_key = public_key(conn, org_id)?.unwrap_or_default();
-    let checkpoints = checkpoints(conn, org_id)?;
+    let checkpoints = checkpoints(conn, org_id, until)?;
     let mut check = match ChainCheck::new(&Crypto, org_id, &public_key, checkpoints) {
         Ok(check) => check,
         Err(broken) => return Ok(Err(broken)),
     };
-    let until = head.map_or(0, |(seq, _)| seq);
     let mut after = 0;
     loop {
         let events = chain(conn, org_id, after, until, CHECK_CHUNK)?;
@@ -657,9 +663,14 @@ mod tests {
             .chain([read_by(other, "agent-1", now)])
             .collect();
         crate::transaction(&mut conn, |c| append(c, &batch)).expect("appended");
-        let signed = checkpoints(&mut conn, org).expect("checkpoints");
+        let signed = checkpoints(&mut conn, org, i64::MAX).expect("checkpoints");
         assert_eq!(signed.iter().map(|c| c.seq).collect::<Vec<_>>(), [1001]);
-        assert!(checkpoints(&mut conn, other).expect("none").is_empty());
+        assert!(checkpoints(&mut conn, org, 1000).expect("none").is_empty());
+        assert!(
+            checkpoints(&mut conn, other, i64::MAX)
+                .expect("none")
+                .is_empty()
+        );
         let verified = verify(&mut conn, org).expect("reads").expect("intact");
         assert_eq!((verified.events, verified.unsigned_tail), (1001, 0));
         assert_eq!(

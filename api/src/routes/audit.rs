@@ -259,7 +259,7 @@ async fn export_events(
     let (public_key, checkpoints, events) = state
         .read(move |conn| {
             let public_key = audit::public_key(conn, org_id)?;
-            let checkpoints = audit::checkpoints(conn, org_id)?;
+            let checkpoints = audit::checkpoints(conn, org_id, until)?;
             let events = audit::chain(conn, org_id, 0, until, until)?;
             Ok((public_key, checkpoints, events))
         })
