@@ -185,12 +185,13 @@ fn check(
 }
 
 /// Records a disclosure and its first version in one transaction, refused (naming each field)
-/// when it breaks a rule. `version_id` names the first version.
+/// when it breaks a rule. `version_id` names the first version. Returns the record as stored
+/// (times at the precision the database keeps).
 pub fn record(
     conn: &mut AnyConnection,
     disclosure: &Disclosure,
     version_id: Uuid,
-) -> Result<(), StoreError> {
+) -> Result<Disclosure, StoreError> {
     conn.transaction(|conn| {
         check(
             conn,
@@ -208,7 +209,8 @@ pub fn record(
             &disclosure.recorded_by,
             None,
             disclosure.recorded_at,
-        )
+        )?;
+        get(conn, disclosure.org_id, disclosure.id)
     })
 }
 
@@ -281,8 +283,9 @@ pub struct Correction<'a> {
 
 /// Corrects a record in one transaction: `change` sees the current facts and returns the
 /// corrected ones, which keep every rule a new record keeps. The record's version goes up by
-/// one, and the new version is kept with the reason beside the earlier ones. A version not
-/// among those `If-Match` accepts is `Stale`, and so is a change that lands in between.
+/// one, and the new version is kept with the reason beside the earlier ones; returns the record
+/// as stored. A version not among those `If-Match` accepts is `Stale`, and so is a change that
+/// lands in between.
 pub fn correct(
     conn: &mut AnyConnection,
     org_id: OrgId,
@@ -323,7 +326,7 @@ pub fn correct(
             Some(correction.reason),
             correction.now,
         )?;
-        Ok(next)
+        get(conn, org_id, id)
     })
 }
 

@@ -371,8 +371,8 @@ async fn record_disclosure(
     let (version, dto) = state
         .write(move |conn| {
             authorise(conn, &principal, DisclosureAction::Record, false)?;
-            disclosures::record(conn, &disclosure, version_id)?;
-            with_etag(conn, disclosure)
+            let stored = disclosures::record(conn, &disclosure, version_id)?;
+            with_etag(conn, stored)
         })
         .await?;
     let location = format!("/api/v1/disclosures/{}", dto.id);
