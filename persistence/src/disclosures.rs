@@ -351,6 +351,29 @@ pub fn versions(
     page_of(query.load::<VersionRow>(conn)?, limit)
 }
 
+/// Whether any record of the organisation, in its current version, names `entry` as its
+/// recipient or among its data categories (ids are unique, so one question serves both).
+pub fn names_entry(
+    conn: &mut AnyConnection,
+    org_id: OrgId,
+    entry: Uuid,
+) -> Result<bool, StoreError> {
+    let id = entry.to_string();
+    // Categories are a JSON array of quoted ids.
+    let quoted = format!("%\"{id}\"%");
+    Ok(disclosures::table
+        .filter(disclosures::org_id.eq(org_id.to_string()))
+        .filter(
+            disclosures::recipient_id
+                .eq(id)
+                .or(disclosures::data_categories.like(quoted)),
+        )
+        .select(disclosures::id)
+        .first::<String>(conn)
+        .optional()?
+        .is_some())
+}
+
 /// A recipient a person's data was disclosed to: what Art 19 tells of a rectification, erasure
 /// or restriction, and Art 15(1)(c) names to the person.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -761,3 +761,57 @@ async fn storage_answers_the_recipients_a_persons_data_was_disclosed_to() {
     .await
     .expect("the storage checks pass");
 }
+
+#[tokio::test]
+async fn the_register_keeps_the_recipients_and_categories_the_log_names() {
+    let l = log().await;
+    let id = text(&l.record(&l.dpo, &l.body()).await, "id");
+    for entry in [
+        Kind::Recipient.item(&l.hmrc),
+        Kind::DataCategory.item(&l.category),
+    ] {
+        let refusal = problem(
+            l.app.delete(&entry, Some(&l.dpo)).await,
+            StatusCode::CONFLICT,
+        )
+        .await;
+        assert!(
+            text(&refusal, "detail").contains("disclosures log"),
+            "{refusal}"
+        );
+    }
+    // Babcock received nothing: it goes. Once the record is corrected to name the recipient
+    // the data really went to, HMRC received nothing either, and goes too.
+    let response = l
+        .app
+        .delete(&Kind::Recipient.item(&l.babcock), Some(&l.dpo))
+        .await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let replacement = text(
+        &create_entry(
+            &l.app,
+            &l.dpo,
+            &Kind::Recipient.collection(),
+            &json!({"name": "Valuation Office Agency", "kind": "public_authority"}),
+        )
+        .await,
+        "id",
+    );
+    json_body(
+        l.app
+            .patch_if_match(
+                &l.dpo,
+                &disclosure_path(&id),
+                "\"1\"",
+                &json!({"reason": "Sent to the VOA, not HMRC", "recipient_id": replacement}),
+            )
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let response = l
+        .app
+        .delete(&Kind::Recipient.item(&l.hmrc), Some(&l.dpo))
+        .await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+}
