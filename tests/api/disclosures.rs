@@ -166,7 +166,7 @@ async fn the_dpo_records_a_disclosure_and_reads_it_back() {
     let read = json_body(response, StatusCode::OK).await;
     assert_eq!(read, recorded);
     let listed = l.app.list(DISCLOSURES, &l.dpo, &[]).await;
-    assert_eq!(ids(&listed), [id.clone()]);
+    assert_eq!(ids(&listed), vec![id.clone()]);
     let versions = l.app.list(&versions_path(&id), &l.dpo, &[]).await;
     assert_eq!(versions.len(), 1);
     assert_eq!(versions[0]["version"], 1);
@@ -511,14 +511,14 @@ async fn a_person_reads_who_received_their_data_and_colleagues_never_do() {
     let id = text(&l.record(&l.dpo, &l.body()).await, "id");
     // Alice, by her own record and as herself.
     let own = l.app.list(OWN, &l.alice, &[]).await;
-    assert_eq!(ids(&own), [id.clone()]);
+    assert_eq!(ids(&own), vec![id.clone()]);
     assert_eq!(own[0]["recipient_name"], "HM Revenue and Customs");
     assert_eq!(
         ids(&l
             .app
             .list(&person_disclosures(&l.alice_id), &l.alice, &[])
             .await),
-        [id.clone()]
+        vec![id.clone()]
     );
     // Bob, her colleague, learns nothing: not even that she exists; his own list is empty.
     problem(
@@ -550,7 +550,7 @@ async fn a_person_reads_who_received_their_data_and_colleagues_never_do() {
                 .app
                 .list(&person_disclosures(&l.alice_id), token, &[])
                 .await),
-            [id.clone()]
+            vec![id.clone()]
         );
     }
     // Someone with no record of their own has no list; no one else's person is found.

@@ -267,10 +267,11 @@ fn authorise(
 struct TextFaults(Vec<FieldError>);
 
 impl TextFaults {
-    fn keep<T>(&mut self, result: Result<T, domain::DomainError>) -> Option<T> {
+    /// The parsed value; on a fault, a stand-in that `finish` never lets be used.
+    fn keep<T: Default>(&mut self, result: Result<T, domain::DomainError>) -> T {
         result
             .map_err(|error| self.0.push(FieldError::from(error)))
-            .ok()
+            .unwrap_or_default()
     }
 
     /// 422 naming every field at fault, or Ok.
@@ -343,11 +344,6 @@ async fn record_disclosure(
     let explanation = faults.keep(check_explanation(body.explanation.as_deref().unwrap_or("")));
     let reference = faults.keep(check_reference(body.reference.as_deref().unwrap_or("")));
     faults.finish()?;
-    let (Some(description), Some(explanation), Some(reference)) =
-        (description, explanation, reference)
-    else {
-        return Err(ApiError::Internal);
-    };
     let now = clock::now();
     let disclosure = Disclosure {
         id: DisclosureId::from_uuid(clock::new_uuid()),
@@ -511,24 +507,17 @@ async fn correct_disclosure(
         .as_ref()
         .map(|r| faults.keep(check_reference(r.as_deref().unwrap_or(""))));
     faults.finish()?;
-    let reason = reason.ok_or(ApiError::Internal)?;
     let change = move |current: &DisclosureFacts| DisclosureFacts {
         person_id: body.person_id.unwrap_or(current.person_id),
         recipient_id: body.recipient_id.unwrap_or(current.recipient_id),
         disclosed_at: body.disclosed_at.unwrap_or(current.disclosed_at),
         basis: body.basis.unwrap_or(current.basis),
-        explanation: explanation
-            .unwrap_or_else(|| Some(current.explanation.clone()))
-            .flatten(),
+        explanation: explanation.unwrap_or_else(|| current.explanation.clone()),
         data_categories: body
             .data_categories
             .unwrap_or_else(|| current.data_categories.clone()),
-        description: description
-            .flatten()
-            .unwrap_or_else(|| current.description.clone()),
-        reference: reference
-            .unwrap_or_else(|| Some(current.reference.clone()))
-            .flatten(),
+        description: description.unwrap_or_else(|| current.description.clone()),
+        reference: reference.unwrap_or_else(|| current.reference.clone()),
     };
     let actor = caller.actor().to_owned();
     let principal = caller.principal.clone();
