@@ -41,7 +41,7 @@ closed_set! {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BasisInLaw {
-    /// The provision, e.g. `DPA 2018 Sch 2 para 5(1)`.
+    /// The provision, e.g. `DPA 2018 Sch 2 para 5(2)`.
     pub provision: &'static str,
     /// How the provision names the disclosure.
     pub name: &'static str,
@@ -56,15 +56,15 @@ impl DisclosureBasis {
     pub fn in_law(self) -> BasisInLaw {
         let (provision, name, lawful_basis, condition) = match self {
             // A disclosure the law compels is a legal obligation of the controller, and Sch 2
-            // para 5(1) lifts the listed provisions that would prevent it.
+            // para 5(2) lifts the listed provisions that would prevent it.
             DisclosureBasis::CourtOrder => (
-                "DPA 2018 Sch 2 para 5(1)",
+                "DPA 2018 Sch 2 para 5(2)",
                 "disclosure required by an enactment, a rule of law or an order of a court or tribunal",
                 Some(LawfulBasis::LegalObligation),
                 None,
             ),
             DisclosureBasis::Safeguarding => (
-                "Art 6(1)(ea), Annex 1 para 5",
+                "Art 6(1)(ea), Annex 1 para 6",
                 "safeguarding vulnerable individuals",
                 Some(LawfulBasis::RecognisedLegitimateInterest),
                 Some(RecognisedLegitimateInterest::SafeguardingVulnerableIndividuals),
@@ -400,7 +400,7 @@ mod tests {
         }
         let court = DisclosureBasis::CourtOrder.in_law();
         assert_eq!(court.lawful_basis, Some(LawfulBasis::LegalObligation));
-        assert_eq!(court.provision, "DPA 2018 Sch 2 para 5(1)");
+        assert_eq!(court.provision, "DPA 2018 Sch 2 para 5(2)");
         assert_eq!(
             DisclosureBasis::Consent.in_law().lawful_basis,
             Some(LawfulBasis::Consent)

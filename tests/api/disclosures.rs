@@ -155,7 +155,7 @@ async fn the_dpo_records_a_disclosure_and_reads_it_back() {
     assert_eq!(recorded["basis_in_law"]["lawful_basis"], "c");
     assert_eq!(
         recorded["basis_in_law"]["provision"],
-        "DPA 2018 Sch 2 para 5(1)"
+        "DPA 2018 Sch 2 para 5(2)"
     );
     assert_eq!(recorded["reference"], "Order 2026/114");
     assert_eq!(recorded["recorded_by"], "dpo-1");
@@ -227,10 +227,14 @@ async fn recording_needs_a_token_and_the_dpo_or_a_granted_agent() {
     )
     .await;
     let by_dpo = text(&l.record(&l.dpo, &l.body()).await, "id");
+    // Refused alike for a record that exists and one that does not: nothing is learnt.
+    let missing = uuid::Uuid::now_v7().to_string();
     for path in [
         DISCLOSURES.to_owned(),
         disclosure_path(&by_dpo),
+        disclosure_path(&missing),
         versions_path(&by_dpo),
+        versions_path(&missing),
         person_disclosures(&l.alice_id),
     ] {
         problem(

@@ -447,8 +447,9 @@ async fn get_disclosure(
     let principal = caller.principal.clone();
     let (version, dto) = state
         .read(move |conn| {
-            let found = disclosures::get(conn, principal.org_id, id)?;
+            // Refused before looking: an agent without the grant learns nothing of the log.
             authorise(conn, &principal, DisclosureAction::Read, false)?;
+            let found = disclosures::get(conn, principal.org_id, id)?;
             with_etag(conn, found)
         })
         .await
@@ -576,7 +577,6 @@ async fn list_disclosure_versions(
     let principal = caller.principal.clone();
     let (items, more) = state
         .read(move |conn| {
-            disclosures::get(conn, principal.org_id, id)?;
             authorise(conn, &principal, DisclosureAction::Read, false)?;
             disclosures::versions(conn, principal.org_id, id, limit, after)
         })
