@@ -320,6 +320,7 @@ mod tests {
     use crate::organisation::OrgSlug;
     use crate::register::identity::OrganisationDetails;
     use crate::register::{DataCategory, Recipient};
+    use proptest::prelude::*;
     use uuid::Uuid;
 
     fn at(seconds: i64) -> DateTime<Utc> {
@@ -565,5 +566,34 @@ mod tests {
                 "a disclosure record is corrected by the DPO"
             ))
         );
+    }
+
+    proptest! {
+        #[test]
+        fn any_moment_up_to_the_skew_is_kept_and_any_later_one_refused(
+            offset in -400_000_000i64..400_000_000,
+        ) {
+            let disclosed = DisclosureFacts { disclosed_at: at(offset), ..facts() };
+            let kept = check_disclosure(&disclosed, &register(), at(0)).is_ok();
+            prop_assert_eq!(kept, offset <= CLOCK_SKEW.num_seconds());
+        }
+
+        #[test]
+        fn no_role_reads_the_log_without_being_the_dpo_or_granted_and_an_agent(
+            role in proptest::sample::select(Role::ALL.to_vec()),
+            is_subject: bool,
+            granted: bool,
+        ) {
+            let access = DisclosureAccess { is_subject, granted };
+            let keeper = role == Role::Dpo || (role == Role::Agent && granted);
+            prop_assert_eq!(role_may(role, DisclosureAction::Read, access), keeper);
+            prop_assert_eq!(role_may(role, DisclosureAction::Record, access), keeper);
+            // The person always reads their own; nobody else beyond the keepers.
+            prop_assert_eq!(
+                role_may(role, DisclosureAction::ReadPerson, access),
+                keeper || is_subject
+            );
+            prop_assert_eq!(role_may(role, DisclosureAction::Correct, access), role == Role::Dpo);
+        }
     }
 }

@@ -155,13 +155,16 @@ fn keep_version(
 }
 
 /// The rules a record keeps, checked inside the writing transaction: the person is one of the
-/// organisation's, and the domain's rules against its register as it stands.
+/// organisation's, and the domain's rules against its register as it stands. The register's
+/// lock is taken first, so a recipient or category cannot be removed between this check and
+/// the commit (the removal asks the log under the same lock).
 fn check(
     conn: &mut AnyConnection,
     org_id: OrgId,
     facts: &DisclosureFacts,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    register::lock(conn, org_id)?;
     let mut violations = Vec::new();
     match people::get(conn, org_id, facts.person_id) {
         Err(StoreError::NotFound) => violations.push(RuleViolation {
