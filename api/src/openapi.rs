@@ -38,6 +38,7 @@ use crate::routes;
         (name = "people", description = "The people whose data the desk holds, and their reasonable adjustments apart"),
         (name = "accounts", description = "Email, network, application and shared-folder accounts, changed through account request tickets"),
         (name = "assets", description = "Laptops, desktops, mobiles, tablets, peripherals and software licences, and their assignments"),
+        (name = "disclosures", description = "The disclosures log: what was disclosed about whom, to which recipient, when and why (Art 19, 30(1)(d), 15(1)(c))"),
         (name = "surveys", description = "Satisfaction surveys on consent, and reports that never show a small group"),
         (name = "health", description = "Liveness, readiness and metrics"),
     )
@@ -70,7 +71,8 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
                 .configure(routes::hr::configure)
                 .configure(routes::accounts::configure)
                 .configure(routes::assets::configure)
-                .configure(routes::surveys::configure),
+                .configure(routes::surveys::configure)
+                .configure(routes::disclosures::configure),
         )
         .configure(routes::health::configure);
 }

@@ -6,7 +6,9 @@
 pub mod accounts;
 pub mod assets;
 pub mod closed_set;
+pub mod disclosures;
 pub mod error;
+pub mod grants;
 pub mod hr;
 pub mod ids;
 pub mod organisation;

@@ -12,6 +12,7 @@ mod auth;
 mod authz;
 mod comments;
 mod contract;
+mod disclosures;
 mod errors;
 mod faults;
 mod headers;

@@ -3,6 +3,8 @@
 pub mod accounts;
 pub mod agreements;
 pub mod assets;
+pub mod disclosures;
+pub mod grants;
 pub mod health;
 pub mod hr;
 pub mod notices;
