@@ -1226,6 +1226,7 @@ mod tests {
             name: "Old badge photographs".into(),
             special: true,
             description: "Kept from a retired system".into(),
+            kinds: Vec::new(),
         });
         register.recipients.push(Recipient {
             id: abroad,
