@@ -10,6 +10,7 @@ mod agreement_acceptance;
 mod assets;
 mod auth;
 mod authz;
+mod catalogue;
 mod comments;
 mod contract;
 mod errors;
