@@ -13,6 +13,7 @@ mod authz;
 mod catalogue;
 mod comments;
 mod contract;
+mod data_inventory;
 mod errors;
 mod faults;
 mod headers;
