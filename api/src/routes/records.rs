@@ -216,7 +216,9 @@ async fn get_data_inventory(
 ///
 /// Purposes → data categories → recipients → transfers, as a picture an auditor can read:
 /// JSON (nodes and edges), Graphviz DOT, Mermaid, or an SVG drawn by the server. Special
-/// categories, legacy transfers and recipients outside the UK are marked.
+/// categories, legacy transfers and recipients outside the UK are marked. Each data category
+/// lists the desk's tables that store it (`stored_in`), from the personal-data catalogue, by
+/// the kinds of data the category covers.
 #[utoipa::path(
     tag = "records",
     params(MapQuery),
@@ -246,7 +248,7 @@ async fn get_data_map(
     let map = state
         .read(move |conn| {
             let register = persistence::register::load(conn, org_id, as_of)?.register;
-            Ok(DataMap::build(&register))
+            Ok(DataMap::build(&register, &CATALOGUE))
         })
         .await?;
     Ok(match format.unwrap_or(MapFormat::Json) {
