@@ -26,8 +26,9 @@ use PersonKey::{Actor, Mentions, PersonId, Subject, SubjectOrPersonId};
 
 const DELETE: Erasure = Erasure::DeleteRow;
 const BLANK: Erasure = Erasure::Anonymise(Replacement::Null);
-/// What an anonymised token subject or actor reads as.
-const ERASED: Erasure = Erasure::Anonymise(Replacement::Text("erased"));
+/// What an anonymised token subject or actor becomes: unique to the row, so it can never be
+/// taken for a token subject that reads or raised the row (a requester sees their own tickets).
+const ERASED: Erasure = Erasure::Anonymise(Replacement::TaggedRowId("erased:"));
 /// What anonymised free text reads as.
 const ERASED_TEXT: Erasure = Erasure::Anonymise(Replacement::Text("[erased]"));
 const STAND_IN: Erasure = Erasure::Keep(KeepReason::AnonymisedRecord);
@@ -212,8 +213,8 @@ pub static CATALOGUE: Catalogue = Catalogue {
                 ),
                 row("starts_on", Employment, BLANK),
                 row("leaves_on", Employment, BLANK),
-                np("status", RecordState),
-                np("hr_effective_date", RecordState),
+                row("status", Employment, STAND_IN),
+                row("hr_effective_date", Employment, BLANK),
                 np("version", RecordState),
                 np("created_at", RecordState),
                 np("updated_at", RecordState),
@@ -239,7 +240,13 @@ pub static CATALOGUE: Catalogue = Catalogue {
             columns: &[
                 np("org_id", Tenant),
                 naming("subject", Subject, Access, DELETE),
-                naming("granted_by", Actor, Activity, ERASED),
+                // A trail only: no one reads by it. The table has no row id.
+                naming(
+                    "granted_by",
+                    Actor,
+                    Activity,
+                    Erasure::Anonymise(Replacement::Text("erased")),
+                ),
                 np("granted_at", RecordState),
             ],
         },

@@ -91,7 +91,7 @@ async fn every_column_is_listed_with_whose_it_is_and_what_erasure_does() {
 
     let requester = entry(&inventory, "tickets", "requester");
     assert_eq!(requester["person_key"], "subject_or_person_id");
-    assert_eq!(requester["replacement"], "erased");
+    assert_eq!(requester["replacement"], "erased:<row id>");
     let body = entry(&inventory, "ticket_comments", "body");
     assert_eq!(body["person_column"], "ticket_id");
     assert_eq!(body["person_key"], Value::Null);

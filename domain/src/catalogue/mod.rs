@@ -239,7 +239,8 @@ impl Catalogue {
     ///   table of the catalogue that has a link of its own;
     /// - a table with columns about the row's person has a link to find that person by;
     /// - erasure deletes the row only for columns about the row's person, and then for all of
-    ///   them: a row is never half deleted.
+    ///   them: a row is never half deleted;
+    /// - a replacement tagged with the row's id is only for a table whose rows have an `id`.
     pub fn faults(&self) -> Vec<String> {
         let mut faults = Vec::new();
         let mut tables = HashSet::new();
@@ -341,6 +342,16 @@ fn erasure_faults(table: &Table) -> Vec<String> {
             continue;
         };
         let row = table.is_about_row(column);
+        if matches!(
+            personal.erasure,
+            Erasure::Anonymise(Replacement::TaggedRowId(_))
+        ) && table.column("id").is_none()
+        {
+            faults.push(format!(
+                "{}.{} is replaced with the row's id, but {} has no id column",
+                table.name, column.name, table.name
+            ));
+        }
         if personal.erasure == Erasure::DeleteRow {
             if row {
                 deleted.push(column.name);
@@ -533,6 +544,28 @@ mod tests {
         let faults = catalogue(&[ANONYMOUS, NOTES]).faults();
         assert_eq!(faults.len(), 1, "{faults:?}");
         assert!(faults[0].contains("no person link"), "{faults:?}");
+    }
+
+    #[test]
+    fn a_replacement_tagged_with_the_row_id_needs_an_id() {
+        const TAGGED: Table = Table {
+            columns: &[
+                Column::not_personal("person_id", NotPersonal::Reference),
+                Column::about_row("body", DataKind::FreeText, DELETE),
+                Column::naming(
+                    "author",
+                    PersonKey::Actor,
+                    DataKind::Activity,
+                    Erasure::Anonymise(Replacement::TaggedRowId("erased:")),
+                ),
+            ],
+            ..NOTES
+        };
+        let faults = catalogue(&[PEOPLE, TAGGED]).faults();
+        assert_eq!(
+            faults,
+            ["notes.author is replaced with the row's id, but notes has no id column"]
+        );
     }
 
     #[test]
