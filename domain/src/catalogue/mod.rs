@@ -3,6 +3,11 @@
 //! find a person's rows in each table. Subject access (Art 15), erasure (Art 17), restriction
 //! (Art 18) and retention (Art 5(1)(e)) walk it rather than naming tables themselves.
 //!
+//! A walk for one person goes table by table: the rows the table's [`PersonLink`] finds are
+//! theirs (through a parent's rows for a link through another table), and so are the rows any
+//! of [`Table::person_columns`] names them in; on each such row, every column about them says
+//! what erasure does ([`Personal::erasure`]).
+//!
 //! The types are here; the catalogue itself, which names the tables, is data in
 //! `persistence`, and a test there fails on any column it does not classify.
 
@@ -145,6 +150,18 @@ pub struct Table {
 impl Table {
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// The columns naming a person, each with its key: where a walk looks for someone,
+    /// whether as the row's person or as another (the agent assigned, who approved).
+    pub fn person_columns(&self) -> impl Iterator<Item = (&'static str, PersonKey)> + '_ {
+        self.columns.iter().filter_map(|c| match c.personal() {
+            Some(Personal {
+                about: About::Named(key),
+                ..
+            }) => Some((c.name, *key)),
+            _ => None,
+        })
     }
 
     /// Whether `column` is about the row's person: it says so, or it is the link that names
@@ -616,6 +633,18 @@ mod tests {
                 DataKind::FreeText,
                 DataKind::Activity
             ]
+        );
+    }
+
+    #[test]
+    fn a_walk_finds_a_person_in_every_column_naming_them() {
+        assert_eq!(
+            PEOPLE.person_columns().collect::<Vec<_>>(),
+            [("id", PersonKey::PersonId)]
+        );
+        assert_eq!(
+            NOTES.person_columns().collect::<Vec<_>>(),
+            [("author", PersonKey::Actor)]
         );
     }
 
