@@ -34,7 +34,7 @@ use crate::routes;
         (name = "tickets", description = "Incidents, service requests and problems, and their comments"),
         (name = "register", description = "The processing register: purposes, data categories, recipients, transfers and retention policies, versioned, with lints"),
         (name = "organisations", description = "Organisations: identity, contacts and DPO, as notices and records name them"),
-        (name = "records", description = "Records derived from the register: the Article 30 record and the data map"),
+        (name = "records", description = "Records derived from the register: the Article 30 record, the data map, and the data inventory of every column the desk stores"),
         (name = "people", description = "The people whose data the desk holds, and their reasonable adjustments apart"),
         (name = "accounts", description = "Email, network, application and shared-folder accounts, changed through account request tickets"),
         (name = "assets", description = "Laptops, desktops, mobiles, tablets, peripherals and software licences, and their assignments"),

@@ -356,6 +356,7 @@ mod tests {
                 name: "Name and business contact details".into(),
                 special: false,
                 description: String::new(),
+                kinds: Vec::new(),
             }],
             recipients: vec![
                 recipient(1, RecipientKind::PublicAuthority),

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod assets;
+pub mod catalogue;
 pub mod closed_set;
 pub mod disclosures;
 pub mod error;

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod assets;
+pub mod catalogue;
 mod connection;
 pub mod directory;
 pub mod disclosures;

@@ -659,7 +659,7 @@ fn term_text(starts_on: NaiveDate, ends_on: Option<NaiveDate>) -> String {
 }
 
 /// Appends one CSV record, fields escaped, ended by CRLF (RFC 4180 section 2).
-fn push_row(out: &mut String, fields: impl IntoIterator<Item = String>) {
+pub(crate) fn push_row(out: &mut String, fields: impl IntoIterator<Item = String>) {
     for (i, field) in fields.into_iter().enumerate() {
         if i > 0 {
             out.push(',');
@@ -756,6 +756,7 @@ mod tests {
             name: "Name and business contact details".into(),
             special: false,
             description: "Name, business email and telephone".into(),
+            kinds: Vec::new(),
         };
         let transfer = Transfer {
             id: TransferId::from_uuid(Uuid::from_u128(0x9_0201)),
