@@ -131,15 +131,6 @@ diesel::table! {
 }
 
 diesel::table! {
-    adjustment_readers (org_id, subject) {
-        org_id -> Text,
-        subject -> Text,
-        granted_by -> Text,
-        granted_at -> Timestamp,
-    }
-}
-
-diesel::table! {
     accounts (id) {
         id -> Text,
         org_id -> Text,
@@ -287,7 +278,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     ticket_comments,
     people,
     person_adjustments,
-    adjustment_readers,
     accounts,
     account_changes,
     assets,
@@ -347,5 +337,45 @@ diesel::table! {
         hash -> Text,
         at -> Timestamp,
         signature -> Text,
+    }
+}
+
+diesel::table! {
+    duty_grants (org_id, duty, subject) {
+        org_id -> Text,
+        duty -> Text,
+        subject -> Text,
+        granted_by -> Text,
+        granted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    disclosures (id) {
+        id -> Text,
+        org_id -> Text,
+        person_id -> Text,
+        recipient_id -> Text,
+        disclosed_at -> Timestamp,
+        basis -> Text,
+        explanation -> Nullable<Text>,
+        data_categories -> Text,
+        description -> Text,
+        reference -> Nullable<Text>,
+        recorded_by -> Text,
+        recorded_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    disclosure_versions (id) {
+        id -> Text,
+        disclosure_id -> Text,
+        version -> BigInt,
+        facts -> Text,
+        actor -> Text,
+        reason -> Nullable<Text>,
+        at -> Timestamp,
     }
 }

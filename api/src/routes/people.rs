@@ -10,6 +10,7 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::DomainError;
 use domain::audit::{AuditOperation, Identity, RecordKind};
+use domain::grants::Duty;
 use domain::ids::PersonId;
 use domain::people::{
     AccessContext, Adjustments, Email, ExternalId, Person, PersonAction, PersonKind, PersonStatus,
@@ -18,14 +19,14 @@ use domain::people::{
 use domain::register::{RuleViolation, SpecialCategoryCondition};
 use domain::role::Role;
 use persistence::StoreError;
-use persistence::people::{self, AdjustmentReader, PersonFilter, StoredPerson};
+use persistence::people::{self, PersonFilter, StoredPerson};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::audit::Trail;
 use crate::auth::{
-    AdjustmentHandlers, Caller, Dpos, Members, PeopleReaders, PeopleViewers, PeopleWriters,
+    Caller, DpoOrGrantedAgents, Dpos, Members, PeopleReaders, PeopleViewers, PeopleWriters,
     Principal, RoleSet,
 };
 use crate::clock;
@@ -37,6 +38,7 @@ use crate::http::problem::responses::{
     BodyProblems, ListProblems, PathProblems, Stale, Unauthenticated,
 };
 use crate::http::{ApiError, ApiResult, FieldError, Problem};
+use crate::routes::grants::{self, GrantDto};
 use crate::state::AppState;
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -238,26 +240,6 @@ pub struct PutAdjustments {
     pub reasonable_adjustments: String,
     /// The Art 9(2) condition the details are held under.
     pub condition: SpecialCategoryCondition,
-}
-
-/// An agent granted reading the organisation's people's adjustments.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AdjustmentReaderDto {
-    /// The agent's token subject.
-    pub subject: String,
-    /// The DPO who granted it.
-    pub granted_by: String,
-    pub granted_at: DateTime<Utc>,
-}
-
-impl From<AdjustmentReader> for AdjustmentReaderDto {
-    fn from(r: AdjustmentReader) -> Self {
-        AdjustmentReaderDto {
-            subject: r.subject,
-            granted_by: r.granted_by,
-            granted_at: r.granted_at,
-        }
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -725,12 +707,7 @@ fn check_adjustments(
     caller: &Principal,
     action: PersonAction,
 ) -> Result<(), StoreError> {
-    let granted = match caller.own_subject() {
-        Some(subject) if caller.has(Role::Agent) => {
-            people::is_adjustment_reader(conn, caller.org_id, subject)?
-        }
-        _ => false,
-    };
+    let granted = grants::holds(conn, caller, Duty::Adjustments)?;
     let context = AccessContext {
         is_subject: false,
         adjustments_granted: granted,
@@ -761,7 +738,7 @@ fn adjustments_response(adjustments: Adjustments) -> HttpResponse {
 )]
 #[get("/people/{id}/adjustments")]
 async fn get_adjustments(
-    caller: Caller<AdjustmentHandlers>,
+    caller: Caller<DpoOrGrantedAgents>,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
@@ -807,7 +784,7 @@ async fn get_adjustments(
 )]
 #[put("/people/{id}/adjustments")]
 async fn put_adjustments(
-    caller: Caller<AdjustmentHandlers>,
+    caller: Caller<DpoOrGrantedAgents>,
     state: web::Data<AppState>,
     id: web::Path<String>,
     req: HttpRequest,
@@ -844,19 +821,6 @@ async fn put_adjustments(
     Ok(adjustments_response(adjustments))
 }
 
-/// A token subject named in a path: not blank, at most 200 characters (as published).
-fn path_subject(value: &str) -> Result<String, ApiError> {
-    let ok = !value.trim().is_empty() && value.chars().count() <= 200;
-    if ok {
-        Ok(value.to_owned())
-    } else {
-        Err(ApiError::bad_parameters(vec![FieldError {
-            field: "subject".into(),
-            message: "must be a token subject: not blank, at most 200 characters".into(),
-        }]))
-    }
-}
-
 /// Grant an agent reading adjustments
 ///
 /// The DPO grants the agent with this token subject reading (and recording) the organisation's
@@ -867,7 +831,7 @@ fn path_subject(value: &str) -> Result<String, ApiError> {
     params(("subject" = String, Path, description = "The agent's token subject", min_length = 1, max_length = 200, pattern = r"\S")),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The grant", body = AdjustmentReaderDto),
+        (status = 200, description = "The grant", body = GrantDto),
         (status = 403, description = "Only the DPO grants this", body = Problem, content_type = "application/problem+json"),
         PathProblems,
     )
@@ -877,17 +841,8 @@ async fn grant_adjustment_reader(
     caller: Caller<Dpos>,
     state: web::Data<AppState>,
     subject: web::Path<String>,
-) -> ApiResult<web::Json<AdjustmentReaderDto>> {
-    let subject = path_subject(&subject)?;
-    let org_id = caller.org_id;
-    let granted_by = caller.actor().to_owned();
-    let now = clock::now();
-    let grant = state
-        .write(move |conn| {
-            people::grant_adjustment_reader(conn, org_id, &subject, &granted_by, now)
-        })
-        .await?;
-    Ok(web::Json(AdjustmentReaderDto::from(grant)))
+) -> ApiResult<web::Json<GrantDto>> {
+    grants::grant(&state, &caller, Duty::Adjustments, &subject).await
 }
 
 /// Revoke an agent's reading of adjustments
@@ -909,11 +864,5 @@ async fn revoke_adjustment_reader(
     state: web::Data<AppState>,
     subject: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let subject = path_subject(&subject)?;
-    let org_id = caller.org_id;
-    state
-        .write(move |conn| people::revoke_adjustment_reader(conn, org_id, &subject))
-        .await
-        .map_err(ApiError::not_found_as("grant"))?;
-    Ok(HttpResponse::NoContent().finish())
+    grants::revoke(&state, &caller, Duty::Adjustments, &subject).await
 }

@@ -730,6 +730,7 @@ mod tests {
             name: "Name and business contact details".into(),
             special: false,
             description: "Name, business email and telephone".into(),
+            kinds: Vec::new(),
         };
         let transfer = Transfer {
             id: TransferId::from_uuid(Uuid::from_u128(0x9_0201)),
