@@ -418,7 +418,12 @@ async fn the_data_map_shows_the_desks_tables_storing_each_category() {
     );
     assert_eq!(
         stored("Request details"),
-        json!(["tickets", "ticket_comments"])
+        json!([
+            "tickets",
+            "ticket_comments",
+            "disclosures",
+            "disclosure_versions"
+        ])
     );
     for purpose in nodes.iter().filter(|n| n["kind"] == "purpose") {
         assert_eq!(purpose["stored_in"], json!([]), "{purpose}");
