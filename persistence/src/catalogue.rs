@@ -22,7 +22,7 @@ use DataKind::{
     Opinions, SecurityVetting,
 };
 use NotPersonal::{Digest, Organisation, RecordState, Reference, RowId, Tenant};
-use PersonKey::{Actor, Mentions, PersonId, Subject, SubjectOrPersonId};
+use PersonKey::{Actor, Mentions, PersonId, Pseudonym, Subject, SubjectOrPersonId};
 
 const DELETE: Erasure = Erasure::DeleteRow;
 const BLANK: Erasure = Erasure::Anonymise(Replacement::Null);
@@ -34,6 +34,9 @@ const ERASED_TEXT: Erasure = Erasure::Anonymise(Replacement::Text("[erased]"));
 /// A disclosure's record outlives the person's erasure: the recipients must be told of it
 /// (Art 19), and the disclosure shown to have been lawful (Art 5(2)).
 const DISCLOSED: Erasure = Erasure::Keep(KeepReason::AuditTrail);
+/// An audit event keeps its pseudonyms: the trail must stay whole to prove itself, and without
+/// the key a pseudonym names no one.
+const AUDITED: Erasure = Erasure::Keep(KeepReason::AuditTrail);
 const STAND_IN: Erasure = Erasure::Keep(KeepReason::AnonymisedRecord);
 
 const fn np(name: &'static str, why: NotPersonal) -> Column {
@@ -274,6 +277,70 @@ pub static CATALOGUE: Catalogue = Catalogue {
                 naming("recorded_by", Actor, Activity, DISCLOSED),
                 np("recorded_at", RecordState),
                 np("version", RecordState),
+            ],
+        },
+        // The audit trail names people only by keyed pseudonyms, so it outlives their erasure
+        // without keeping their identity; it is append-only (the database refuses changes).
+        Table {
+            name: "audit_events",
+            record: RecordKind::AuditEvent,
+            person: by("subject", Pseudonym),
+            columns: &[
+                np("id", RowId),
+                np("org_id", Tenant),
+                np("seq", RecordState),
+                np("at", RecordState),
+                naming("actor", Pseudonym, Activity, AUDITED),
+                np("operation", RecordState),
+                np("record_kind", RecordState),
+                np("record_id", Reference),
+                naming("subject", Pseudonym, Activity, AUDITED),
+                np("prev_hash", Digest),
+                np("hash", Digest),
+            ],
+        },
+        Table {
+            name: "audit_chains",
+            record: RecordKind::AuditChain,
+            person: None,
+            columns: &[
+                np("org_id", Tenant),
+                np("last_seq", RecordState),
+                np("last_hash", Digest),
+            ],
+        },
+        Table {
+            name: "audit_checkpoints",
+            record: RecordKind::AuditCheckpoint,
+            person: None,
+            columns: &[
+                np("org_id", Tenant),
+                np("seq", RecordState),
+                np("hash", Digest),
+                np("at", RecordState),
+                np("signature", Digest),
+            ],
+        },
+        // The organisation's keys, held apart from the events they pseudonymise and sign.
+        Table {
+            name: "audit_pseudonym_keys",
+            record: RecordKind::AuditKey,
+            person: None,
+            columns: &[
+                np("org_id", Tenant),
+                np("secret", Organisation),
+                np("created_at", RecordState),
+            ],
+        },
+        Table {
+            name: "audit_signing_keys",
+            record: RecordKind::AuditKey,
+            person: None,
+            columns: &[
+                np("org_id", Tenant),
+                np("private_key", Organisation),
+                np("public_key", Organisation),
+                np("created_at", RecordState),
             ],
         },
         Table {

@@ -45,7 +45,7 @@ async fn a_new_column_or_table_and_a_dropped_one_are_named() {
     let gaps = tokio::task::spawn_blocking(|| {
         gaps_after(
             "ALTER TABLE tickets ADD COLUMN nickname TEXT; \
-             CREATE TABLE audit_events (id TEXT PRIMARY KEY NOT NULL, actor TEXT NOT NULL); \
+             CREATE TABLE nicknames (id TEXT PRIMARY KEY NOT NULL, actor TEXT NOT NULL); \
              DROP TABLE assignment_changes;",
         )
     })
@@ -53,8 +53,8 @@ async fn a_new_column_or_table_and_a_dropped_one_are_named() {
     .expect("the check does not panic");
     for named in [
         "tickets.nickname is in the database but not classified",
-        "audit_events.id is in the database but not classified",
-        "audit_events.actor is in the database but not classified",
+        "nicknames.id is in the database but not classified",
+        "nicknames.actor is in the database but not classified",
         "classifies assignment_changes.actor, which the database does not have",
     ] {
         assert!(gaps.iter().any(|g| g.contains(named)), "{named}: {gaps:#?}");

@@ -4,9 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::csv::push_row;
 use crate::ids::DataCategoryId;
 use crate::register::Register;
-use crate::csv::push_row;
 
 use super::{
     Catalogue, Column, DataKind, ErasureAction, Holds, KeepReason, NotPersonal, PersonKey,

@@ -50,6 +50,10 @@ closed_set! {
         DirectoryProfile = "directory_profile",
         Disclosure = "disclosure",
         DisclosureVersion = "disclosure_version",
+        AuditEvent = "audit_event",
+        AuditChain = "audit_chain",
+        AuditCheckpoint = "audit_checkpoint",
+        AuditKey = "audit_key",
         SchemaMigration = "schema_migration",
     }
 }

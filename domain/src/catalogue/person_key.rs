@@ -19,6 +19,9 @@ closed_set! {
         /// A document that names people by `PersonId` and `external_id` among its text: found
         /// by searching it, never by equality.
         Mentions = "mentions",
+        /// A keyed pseudonym of the person (HMAC with the organisation's audit key): found by
+        /// computing it from the identity while the key exists, and by no one once it is gone.
+        Pseudonym = "pseudonym",
     }
 }
 
