@@ -10,8 +10,9 @@
 # unrecorded load before each (1), BENCH_CONNECTIONS (64), BENCH_THREADS (2), BENCH_TICKETS
 # (100000), BENCH_HR_PEOPLE joiners for POST /hr/sync (100000) in batches of BENCH_HR_BATCH
 # (1000), BENCH_WORKERS server workers (the number of cores), BENCH_PORT (18480; the bare
-# route uses the next port), BENCH_BACKENDS ("sqlite postgres"), BENCH_KEEP=1 keeps the work
-# directory (databases, wrk output, server logs).
+# route uses the next port), BENCH_BACKENDS ("sqlite postgres"), BENCH_ONLY=audit runs only the
+# audited and unaudited GET /api/v1/tickets/{id}, BENCH_KEEP=1 keeps the work directory
+# (databases, wrk output, server logs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,6 +27,7 @@ BARE_PORT=$((PORT + 1))
 BACKENDS=${BENCH_BACKENDS:-sqlite postgres}
 HR_PEOPLE=${BENCH_HR_PEOPLE:-100000}
 HR_BATCH=${BENCH_HR_BATCH:-1000}
+ONLY=${BENCH_ONLY:-}
 
 SERVER=target/release/servicedesk
 BENCH=target/release/servicedesk-bench
@@ -142,8 +144,25 @@ run_backend() {
     printf '%s\tnote\t%s\n' "$backend" "$note" >>"$results"
     copy "$backend"
 
+    # The same read with its audit event (the server's default) and without, in this run: the
+    # unaudited server first, over the same copy of the data.
+    echo "$backend: servicedesk serve, reads not audited" >&2
+    local base=http://127.0.0.1:$PORT
+    start "$work/$backend-api-unaudited.log" "$base/health/live" \
+        env SERVICEDESK_DATABASE_URL="$api" SERVICEDESK_BIND="127.0.0.1:$PORT" \
+        SERVICEDESK_AUDIT_READS=off "$SERVER" serve
+    scenario "$backend" get_unaudited get "$base/api/v1/tickets/" "$work/hs256.txt"
+    stop "$running"
+    if [ "$ONLY" = audit ]; then
+        start "$work/$backend-api.log" "$base/health/live" \
+            env SERVICEDESK_DATABASE_URL="$api" SERVICEDESK_BIND="127.0.0.1:$PORT" "$SERVER" serve
+        scenario "$backend" get get "$base/api/v1/tickets/" "$work/hs256.txt"
+        stop "$running"
+        return
+    fi
+
     echo "$backend: bare diesel route" >&2
-    local base=http://127.0.0.1:$BARE_PORT
+    base=http://127.0.0.1:$BARE_PORT
     start "$work/$backend-bare.log" "$base/bare/tickets?limit=1" \
         "$BENCH" bare --database-url "$bare" --org bench --bind "127.0.0.1:$BARE_PORT" --workers "$WORKERS"
     scenario "$backend" bare_get get "$base/bare/tickets/" ""

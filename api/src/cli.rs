@@ -1,14 +1,15 @@
-//! `servicedesk serve | migrate | seed-demo | token | openapi`.
+//! `servicedesk serve | migrate | seed-demo | token | openapi | audit verify`.
 
 use std::net::TcpListener;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use persistence::{Db, PoolSizes};
 
+use crate::audit::export::{AuditExport, CheckpointDto, verify_export};
 use crate::auth::Verifier;
 use crate::auth::mint::{TokenRequest, mint_hs256};
 use crate::config::{AuthArgs, DatabaseArgs, unset_empty_env};
-use crate::state::{AppState, Settings};
+use crate::state::AppState;
 use crate::{app, clock, openapi, telemetry};
 
 #[derive(Debug, Parser)]
@@ -36,6 +37,28 @@ enum Command {
     Token(TokenArgs),
     /// Print the OpenAPI document (YAML).
     Openapi,
+    /// The audit trail, offline.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Check an export of `GET /api/v1/audit-events/export` on its own: every event's link and
+    /// hash, every checkpoint's signature under the export's public key. Exits 0 when intact,
+    /// 1 naming the first fault.
+    Verify(VerifyArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct VerifyArgs {
+    /// The export (JSON).
+    #[arg(long = "from")]
+    from: std::path::PathBuf,
+    /// A checkpoint kept from before (an earlier export's `head`, or one signed by `POST
+    /// /api/v1/audit-events/checkpoints`): the export must extend it.
+    #[arg(long)]
+    kept: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -53,6 +76,18 @@ struct ServeArgs {
     /// `7d`); then it is deleted and the key may be used afresh.
     #[arg(long, env = "SERVICEDESK_IDEMPOTENCY_TTL", default_value = "7d", value_parser = parse_ttl)]
     idempotency_ttl: u64,
+    /// Record reads of personal data in the audit trail (`on`, the default, or `off`). Writes
+    /// are always recorded.
+    #[arg(long, env = "SERVICEDESK_AUDIT_READS", default_value = "on", value_parser = parse_switch)]
+    audit_reads: bool,
+}
+
+fn parse_switch(text: &str) -> Result<bool, String> {
+    match text {
+        "on" => Ok(true),
+        "off" => Ok(false),
+        _ => Err(format!("{text:?}: use on or off")),
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -118,12 +153,14 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         .workers
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     tracing::info!(bind = %args.bind, workers, "serving");
-    let settings = Settings {
-        idempotency_ttl: chrono::TimeDelta::seconds(
-            i64::try_from(args.idempotency_ttl).map_err(|_| "SERVICEDESK_IDEMPOTENCY_TTL is too long")?,
-        ),
-    };
-    let state = AppState::new(db, verifier, settings);
+    if !args.audit_reads {
+        tracing::warn!("reads of personal data are not recorded in the audit trail");
+    }
+    let ttl = i64::try_from(args.idempotency_ttl)
+        .map_err(|_| "SERVICEDESK_IDEMPOTENCY_TTL is too long")?;
+    let state = AppState::new(db, verifier)
+        .audit_reads(args.audit_reads)
+        .idempotency_ttl(chrono::TimeDelta::seconds(ttl));
     app::serve(listener, state, workers)
         .map_err(|e| e.to_string())?
         .await
@@ -163,6 +200,43 @@ fn token(args: TokenArgs) -> Result<(), String> {
     Ok(())
 }
 
+fn read_json<T: serde::de::DeserializeOwned>(path: &std::path::Path) -> Result<T, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    serde_json::from_str(&text)
+        .map_err(|e| format!("{} is not what was expected: {e}", path.display()))
+}
+
+fn verify_audit(args: &VerifyArgs) -> Result<(), String> {
+    let export: AuditExport = read_json(&args.from)?;
+    let kept: Option<CheckpointDto> = args.kept.as_deref().map(read_json).transpose()?;
+    let outcome = verify_export(&export, kept.as_ref());
+    match &outcome.broken {
+        None => {
+            println!(
+                "ok: {} events of {} chained intact; {} checkpoints signed by its key{}",
+                outcome.events,
+                export.organisation,
+                outcome.checkpoints,
+                match (&outcome.head_seq, &outcome.head_hash) {
+                    (Some(seq), Some(hash)) => format!("; ends at {seq} with {hash}"),
+                    _ => String::new(),
+                }
+            );
+            Ok(())
+        }
+        Some(broken) => Err(format!(
+            "broken at position {}{}: {}",
+            broken.seq,
+            broken
+                .event_id
+                .map(|id| format!(" (event {id})"))
+                .unwrap_or_default(),
+            broken.reason
+        )),
+    }
+}
+
 /// The command line `args` with the environment, an empty variable counting as unset. Exits
 /// with clap's usage message when they do not parse.
 fn parse<I, T>(args: I) -> Cli
@@ -188,6 +262,7 @@ pub fn main() -> i32 {
         Some(Command::SeedDemo(args)) => seed_demo(&args),
         Some(Command::Token(args)) => token(args),
         Some(Command::Openapi) => openapi::yaml().map(|yaml| print!("{yaml}")),
+        Some(Command::Audit(AuditCommand::Verify(args))) => verify_audit(&args),
     };
     match result {
         Ok(()) => 0,

@@ -11,11 +11,7 @@ use crate::state::Settings;
 /// How often the sweep runs: a quarter of the shortest time anything is kept, at least every
 /// hour and at most every second, so nothing outlives its time by much.
 fn interval(settings: &Settings) -> Duration {
-    let quarter = settings
-        .idempotency_ttl
-        .to_std()
-        .unwrap_or(Duration::ZERO)
-        / 4;
+    let quarter = settings.idempotency_ttl.to_std().unwrap_or(Duration::ZERO) / 4;
     quarter.clamp(Duration::from_secs(1), Duration::from_secs(3600))
 }
 
@@ -38,7 +34,9 @@ pub fn start(db: Db, settings: Settings) {
             match swept {
                 Ok(Ok(0)) => {}
                 Ok(Ok(forgotten)) => tracing::info!(forgotten, "expired HR sync answers forgotten"),
-                Ok(Err(error)) => tracing::warn!(%error, "the sweep of expired HR sync answers failed"),
+                Ok(Err(error)) => {
+                    tracing::warn!(%error, "the sweep of expired HR sync answers failed")
+                }
                 Err(_) => tracing::warn!("the sweep of expired HR sync answers did not finish"),
             }
         }
@@ -57,7 +55,10 @@ mod tests {
             })
         };
         assert_eq!(every(chrono::TimeDelta::days(7)), Duration::from_secs(3600));
-        assert_eq!(every(chrono::TimeDelta::minutes(20)), Duration::from_secs(300));
+        assert_eq!(
+            every(chrono::TimeDelta::minutes(20)),
+            Duration::from_secs(300)
+        );
         assert_eq!(every(chrono::TimeDelta::seconds(2)), Duration::from_secs(1));
     }
 }

@@ -2,6 +2,7 @@
 //! OpenAPI contract generated from them.
 
 pub mod app;
+pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod clock;

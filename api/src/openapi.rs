@@ -34,11 +34,13 @@ use crate::routes;
         (name = "tickets", description = "Incidents, service requests and problems, and their comments"),
         (name = "register", description = "The processing register: purposes, data categories, recipients, transfers and retention policies, versioned, with lints"),
         (name = "organisations", description = "Organisations: identity, contacts and DPO, as notices and records name them"),
-        (name = "records", description = "Records derived from the register: the Article 30 record and the data map"),
+        (name = "records", description = "Records derived from the register: the Article 30 record, the data map, and the data inventory of every column the desk stores"),
         (name = "people", description = "The people whose data the desk holds, and their reasonable adjustments apart"),
         (name = "accounts", description = "Email, network, application and shared-folder accounts, changed through account request tickets"),
         (name = "assets", description = "Laptops, desktops, mobiles, tablets, peripherals and software licences, and their assignments"),
+        (name = "disclosures", description = "The disclosures log: what was disclosed about whom, to which recipient, when and why (Art 19, 30(1)(d), 15(1)(c))"),
         (name = "surveys", description = "Satisfaction surveys on consent, and reports that never show a small group"),
+        (name = "audit", description = "The audit trail: every change to and read of personal data, hash-chained with signed checkpoints, naming people by pseudonyms"),
         (name = "health", description = "Liveness, readiness and metrics"),
     )
 )]
@@ -70,7 +72,9 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
                 .configure(routes::hr::configure)
                 .configure(routes::accounts::configure)
                 .configure(routes::assets::configure)
-                .configure(routes::surveys::configure),
+                .configure(routes::surveys::configure)
+                .configure(routes::audit::configure)
+                .configure(routes::disclosures::configure),
         )
         .configure(routes::health::configure);
 }

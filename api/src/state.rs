@@ -8,6 +8,7 @@ use domain::ids::OrgId;
 use domain::organisation::OrgSlug;
 use persistence::{AnyConnection, Db, StoreError};
 
+use crate::audit::{ReadRecorder, Trail};
 use crate::auth::Verifier;
 use crate::clock;
 use crate::http::ApiError;
@@ -34,16 +35,40 @@ pub struct AppState {
     pub settings: Settings,
     /// Organisation ids by slug: organisations are never renamed, so once seen, cached.
     orgs: RwLock<HashMap<OrgSlug, OrgId>>,
+    /// Where reads of personal data are recorded.
+    reads: ReadRecorder,
 }
 
 impl AppState {
-    pub fn new(db: Db, verifier: Arc<Verifier>, settings: Settings) -> Self {
+    /// Shared state over `db`, recording reads of personal data in the audit trail.
+    pub fn new(db: Db, verifier: Arc<Verifier>) -> Self {
         Self {
+            reads: ReadRecorder::start(db.clone()),
             db,
             verifier,
-            settings,
+            settings: Settings::default(),
             orgs: RwLock::new(HashMap::new()),
         }
+    }
+
+    /// How long keyed HR sync answers are kept (a week unless told).
+    pub fn idempotency_ttl(mut self, ttl: chrono::TimeDelta) -> Self {
+        self.settings.idempotency_ttl = ttl;
+        self
+    }
+
+    /// Whether reads are recorded in the audit trail (writes always are).
+    pub fn audit_reads(mut self, on: bool) -> Self {
+        if !on {
+            self.reads = ReadRecorder::off();
+        }
+        self
+    }
+
+    /// Records the reads a request made, answering once they are durable: a read that cannot
+    /// be recorded is not answered (503).
+    pub async fn record_reads(&self, trail: Trail) -> Result<(), ApiError> {
+        self.reads.record(trail).await
     }
 
     /// The id of the organisation a verified token names, registering it on first sight.
@@ -79,6 +104,25 @@ impl AppState {
         Ok(web::block(move || {
             let mut conn = db.read()?;
             work(&mut conn)
+        })
+        .await??)
+    }
+
+    /// Runs storage work that writes personal data, over the writer connection, in one
+    /// transaction with the audit events it notes in `trail`: both commit, or neither.
+    pub async fn write_audited<T, F>(&self, mut trail: Trail, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut AnyConnection, &mut Trail) -> Result<T, StoreError> + Send + 'static,
+    {
+        let db = self.db.clone();
+        Ok(web::block(move || {
+            let mut conn = db.write()?;
+            persistence::transaction(&mut conn, |conn| {
+                let value = work(conn, &mut trail)?;
+                persistence::audit::append(conn, trail.events())?;
+                Ok(value)
+            })
         })
         .await??)
     }

@@ -110,6 +110,11 @@ uuid_id!(
     SurveyAnswerId
 );
 uuid_id!(
+    /// A disclosure of a person's data to a recipient, as the disclosures log records it
+    /// (Art 19, 30(1)(d)).
+    DisclosureId
+);
+uuid_id!(
     /// A record of consent given (and perhaps withdrawn) for a purpose (Art 7(1)).
     ConsentId
 );

@@ -5,8 +5,13 @@
 
 pub mod accounts;
 pub mod assets;
+pub mod audit;
+pub mod catalogue;
 pub mod closed_set;
+pub mod csv;
+pub mod disclosures;
 pub mod error;
+pub mod grants;
 pub mod hr;
 pub mod ids;
 pub mod organisation;

@@ -157,10 +157,10 @@ pub fn forget_answers(
 ) -> Result<usize, StoreError> {
     let expired = hr_sync_requests::table.filter(hr_sync_requests::created_at.lt(to_db(before)));
     Ok(match org_id {
-        Some(org_id) => diesel::delete(
-            expired.filter(hr_sync_requests::org_id.eq(org_id.to_string())),
-        )
-        .execute(conn)?,
+        Some(org_id) => {
+            diesel::delete(expired.filter(hr_sync_requests::org_id.eq(org_id.to_string())))
+                .execute(conn)?
+        }
         None => diesel::delete(expired).execute(conn)?,
     })
 }

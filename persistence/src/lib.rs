@@ -5,9 +5,13 @@
 
 pub mod accounts;
 pub mod assets;
+pub mod audit;
+pub mod catalogue;
 mod connection;
 pub mod directory;
+pub mod disclosures;
 mod error;
+pub mod grants;
 pub mod hr;
 mod migrations;
 pub mod notices;

@@ -13,7 +13,7 @@ use crate::connection::execute_batch_insert;
 use crate::error::StoreError;
 use crate::page::page_of;
 use crate::person_history::{self, PersonChange};
-use crate::schema::{adjustment_readers, people, person_adjustments};
+use crate::schema::{people, person_adjustments};
 use crate::time::{from_db, to_db};
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
@@ -407,92 +407,4 @@ pub fn put_adjustments(
         }
         Ok(next)
     })
-}
-
-/// An agent granted reading the organisation's people's adjustments, by token subject.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AdjustmentReader {
-    pub subject: String,
-    pub granted_by: String,
-    pub granted_at: DateTime<Utc>,
-}
-
-#[derive(Queryable, Selectable, Insertable)]
-#[diesel(table_name = adjustment_readers)]
-struct ReaderRow {
-    org_id: String,
-    subject: String,
-    granted_by: String,
-    granted_at: chrono::NaiveDateTime,
-}
-
-impl From<ReaderRow> for AdjustmentReader {
-    fn from(row: ReaderRow) -> Self {
-        AdjustmentReader {
-            subject: row.subject,
-            granted_by: row.granted_by,
-            granted_at: from_db(row.granted_at),
-        }
-    }
-}
-
-fn reader(
-    conn: &mut AnyConnection,
-    org_id: OrgId,
-    subject: &str,
-) -> Result<Option<AdjustmentReader>, StoreError> {
-    Ok(adjustment_readers::table
-        .find((org_id.to_string(), subject))
-        .select(ReaderRow::as_select())
-        .first::<ReaderRow>(conn)
-        .optional()?
-        .map(AdjustmentReader::from))
-}
-
-/// Whether `subject` has been granted reading the organisation's adjustments.
-pub fn is_adjustment_reader(
-    conn: &mut AnyConnection,
-    org_id: OrgId,
-    subject: &str,
-) -> Result<bool, StoreError> {
-    Ok(reader(conn, org_id, subject)?.is_some())
-}
-
-/// Grants `subject` reading adjustments; granting again keeps the first grant.
-pub fn grant_adjustment_reader(
-    conn: &mut AnyConnection,
-    org_id: OrgId,
-    subject: &str,
-    granted_by: &str,
-    now: DateTime<Utc>,
-) -> Result<AdjustmentReader, StoreError> {
-    conn.transaction(|conn| {
-        if let Some(existing) = reader(conn, org_id, subject)? {
-            return Ok(existing);
-        }
-        let row = ReaderRow {
-            org_id: org_id.to_string(),
-            subject: subject.to_owned(),
-            granted_by: granted_by.to_owned(),
-            granted_at: to_db(now),
-        };
-        diesel::insert_into(adjustment_readers::table)
-            .values(&row)
-            .execute(conn)?;
-        Ok(AdjustmentReader::from(row))
-    })
-}
-
-/// Revokes a grant; `NotFound` when there was none.
-pub fn revoke_adjustment_reader(
-    conn: &mut AnyConnection,
-    org_id: OrgId,
-    subject: &str,
-) -> Result<(), StoreError> {
-    let removed = diesel::delete(adjustment_readers::table.find((org_id.to_string(), subject)))
-        .execute(conn)?;
-    if removed == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
 }

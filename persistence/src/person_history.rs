@@ -122,7 +122,10 @@ pub fn record(conn: &mut AnyConnection, changes: &[PersonChange<'_>]) -> Result<
             .iter()
             .map(ChangeRow::try_from)
             .collect::<Result<Vec<_>, _>>()?;
-        execute_batch_insert!(conn, diesel::insert_into(person_changes::table).values(&rows))?;
+        execute_batch_insert!(
+            conn,
+            diesel::insert_into(person_changes::table).values(&rows)
+        )?;
     }
     Ok(())
 }

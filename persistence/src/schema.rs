@@ -131,15 +131,6 @@ diesel::table! {
 }
 
 diesel::table! {
-    adjustment_readers (org_id, subject) {
-        org_id -> Text,
-        subject -> Text,
-        granted_by -> Text,
-        granted_at -> Timestamp,
-    }
-}
-
-diesel::table! {
     accounts (id) {
         id -> Text,
         org_id -> Text,
@@ -287,7 +278,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     ticket_comments,
     people,
     person_adjustments,
-    adjustment_readers,
     accounts,
     account_changes,
     assets,
@@ -298,6 +288,97 @@ diesel::allow_tables_to_appear_in_same_query!(
     survey_answers,
     directory_profiles
 );
+
+diesel::table! {
+    audit_pseudonym_keys (org_id) {
+        org_id -> Text,
+        secret -> Binary,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_signing_keys (org_id) {
+        org_id -> Text,
+        private_key -> Binary,
+        public_key -> Binary,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_chains (org_id) {
+        org_id -> Text,
+        last_seq -> BigInt,
+        last_hash -> Text,
+    }
+}
+
+diesel::table! {
+    audit_events (id) {
+        id -> Text,
+        org_id -> Text,
+        seq -> BigInt,
+        at -> Timestamp,
+        actor -> Text,
+        operation -> Text,
+        record_kind -> Text,
+        record_id -> Nullable<Text>,
+        subject -> Nullable<Text>,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    audit_checkpoints (org_id, seq) {
+        org_id -> Text,
+        seq -> BigInt,
+        hash -> Text,
+        at -> Timestamp,
+        signature -> Text,
+    }
+}
+
+diesel::table! {
+    duty_grants (org_id, duty, subject) {
+        org_id -> Text,
+        duty -> Text,
+        subject -> Text,
+        granted_by -> Text,
+        granted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    disclosures (id) {
+        id -> Text,
+        org_id -> Text,
+        person_id -> Text,
+        recipient_id -> Text,
+        disclosed_at -> Timestamp,
+        basis -> Text,
+        explanation -> Nullable<Text>,
+        data_categories -> Text,
+        description -> Text,
+        reference -> Nullable<Text>,
+        recorded_by -> Text,
+        recorded_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    disclosure_versions (id) {
+        id -> Text,
+        disclosure_id -> Text,
+        version -> BigInt,
+        facts -> Text,
+        actor -> Text,
+        reason -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
 
 diesel::table! {
     person_changes (person_id, version) {

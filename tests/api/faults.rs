@@ -221,7 +221,7 @@ impl Drop for SmallDisk {
 }
 
 #[tokio::test]
-async fn a_full_sqlite_disk_refuses_writes_with_507_and_reads_go_on() {
+async fn a_full_sqlite_disk_refuses_writes_with_507_and_audited_reads_with_503() {
     if on_postgres() {
         return;
     }
@@ -256,11 +256,14 @@ async fn a_full_sqlite_disk_refuses_writes_with_507_and_reads_go_on() {
     let body = problem(refused, StatusCode::INSUFFICIENT_STORAGE).await;
     assert!(text(&body, "detail").contains("full"), "{body}");
 
-    // Reads go on, and so does readiness: the database answers.
+    // A read of personal data is not answered: its audit event cannot be stored either. Reads
+    // of anything else go on, and so does readiness: the database answers.
     let read = app.get(&ticket_path(&first), Some(&agent)).await;
-    assert_eq!(read.status(), StatusCode::OK);
-    let list = app.get(&format!("{TICKETS}?limit=5"), Some(&agent)).await;
-    assert_eq!(list.status(), StatusCode::OK);
+    assert!(read.headers().contains_key(RETRY_AFTER));
+    problem(read, StatusCode::SERVICE_UNAVAILABLE).await;
+    let admin = app.token(ORG, &["admin"], "admin-1");
+    let record = app.get("/api/v1/ropa", Some(&admin)).await;
+    assert_eq!(record.status(), StatusCode::OK);
     let ready = app.get("/health/ready", None).await;
     assert_eq!(ready.status(), StatusCode::OK);
     // A second write is refused the same way: the writer is not left broken.

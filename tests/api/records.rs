@@ -399,6 +399,47 @@ async fn the_data_map_links_purposes_to_data_and_flags_special_categories() {
 }
 
 #[tokio::test]
+async fn the_data_map_shows_the_desks_tables_storing_each_category() {
+    let app = spawn_seeded_app().await;
+    let dpo = app.token(CABINET_OFFICE, &["dpo"], "dpo-1");
+    let map = json_body(app.get(DATA_MAP, Some(&dpo)).await, StatusCode::OK).await;
+    let nodes = map["nodes"].as_array().expect("nodes");
+    let stored = |label: &str| {
+        nodes
+            .iter()
+            .find(|n| n["label"] == label)
+            .map(|n| n["stored_in"].clone())
+            .unwrap_or_else(|| panic!("{label} in {map}"))
+    };
+    assert_eq!(stored("Business email"), json!(["people"]));
+    assert_eq!(
+        stored("Health details"),
+        json!(["tickets", "person_adjustments"])
+    );
+    assert_eq!(
+        stored("Request details"),
+        json!([
+            "tickets",
+            "ticket_comments",
+            "disclosures",
+            "disclosure_versions"
+        ])
+    );
+    for purpose in nodes.iter().filter(|n| n["kind"] == "purpose") {
+        assert_eq!(purpose["stored_in"], json!([]), "{purpose}");
+    }
+    let svg = text_body(
+        get_with(&app, DATA_MAP, &dpo, &[("format", "svg")]).await,
+        "image/svg+xml",
+    )
+    .await;
+    assert!(
+        svg.contains("stored in: tickets, person_adjustments"),
+        "{svg}"
+    );
+}
+
+#[tokio::test]
 async fn the_data_map_draws_as_dot_mermaid_and_svg() {
     let app = spawn_seeded_app().await;
     let auditor = app.token(DEVON, &["auditor"], "auditor-1");

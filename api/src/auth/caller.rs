@@ -379,10 +379,20 @@ impl RoleSet for PeopleViewers {
     ];
 }
 
-/// Who may reach reasonable adjustments: the DPO, and agents (when granted).
-pub struct AdjustmentHandlers;
-impl RoleSet for AdjustmentHandlers {
+/// Who may reach what the DPO grants agents by name (reasonable adjustments, the disclosures
+/// log): the DPO, and agents (when granted the duty). Never a processor's user: the grant names
+/// the controller's own staff.
+pub struct DpoOrGrantedAgents;
+impl RoleSet for DpoOrGrantedAgents {
     const ROLES: &'static [Role] = &[Role::Agent, Role::Dpo];
+    const PROCESSOR_MAY_ACT: bool = false;
+}
+
+/// Who reads the audit trail: auditors and the DPO. The trail is the controller's own account
+/// of what was done with its people's data: a processor's user does not read it.
+pub struct AuditReaders;
+impl RoleSet for AuditReaders {
+    const ROLES: &'static [Role] = &[Role::Auditor, Role::Dpo];
     const PROCESSOR_MAY_ACT: bool = false;
 }
 
@@ -390,5 +400,13 @@ impl RoleSet for AdjustmentHandlers {
 pub struct Dpos;
 impl RoleSet for Dpos {
     const ROLES: &'static [Role] = &[Role::Dpo];
+    const PROCESSOR_MAY_ACT: bool = false;
+}
+
+/// Who may reach a person's disclosures: [`DpoOrGrantedAgents`], and requesters (their own
+/// only). Never a processor's user: the log is the controller's own record.
+pub struct DisclosureViewers;
+impl RoleSet for DisclosureViewers {
+    const ROLES: &'static [Role] = &[Role::Requester, Role::Agent, Role::Dpo];
     const PROCESSOR_MAY_ACT: bool = false;
 }

@@ -8,11 +8,13 @@ pub mod jwks;
 pub mod mint;
 mod verify;
 
-pub use caller::{AdjustmentHandlers, Dpos, PeopleReaders, PeopleViewers, PeopleWriters};
-pub use caller::{AssetOverseers, AssetReaders, Members};
+pub use caller::{AssetOverseers, AssetReaders, AuditReaders, Members};
 pub use caller::{
     Caller, Desk, DeskOrDpo, Integrators, Principal, RegisterKeepers, RegisterReaders, RoleSet,
     Staff, TicketEditors,
 };
 pub use caller::{ConsentHolders, Requesters, SurveyReporters};
+pub use caller::{
+    DisclosureViewers, DpoOrGrantedAgents, Dpos, PeopleReaders, PeopleViewers, PeopleWriters,
+};
 pub use verify::{AuthConfig, AuthError, Claims, Verifier};

@@ -6,6 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use domain::DomainError;
 use domain::accounts::{Account, AccountKind, AccountStatus};
+use domain::audit::{AuditOperation, Identity, RecordKind};
 use domain::ids::{AccountId, PersonId, TicketId};
 use persistence::StoreError;
 use persistence::accounts::{self, AccountChange, AccountFilter, StoredAccount};
@@ -15,7 +16,8 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::auth::{Caller, Desk, DeskOrDpo};
+use crate::audit::Trail;
+use crate::auth::{Caller, Desk, DeskOrDpo, Principal};
 use crate::clock;
 use crate::http::etag::{IfMatchHeader, created, if_match, tagged};
 use crate::http::json::ValidJson;
@@ -170,6 +172,27 @@ fn unknown(field: &'static str, what: &str) -> StoreError {
     ))
 }
 
+/// Whom an account is about, for the audit trail: the person it is granted to.
+fn about(account: &Account) -> Option<Identity> {
+    Some(Identity::Person(account.person_id))
+}
+
+fn account_trail(
+    caller: &Principal,
+    at: DateTime<Utc>,
+    operation: AuditOperation,
+    account: &Account,
+) -> Trail {
+    Trail::single(
+        caller,
+        at,
+        operation,
+        RecordKind::Account,
+        account.id,
+        about(account),
+    )
+}
+
 /// Ask for an account
 ///
 /// Records an account request for a person of the organisation; it starts `requested`, and
@@ -230,16 +253,15 @@ async fn create_account(
     };
     let actor = caller.actor().to_owned();
     let change_id = clock::new_uuid();
+    let trail = account_trail(&caller, now, AuditOperation::Create, &stored.account);
     let stored = state
-        .write(move |conn| {
-            persistence::transaction(conn, |conn| {
-                match people::get(conn, stored.account.org_id, stored.account.person_id) {
-                    Err(StoreError::NotFound) => return Err(unknown("person_id", "a person")),
-                    other => other?,
-                };
-                accounts::create(conn, &stored, change_id, &actor)?;
-                Ok(stored)
-            })
+        .write_audited(trail, move |conn, _| {
+            match people::get(conn, stored.account.org_id, stored.account.person_id) {
+                Err(StoreError::NotFound) => return Err(unknown("person_id", "a person")),
+                other => other?,
+            };
+            accounts::create(conn, &stored, change_id, &actor)?;
+            Ok(stored)
         })
         .await
         .map_err(|error| match error {
@@ -289,6 +311,17 @@ async fn list_accounts(
     let (items, more) = state
         .read(move |conn| accounts::list(conn, org_id, &filter, limit, after))
         .await?;
+    let mut trail = Trail::new(&caller, clock::now());
+    for stored in &items {
+        let account = &stored.account;
+        trail.record(
+            AuditOperation::List,
+            RecordKind::Account,
+            account.id,
+            about(account),
+        );
+    }
+    state.record_reads(trail).await?;
     Ok(web::Json(AccountPage::of(items, more, |a| {
         a.account.id.as_uuid()
     })))
@@ -322,6 +355,8 @@ async fn get_account(
         .read(move |conn| accounts::get(conn, org_id, id))
         .await
         .map_err(ApiError::not_found_as("account"))?;
+    let trail = account_trail(&caller, clock::now(), AuditOperation::Read, &stored.account);
+    state.record_reads(trail).await?;
     Ok(with_etag(stored))
 }
 
@@ -367,7 +402,7 @@ async fn update_account(
     let change_id = clock::new_uuid();
     let now = clock::now();
     let stored = state
-        .write(move |conn| {
+        .write_audited(Trail::new(&caller, now), move |conn, trail| {
             if let Some(ticket_id) = body.ticket_id {
                 match tickets::get(conn, org_id, ticket_id) {
                     Err(StoreError::NotFound) => return Err(unknown("ticket_id", "a ticket")),
@@ -396,7 +431,7 @@ async fn update_account(
                 };
                 Ok(current.clone().transition(next, actor, now)?)
             };
-            accounts::update(
+            let stored = accounts::update(
                 conn,
                 org_id,
                 id,
@@ -406,7 +441,15 @@ async fn update_account(
                 &actor,
                 body.ticket_id,
                 now,
-            )
+            )?;
+            let account = &stored.account;
+            trail.record(
+                AuditOperation::Update,
+                RecordKind::Account,
+                account.id,
+                about(account),
+            );
+            Ok(stored)
         })
         .await
         .map_err(ApiError::not_found_as("account"))?;

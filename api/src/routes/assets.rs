@@ -11,6 +11,7 @@ use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::DomainError;
 use domain::assets::{Asset, AssetKind, AssetTag, Assignment, AssignmentStatus, check_seats};
+use domain::audit::{AuditOperation, Identity, RecordKind};
 use domain::ids::{AssetId, AssignmentId, PersonId};
 use domain::role::Role;
 use persistence::StoreError;
@@ -21,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
+use crate::audit::Trail;
 use crate::auth::{AssetOverseers, AssetReaders, Caller, Desk, Members, Staff};
 use crate::clock;
 use crate::http::etag::{IfMatchHeader, created, if_match, tagged};
@@ -503,6 +505,12 @@ async fn update_asset(
 // ---------------------------------------------------------------------------------------------
 // Assignments
 
+/// Notes `operation` on an assignment, which is about the person it is for.
+fn record(trail: &mut Trail, operation: AuditOperation, assignment: &Assignment) {
+    let about = Some(Identity::Person(assignment.person_id));
+    trail.record(operation, RecordKind::Assignment, assignment.id, about);
+}
+
 /// Request an assignment
 ///
 /// Asks for the asset (or a licence seat) for a person: requesters for themselves, the desk for
@@ -538,7 +546,7 @@ async fn request_assignment(
     let change_id = clock::new_uuid();
     let now = clock::now();
     let assignment = state
-        .write(move |conn| {
+        .write_audited(Trail::new(&caller, now), move |conn, trail| {
             let org_id = principal.org_id;
             store::get(conn, org_id, asset_id)?;
             let requester = caller_person(conn, &principal)?.ok_or_else(|| {
@@ -576,6 +584,7 @@ async fn request_assignment(
                 version: 1,
             };
             store::request(conn, org_id, &assignment, principal.actor(), change_id)?;
+            record(trail, AuditOperation::Create, &assignment);
             Ok(assignment)
         })
         .await
@@ -619,6 +628,11 @@ async fn list_assignments(
         .read(move |conn| store::list_assignments(conn, org_id, asset_id, limit, after))
         .await
         .map_err(ApiError::not_found_as("asset"))?;
+    let mut trail = Trail::new(&caller, clock::now());
+    for assignment in &items {
+        record(&mut trail, AuditOperation::List, assignment);
+    }
+    state.record_reads(trail).await?;
     Ok(web::Json(AssignmentPage::of(items, more, |a| {
         a.id.as_uuid()
     })))
@@ -666,9 +680,9 @@ async fn update_assignment(
     let change_id = clock::new_uuid();
     let now = clock::now();
     let assignment = state
-        .write(move |conn| {
+        .write_audited(Trail::new(&caller, now), move |conn, trail| {
             let approver = caller_person(conn, &principal)?;
-            store::transition(
+            let assignment = store::transition(
                 conn,
                 principal.org_id,
                 asset_id,
@@ -679,7 +693,9 @@ async fn update_assignment(
                 approver,
                 change_id,
                 now,
-            )
+            )?;
+            record(trail, AuditOperation::Update, &assignment);
+            Ok(assignment)
         })
         .await
         .map_err(ApiError::not_found_as("asset or assignment"))?;
@@ -763,6 +779,11 @@ async fn list_own_assignments(
         .await
         // The answer `/people/me` gives a caller without a person record.
         .map_err(ApiError::not_found_as("person"))?;
+    let mut trail = Trail::new(&caller, clock::now());
+    for held in &items {
+        record(&mut trail, AuditOperation::List, &held.assignment);
+    }
+    state.record_reads(trail).await?;
     Ok(web::Json(OwnAssignmentPage::of(items, more, |h| {
         h.assignment.id.as_uuid()
     })))

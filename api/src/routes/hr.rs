@@ -10,6 +10,7 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::DomainError;
+use domain::audit::{AuditOperation, Identity, RecordKind};
 use domain::hr::{DeskEffect, HrDecision, HrEvent, HrEventInput, PersonHrState, decide, effects};
 use domain::ids::{OrgId, PersonId, TicketId};
 use domain::people::Person;
@@ -22,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
+use crate::audit::Trail;
 use crate::auth::{Caller, Integrators};
 use crate::clock;
 use crate::http::json::{ValidJson, from_value};
@@ -161,6 +163,7 @@ enum Answer {
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthenticated),
         (status = 403, description = "Only integrators sync HR", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A person the batch names changed while it was applied: nothing was stored; send it again", body = Problem, content_type = "application/problem+json"),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
         (status = 422, response = InvalidFields),
@@ -182,7 +185,7 @@ async fn hr_sync(
     let now = clock::now();
     let kept_since = now - state.settings.idempotency_ttl;
     let answer = state
-        .write(move |conn| {
+        .write_audited(Trail::new(&caller, now), move |conn, trail| {
             if let Some(key) = key.as_deref()
                 && let Some(first) = hr::answer_for(conn, org_id, key, kept_since)?
             {
@@ -193,7 +196,7 @@ async fn hr_sync(
                 });
             }
             persistence::transaction(conn, |conn| {
-                let answer = apply(conn, org_id, &raised_by, records, now)?;
+                let answer = apply(conn, org_id, &raised_by, records, now, trail)?;
                 let body = serde_json::to_string(&answer)
                     .map_err(|_| StoreError::Corrupt("hr sync answer".into()))?;
                 if let (Some(key), Some(hash)) = (key.as_deref(), hash) {
@@ -209,7 +212,16 @@ async fn hr_sync(
                 Ok(Answer::Fresh(body))
             })
         })
-        .await?;
+        .await
+        .map_err(|error| match error {
+            // No If-Match was sent: the batch met a person someone else changed meanwhile.
+            ApiError::PreconditionFailed(_) => ApiError::Conflict(
+                "a person the batch names changed while it was applied; nothing of it was \
+                 stored: send it again"
+                    .into(),
+            ),
+            other => other,
+        })?;
     let json = |status: StatusCode, body: String| {
         HttpResponse::build(status)
             .content_type("application/json")
@@ -237,13 +249,14 @@ async fn hr_sync(
 /// once; each record is then decided against the person as the records before it left them,
 /// and what it writes is collected. The writes go out together at the end, in a few
 /// statements: a record not applied writes nothing, and a storage failure fails the whole
-/// batch, so no record is ever half-applied.
+/// batch, so no record is ever half-applied. What it writes is noted in `trail`.
 fn apply(
     conn: &mut AnyConnection,
     org_id: OrgId,
     raised_by: &str,
     records: Vec<serde_json::Value>,
     now: DateTime<Utc>,
+    trail: &mut Trail,
 ) -> Result<HrSyncAnswer, StoreError> {
     let today = now.date_naive();
     let mut answer = HrSyncAnswer::default();
@@ -263,9 +276,11 @@ fn apply(
         .filter_map(|(_, e)| e.as_ref().ok().map(|e| e.external_id().as_str()))
         .collect();
     let mut held = hr::people_by_external_id(conn, org_id, &keys)?;
-    // As read: each changed person is written over this version, or not at all.
-    let read = held.clone();
-    let mut writes = Writes::default();
+    let mut writes = Writes {
+        // As read: each changed person is written over this version, or not at all.
+        read: held.clone(),
+        ..Writes::default()
+    };
     for (index, parsed) in events {
         let event = match parsed {
             Ok(event) => event,
@@ -307,13 +322,15 @@ fn apply(
             tickets: Vec::new(),
         });
     }
-    writes.flush(conn, &read, held, &mut answer, raised_by, now)?;
+    writes.flush(conn, held, &mut answer, raised_by, now, trail)?;
     Ok(answer)
 }
 
 /// What a batch writes, collected record by record and flushed in a few statements.
 #[derive(Default)]
 struct Writes {
+    /// The people the batch names, as read before any record applied.
+    read: HashMap<String, StoredPerson>,
     /// The people written, by external id, in the order first written; `true` for one the
     /// batch creates. Each is written once, as the batch leaves them.
     people: Vec<(String, bool)>,
@@ -344,11 +361,11 @@ impl Writes {
     fn flush(
         self,
         conn: &mut AnyConnection,
-        read: &HashMap<String, StoredPerson>,
         mut held: HashMap<String, StoredPerson>,
         answer: &mut HrSyncAnswer,
         actor: &str,
         now: DateTime<Utc>,
+        trail: &mut Trail,
     ) -> Result<(), StoreError> {
         let mut created = Vec::new();
         let mut changed = Vec::new();
@@ -356,7 +373,7 @@ impl Writes {
             let stored = held
                 .remove(&key)
                 .ok_or_else(|| StoreError::Corrupt("hr sync person not held".into()))?;
-            match read.get(&key) {
+            match self.read.get(&key) {
                 Some(before) if !new => changed.push((before, stored)),
                 _ => created.push(stored),
             }
@@ -365,7 +382,26 @@ impl Writes {
         for (before, after) in &changed {
             persistence::people::replace(conn, before, after, actor)?;
         }
-        let mut references = tickets::create_many_within(conn, self.tickets, now)?
+        let written = created
+            .iter()
+            .map(|stored| (AuditOperation::Create, stored))
+            .chain(
+                changed
+                    .iter()
+                    .map(|(_, stored)| (AuditOperation::Update, stored)),
+            );
+        for (operation, stored) in written {
+            let id = stored.person.id;
+            trail.record(
+                operation,
+                RecordKind::Person,
+                id,
+                Some(Identity::Person(id)),
+            );
+        }
+        let raised = tickets::create_many_within(conn, self.tickets, now)?;
+        record_raised(trail, &raised);
+        let mut references = raised
             .into_iter()
             .map(|ticket| ticket.reference.to_string());
         for (record, count) in self.raised {
@@ -519,12 +555,23 @@ pub(crate) fn raise_desk_work(
     decision: &HrDecision,
     effective: NaiveDate,
     now: DateTime<Utc>,
+    trail: &mut Trail,
 ) -> Result<Vec<String>, StoreError> {
     let work = desk_work(conn, source, person, decision, effective)?;
-    Ok(tickets::create_many_within(conn, work, now)?
+    let raised = tickets::create_many_within(conn, work, now)?;
+    record_raised(trail, &raised);
+    Ok(raised
         .into_iter()
         .map(|ticket| ticket.reference.to_string())
         .collect())
+}
+
+/// Notes the tickets desk work raised, each about its requester.
+fn record_raised(trail: &mut Trail, raised: &[domain::ticket::Ticket]) {
+    for ticket in raised {
+        let about = Some(Identity::Subject(ticket.requester.clone()));
+        trail.record(AuditOperation::Create, RecordKind::Ticket, ticket.id, about);
+    }
 }
 
 /// The tickets that carry the desk work `decision` asks for about `person`, in order, not yet

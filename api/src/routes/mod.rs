@@ -3,6 +3,9 @@
 pub mod accounts;
 pub mod agreements;
 pub mod assets;
+pub mod audit;
+pub mod disclosures;
+pub mod grants;
 pub mod health;
 pub mod hr;
 pub mod notices;

@@ -9,6 +9,8 @@
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::DomainError;
+use domain::audit::{AuditOperation, Identity, RecordKind};
+use domain::grants::Duty;
 use domain::ids::PersonId;
 use domain::people::{
     AccessContext, Adjustments, Email, ExternalId, Person, PersonAction, PersonKind, PersonStatus,
@@ -17,13 +19,14 @@ use domain::people::{
 use domain::register::{RuleViolation, SpecialCategoryCondition};
 use domain::role::Role;
 use persistence::StoreError;
-use persistence::people::{self, AdjustmentReader, PersonFilter, StoredPerson};
+use persistence::people::{self, PersonFilter, StoredPerson};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
+use crate::audit::Trail;
 use crate::auth::{
-    AdjustmentHandlers, Caller, Dpos, Members, PeopleReaders, PeopleViewers, PeopleWriters,
+    Caller, DpoOrGrantedAgents, Dpos, Members, PeopleReaders, PeopleViewers, PeopleWriters,
     Principal, RoleSet,
 };
 use crate::clock;
@@ -35,6 +38,7 @@ use crate::http::problem::responses::{
     BodyProblems, ListProblems, PathProblems, Stale, Unauthenticated,
 };
 use crate::http::{ApiError, ApiResult, FieldError, Problem};
+use crate::routes::grants::{self, GrantDto};
 use crate::state::AppState;
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -238,26 +242,6 @@ pub struct PutAdjustments {
     pub condition: SpecialCategoryCondition,
 }
 
-/// An agent granted reading the organisation's people's adjustments.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AdjustmentReaderDto {
-    /// The agent's token subject.
-    pub subject: String,
-    /// The DPO who granted it.
-    pub granted_by: String,
-    pub granted_at: DateTime<Utc>,
-}
-
-impl From<AdjustmentReader> for AdjustmentReaderDto {
-    fn from(r: AdjustmentReader) -> Self {
-        AdjustmentReaderDto {
-            subject: r.subject,
-            granted_by: r.granted_by,
-            granted_at: r.granted_at,
-        }
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Rules
 
@@ -307,6 +291,23 @@ fn may_read(caller: &Principal, person: &Person) -> bool {
 /// administrators.
 fn may_write(caller: &Principal) -> bool {
     caller.has_any(PeopleWriters::ROLES)
+}
+
+/// Whom a person record is about, for the audit trail.
+fn about(person: PersonId) -> Option<Identity> {
+    Some(Identity::Person(person))
+}
+
+/// A trail of one `operation` on the person record.
+fn person_trail(caller: &Principal, operation: AuditOperation, person: PersonId) -> Trail {
+    Trail::single(
+        caller,
+        clock::now(),
+        operation,
+        RecordKind::Person,
+        person,
+        about(person),
+    )
 }
 
 fn with_etag(stored: StoredPerson) -> HttpResponse {
@@ -455,9 +456,10 @@ async fn create_person(
         created_at: now,
         updated_at: now,
     };
+    let trail = person_trail(&caller, AuditOperation::Create, stored.person.id);
     let actor = caller.actor().to_owned();
     let stored = state
-        .write(move |conn| {
+        .write_audited(trail, move |conn, _| {
             people::insert(conn, &stored, &actor)?;
             Ok(stored)
         })
@@ -504,6 +506,12 @@ async fn list_people(
     let (items, more) = state
         .read(move |conn| people::list(conn, org_id, &filter, limit, after))
         .await?;
+    let mut trail = Trail::new(&caller, clock::now());
+    for stored in &items {
+        let id = stored.person.id;
+        trail.record(AuditOperation::List, RecordKind::Person, id, about(id));
+    }
+    state.record_reads(trail).await?;
     Ok(web::Json(PersonPage::of(items, more, |p| {
         p.person.id.as_uuid()
     })))
@@ -532,6 +540,8 @@ async fn get_me(caller: Caller<Members>, state: web::Data<AppState>) -> ApiResul
         .read(move |conn| own_record(conn, &principal))
         .await?
         .ok_or_else(|| ApiError::no_such("person"))?;
+    let trail = person_trail(&caller, AuditOperation::Read, stored.person.id);
+    state.record_reads(trail).await?;
     Ok(with_etag(stored))
 }
 
@@ -571,6 +581,8 @@ async fn get_person(
         })
         .await
         .map_err(ApiError::not_found_as("person"))?;
+    let trail = person_trail(&caller, AuditOperation::Read, stored.person.id);
+    state.record_reads(trail).await?;
     Ok(with_etag(stored))
 }
 
@@ -617,8 +629,9 @@ async fn update_person(
     let principal = caller.principal.clone();
     let now = clock::now();
     let today = now.date_naive();
+    let trail = person_trail(&caller, AuditOperation::Update, id);
     let stored = state
-        .write(move |conn| {
+        .write_audited(trail, move |conn, _| {
             let change = |current: &StoredPerson| -> Result<Person, StoreError> {
                 let current = &current.person;
                 if !may_write(&principal) {
@@ -677,7 +690,15 @@ async fn update_person(
                 next.status = next.status_on(today);
                 validated(next, today)
             };
-            people::update(conn, principal.org_id, id, expected, change, principal.actor(), now)
+            people::update(
+                conn,
+                principal.org_id,
+                id,
+                expected,
+                change,
+                principal.actor(),
+                now,
+            )
         })
         .await
         .map_err(ApiError::not_found_as("person"))
@@ -695,12 +716,7 @@ fn check_adjustments(
     caller: &Principal,
     action: PersonAction,
 ) -> Result<(), StoreError> {
-    let granted = match caller.own_subject() {
-        Some(subject) if caller.has(Role::Agent) => {
-            people::is_adjustment_reader(conn, caller.org_id, subject)?
-        }
-        _ => false,
-    };
+    let granted = grants::holds(conn, caller, Duty::Adjustments)?;
     let context = AccessContext {
         is_subject: false,
         adjustments_granted: granted,
@@ -731,7 +747,7 @@ fn adjustments_response(adjustments: Adjustments) -> HttpResponse {
 )]
 #[get("/people/{id}/adjustments")]
 async fn get_adjustments(
-    caller: Caller<AdjustmentHandlers>,
+    caller: Caller<DpoOrGrantedAgents>,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
@@ -746,6 +762,9 @@ async fn get_adjustments(
         .await
         .map_err(ApiError::not_found_as("person"))?
         .ok_or_else(|| ApiError::NotFound("no adjustments are recorded for this person".into()))?;
+    let mut trail = Trail::new(&caller, clock::now());
+    trail.record(AuditOperation::Read, RecordKind::Adjustments, id, about(id));
+    state.record_reads(trail).await?;
     Ok(adjustments_response(adjustments))
 }
 
@@ -774,7 +793,7 @@ async fn get_adjustments(
 )]
 #[put("/people/{id}/adjustments")]
 async fn put_adjustments(
-    caller: Caller<AdjustmentHandlers>,
+    caller: Caller<DpoOrGrantedAgents>,
     state: web::Data<AppState>,
     id: web::Path<String>,
     req: HttpRequest,
@@ -785,8 +804,15 @@ async fn put_adjustments(
     let body = body.0;
     let principal = caller.principal.clone();
     let now = clock::now();
+    let mut trail = Trail::new(&caller, now);
+    trail.record(
+        AuditOperation::Update,
+        RecordKind::Adjustments,
+        id,
+        about(id),
+    );
     let adjustments = state
-        .write(move |conn| {
+        .write_audited(trail, move |conn, _| {
             people::get(conn, principal.org_id, id)?;
             check_adjustments(conn, &principal, PersonAction::WriteAdjustments)?;
             people::put_adjustments(
@@ -804,19 +830,6 @@ async fn put_adjustments(
     Ok(adjustments_response(adjustments))
 }
 
-/// A token subject named in a path: not blank, at most 200 characters (as published).
-fn path_subject(value: &str) -> Result<String, ApiError> {
-    let ok = !value.trim().is_empty() && value.chars().count() <= 200;
-    if ok {
-        Ok(value.to_owned())
-    } else {
-        Err(ApiError::bad_parameters(vec![FieldError {
-            field: "subject".into(),
-            message: "must be a token subject: not blank, at most 200 characters".into(),
-        }]))
-    }
-}
-
 /// Grant an agent reading adjustments
 ///
 /// The DPO grants the agent with this token subject reading (and recording) the organisation's
@@ -827,7 +840,7 @@ fn path_subject(value: &str) -> Result<String, ApiError> {
     params(("subject" = String, Path, description = "The agent's token subject", min_length = 1, max_length = 200, pattern = r"\S")),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The grant", body = AdjustmentReaderDto),
+        (status = 200, description = "The grant", body = GrantDto),
         (status = 403, description = "Only the DPO grants this", body = Problem, content_type = "application/problem+json"),
         PathProblems,
     )
@@ -837,17 +850,8 @@ async fn grant_adjustment_reader(
     caller: Caller<Dpos>,
     state: web::Data<AppState>,
     subject: web::Path<String>,
-) -> ApiResult<web::Json<AdjustmentReaderDto>> {
-    let subject = path_subject(&subject)?;
-    let org_id = caller.org_id;
-    let granted_by = caller.actor().to_owned();
-    let now = clock::now();
-    let grant = state
-        .write(move |conn| {
-            people::grant_adjustment_reader(conn, org_id, &subject, &granted_by, now)
-        })
-        .await?;
-    Ok(web::Json(AdjustmentReaderDto::from(grant)))
+) -> ApiResult<web::Json<GrantDto>> {
+    grants::grant(&state, &caller, Duty::Adjustments, &subject).await
 }
 
 /// Revoke an agent's reading of adjustments
@@ -869,11 +873,5 @@ async fn revoke_adjustment_reader(
     state: web::Data<AppState>,
     subject: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let subject = path_subject(&subject)?;
-    let org_id = caller.org_id;
-    state
-        .write(move |conn| people::revoke_adjustment_reader(conn, org_id, &subject))
-        .await
-        .map_err(ApiError::not_found_as("grant"))?;
-    Ok(HttpResponse::NoContent().finish())
+    grants::revoke(&state, &caller, Duty::Adjustments, &subject).await
 }

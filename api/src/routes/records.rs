@@ -1,29 +1,36 @@
-//! Records derived from the register: the Article 30 record (`/ropa`) and the data map. Both
-//! read the register now or as it stood at `as_of`; auditors pull them.
+//! Records derived from the register: the Article 30 record (`/ropa`) and the data map, both
+//! read now or as the register stood at `as_of`, and the data inventory, the desk's
+//! personal-data catalogue joined with the register; auditors pull them.
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, web};
+use domain::catalogue::Inventory;
+use domain::organisation::OrgSlug;
 use domain::register::data_map::DataMap;
 use domain::register::ropa::Record;
+use persistence::catalogue::CATALOGUE;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::auth::{Caller, RegisterReaders};
 use crate::clock;
-use crate::http::formats;
 use crate::http::params::Params;
 use crate::http::problem::responses::ListProblems;
 use crate::http::{ApiResult, Problem};
+use crate::http::{formats, wants_csv};
 use crate::routes::register::parse_as_of;
 use crate::state::AppState;
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    config.service(get_ropa).service(get_data_map);
+    config
+        .service(get_ropa)
+        .service(get_data_map)
+        .service(get_data_inventory);
 }
 
 formats! {
-    /// The record as JSON or as CSV.
-    RopaFormat { Json = "json", Csv = "csv" }
+    /// A table of records as JSON or as CSV.
+    TableFormat { Json = "json", Csv = "csv" }
 }
 
 formats! {
@@ -39,7 +46,16 @@ pub struct RopaQuery {
     #[param(value_type = Option<chrono::DateTime<chrono::Utc>>)]
     pub as_of: Option<String>,
     /// `json` or `csv`; without it, `Accept: text/csv` asks for CSV.
-    #[param(value_type = Option<RopaFormat>, inline)]
+    #[param(value_type = Option<TableFormat>, inline)]
+    pub format: Option<String>,
+}
+
+/// The data inventory in a format.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct InventoryQuery {
+    /// `json` or `csv`; without it, `Accept: text/csv` asks for CSV.
+    #[param(value_type = Option<TableFormat>, inline)]
     pub format: Option<String>,
 }
 
@@ -53,32 +69,6 @@ pub struct MapQuery {
     /// `json` (default), `dot`, `mermaid` or `svg`.
     #[param(value_type = Option<MapFormat>, inline)]
     pub format: Option<String>,
-}
-
-/// Whether `Accept` prefers CSV to JSON (RFC 9110 §12.5.1): the highest quality a range naming
-/// each gives, CSV winning a tie only when named; `q=0` refuses a type.
-fn wants_csv(req: &HttpRequest) -> bool {
-    let mut csv: f32 = 0.0;
-    let mut json: f32 = 0.0;
-    let ranges = req
-        .headers()
-        .get_all(header::ACCEPT)
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','));
-    for range in ranges {
-        let mut parts = range.split(';');
-        let media = parts.next().unwrap_or("").trim().to_ascii_lowercase();
-        let quality = parts
-            .filter_map(|p| p.trim().strip_prefix("q="))
-            .find_map(|q| q.trim().parse::<f32>().ok())
-            .unwrap_or(1.0);
-        match media.as_str() {
-            "text/csv" | "text/*" => csv = csv.max(quality),
-            "application/json" | "application/*" | "*/*" => json = json.max(quality),
-            _ => {}
-        }
-    }
-    csv > 0.0 && csv >= json
 }
 
 /// Record of processing activities
@@ -110,7 +100,7 @@ async fn get_ropa(
 ) -> ApiResult<HttpResponse> {
     let mut params = Params::default();
     let as_of = parse_as_of(&mut params, query.as_of.as_deref());
-    let format: Option<RopaFormat> = params.optional("format", query.format.as_deref());
+    let format: Option<TableFormat> = params.optional("format", query.format.as_deref());
     params.finish()?;
     let org_id = caller.org_id;
     let on = as_of.unwrap_or_else(clock::now).date_naive();
@@ -121,25 +111,69 @@ async fn get_ropa(
             Ok(Record::build(&register, &processing_for))
         })
         .await?;
-    let csv = match format {
-        Some(format) => format == RopaFormat::Csv,
-        None => wants_csv(&req),
-    };
-    if csv {
-        let name = format!("attachment; filename=\"ropa-{}.csv\"", caller.org);
-        return Ok(HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header((header::CONTENT_DISPOSITION, name))
-            .body(record.to_csv()));
+    if csv_chosen(format, &req) {
+        return Ok(csv_attachment("ropa", &caller.org, record.to_csv()));
     }
     Ok(HttpResponse::Ok().json(record))
+}
+
+/// Data inventory
+///
+/// Every table and column the desk stores, from its personal-data catalogue: whether the
+/// column holds personal data (and if not, why not), the record kind, how the person it is
+/// about is found (`person_column`, `person_key`, or `through_table` when a row belongs to its
+/// parent's person), the kind of data, whether it is a special category (Art 9(1)), what
+/// erasure does to it (Art 17: `delete_row`, `anonymise` with its `replacement`, or `keep`
+/// with its `keep_reason`), and the organisation's own register data categories covering
+/// that kind. `undeclared_kinds` lists kinds the desk stores that no category covers. JSON, or
+/// CSV (`?format=csv` or `Accept: text/csv`) with one row a column.
+#[utoipa::path(
+    tag = "records",
+    params(InventoryQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The inventory", content(
+            (Inventory = "application/json"),
+            (String = "text/csv"),
+        )),
+        (status = 403, description = "Role may not read the register", body = Problem, content_type = "application/problem+json"),
+        ListProblems,
+    )
+)]
+#[get("/register/data-inventory")]
+async fn get_data_inventory(
+    caller: Caller<RegisterReaders>,
+    state: web::Data<AppState>,
+    query: web::Query<InventoryQuery>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let mut params = Params::default();
+    let format: Option<TableFormat> = params.optional("format", query.format.as_deref());
+    params.finish()?;
+    let org_id = caller.org_id;
+    let inventory = state
+        .read(move |conn| {
+            let register = persistence::register::load(conn, org_id, None)?.register;
+            Ok(Inventory::build(&CATALOGUE, &register))
+        })
+        .await?;
+    if csv_chosen(format, &req) {
+        return Ok(csv_attachment(
+            "data-inventory",
+            &caller.org,
+            inventory.to_csv(),
+        ));
+    }
+    Ok(HttpResponse::Ok().json(inventory))
 }
 
 /// Data map
 ///
 /// Purposes → data categories → recipients → transfers, as a picture an auditor can read:
 /// JSON (nodes and edges), Graphviz DOT, Mermaid, or an SVG drawn by the server. Special
-/// categories, legacy transfers and recipients outside the UK are marked.
+/// categories, legacy transfers and recipients outside the UK are marked. Each data category
+/// lists the desk's tables that store it (`stored_in`), from the personal-data catalogue, by
+/// the kinds of data the category covers.
 #[utoipa::path(
     tag = "records",
     params(MapQuery),
@@ -169,7 +203,7 @@ async fn get_data_map(
     let map = state
         .read(move |conn| {
             let register = persistence::register::load(conn, org_id, as_of)?.register;
-            Ok(DataMap::build(&register))
+            Ok(DataMap::build(&register, &CATALOGUE))
         })
         .await?;
     Ok(match format.unwrap_or(MapFormat::Json) {
@@ -184,4 +218,23 @@ async fn get_data_map(
             .content_type("image/svg+xml")
             .body(map.to_svg()),
     })
+}
+
+/// CSV when `format` says so, or, without it, when `Accept` prefers it.
+fn csv_chosen(format: Option<TableFormat>, req: &HttpRequest) -> bool {
+    match format {
+        Some(format) => format == TableFormat::Csv,
+        None => wants_csv(req),
+    }
+}
+
+/// A CSV answer, offered as a file named after what it is and whose.
+fn csv_attachment(name: &str, org: &OrgSlug, body: String) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}-{org}.csv\""),
+        ))
+        .body(body)
 }

@@ -10,6 +10,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, put, web};
 use chrono::{DateTime, Utc};
 use domain::DomainError;
+use domain::audit::{AuditOperation, Identity, RecordKind};
 use domain::ids::{ConsentId, PersonId, PurposeId, SurveyAnswerId, TicketId};
 use domain::register::{EntryKind, Purpose};
 use domain::role::Role;
@@ -21,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
+use crate::audit::Trail;
 use crate::auth::{Caller, ConsentHolders, Requesters, SurveyReporters};
 use crate::clock;
 use crate::http::json::ValidJson;
@@ -205,7 +207,7 @@ async fn give_consent(
     let id = ConsentId::from_uuid(clock::new_uuid());
     let now = clock::now();
     let consent = state
-        .write(move |conn| {
+        .write_audited(Trail::new(&caller, now), move |conn, trail| {
             persistence::transaction(conn, |conn| {
                 let Some(person_id) = caller_person(conn, &principal)? else {
                     return Ok(Err(no_person()));
@@ -251,6 +253,12 @@ async fn give_consent(
                     withdrawn_at: None,
                 };
                 persistence::surveys::insert_consent(conn, &consent)?;
+                trail.record(
+                    AuditOperation::Create,
+                    RecordKind::Consent,
+                    consent.id,
+                    Some(Identity::Person(person_id)),
+                );
                 Ok(Ok(consent))
             })
         })
@@ -305,6 +313,12 @@ async fn list_consents(
             persistence::surveys::list_consents(conn, principal.org_id, person, limit, after)
         })
         .await?;
+    let mut trail = Trail::new(&caller, clock::now());
+    for consent in &items {
+        let about = Some(Identity::Person(consent.person_id));
+        trail.record(AuditOperation::List, RecordKind::Consent, consent.id, about);
+    }
+    state.record_reads(trail).await?;
     let next_cursor = next_cursor(&items, more, |c| c.id.as_uuid());
     Ok(web::Json(ConsentPage {
         items: items.into_iter().map(ConsentDto::from).collect(),
@@ -341,13 +355,13 @@ async fn withdraw_consent(
     let dpo = caller.has(Role::Dpo);
     let now = clock::now();
     let outcome = state
-        .write(move |conn| {
+        .write_audited(Trail::new(&caller, now), move |conn, trail| {
             let own = if dpo {
                 None
             } else {
                 Some(caller_person(conn, &principal)?.ok_or(StoreError::NotFound)?)
             };
-            persistence::surveys::withdraw_consent(
+            let outcome = persistence::surveys::withdraw_consent(
                 conn,
                 principal.org_id,
                 id,
@@ -356,7 +370,17 @@ async fn withdraw_consent(
                     _ => Ok(()),
                 },
                 now,
-            )
+            )?;
+            if let Withdrawal::Withdrawn { consent, .. } = &outcome {
+                let about = Some(Identity::Person(consent.person_id));
+                trail.record(
+                    AuditOperation::Update,
+                    RecordKind::Consent,
+                    consent.id,
+                    about,
+                );
+            }
+            Ok(outcome)
         })
         .await
         .map_err(ApiError::not_found_as("consent"))?;
@@ -411,7 +435,7 @@ async fn answer_survey(
     let answer_id = SurveyAnswerId::from_uuid(clock::new_uuid());
     let now = clock::now();
     let answer = state
-        .write(move |conn| {
+        .write_audited(Trail::new(&caller, now), move |conn, trail| {
             persistence::transaction(conn, |conn| {
                 let org_id = principal.org_id;
                 let ticket = match tickets::get(conn, org_id, ticket_id) {
@@ -482,6 +506,12 @@ async fn answer_survey(
                 // A concurrent answer that won the race is a uniqueness `Conflict`: returned as
                 // an error, so this transaction rolls back.
                 persistence::surveys::insert_answer(conn, &answer)?;
+                trail.record(
+                    AuditOperation::Create,
+                    RecordKind::SurveyAnswer,
+                    answer.id,
+                    Some(Identity::Person(person_id)),
+                );
                 Ok(Ok(answer))
             })
         })
@@ -535,6 +565,16 @@ async fn get_survey(
         .await
         .map_err(ApiError::not_found_as("ticket"))?
         .ok_or_else(|| ApiError::NotFound("the ticket's survey has not been answered".into()))?;
+    let about = Some(Identity::Person(answer.respondent));
+    let trail = Trail::single(
+        &caller,
+        clock::now(),
+        AuditOperation::Read,
+        RecordKind::SurveyAnswer,
+        answer.id,
+        about,
+    );
+    state.record_reads(trail).await?;
     Ok(web::Json(SurveyAnswerDto::from(answer)))
 }
 

@@ -1,7 +1,8 @@
 //! The register's data map: purposes → data categories → recipients → transfers, so an auditor
 //! can follow personal data from why it is held to where it goes abroad (Art 30(1)(b) to (e)).
 //!
-//! Built from a [`Register`] alone and drawn four ways: Graphviz DOT, Mermaid, a standalone SVG
+//! Built from a [`Register`], with where the desk stores each data category from the
+//! personal-data [`Catalogue`], and drawn four ways: Graphviz DOT, Mermaid, a standalone SVG
 //! drawn here (no renderer to install), and JSON through serde. Every renderer escapes all text
 //! the register supplies, since names are typed by users and imported from published notices.
 
@@ -11,6 +12,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::catalogue::Catalogue;
 use crate::closed_set;
 use crate::ids::PurposeId;
 
@@ -79,6 +81,9 @@ pub struct DataMapNode {
     pub country: Option<CountryCode>,
     /// No purpose refers to the entry: kept on the map so orphans are seen, not hidden.
     pub unused: bool,
+    /// For a data category: the desk's tables holding data of the kinds it covers, from the
+    /// personal-data catalogue; empty when it covers no kind the desk stores.
+    pub stored_in: Vec<String>,
 }
 
 /// An arrow of the map, with the purposes that give rise to it, so the derivation survives.
@@ -116,7 +121,10 @@ impl DataMap {
     ///
     /// References to entries the register does not hold are skipped: [`Register::put`] refuses
     /// them, so only a hand-built register can have them.
-    pub fn build(register: &Register) -> DataMap {
+    ///
+    /// Each data category says where the desk stores it: the tables the catalogue says hold
+    /// data of the kinds the category covers.
+    pub fn build(register: &Register, catalogue: &Catalogue) -> DataMap {
         let mut builder = Builder::default();
         for p in &register.purposes {
             builder.node(DataMapNodeKind::Purpose, p.id.as_uuid(), p.name.clone());
@@ -133,6 +141,11 @@ impl DataMap {
             ) {
                 node.special = c.special;
                 node.unused = !held;
+                node.stored_in = catalogue
+                    .tables_holding(&c.kinds)
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect();
             }
         }
         for r in &register.recipients {
@@ -301,6 +314,11 @@ impl DataMap {
                 for marker in markers(node) {
                     text.push_str(&format!("\n[{marker}]"));
                 }
+                if let Some(storage) = storage(node) {
+                    for line in wrap(&storage, DOT_CHARS_PER_LINE, usize::MAX) {
+                        text.push_str(&format!("\n{line}"));
+                    }
+                }
                 let short = ids.get(&node.id).map_or("", String::as_str);
                 write!(
                     out,
@@ -371,6 +389,9 @@ impl DataMap {
                 let mut text = mermaid_escape(&node.label);
                 for marker in markers(node) {
                     text.push_str(&format!("<br/>{}", mermaid_escape(&format!("({marker})"))));
+                }
+                if let Some(storage) = storage(node) {
+                    text.push_str(&format!("<br/>{}", mermaid_escape(&storage)));
                 }
                 writeln!(out, "    {}[\"{text}\"]", short(&node.id))?;
             }
@@ -518,6 +539,9 @@ impl DataMap {
             for marker in markers(node) {
                 tooltip.push_str(&format!(" [{marker}]"));
             }
+            if let Some(storage) = storage(node) {
+                tooltip.push_str(&format!(" ({storage})"));
+            }
             writeln!(
                 out,
                 "<g id=\"n-{}\" class=\"{}\"><title>{}</title>",
@@ -548,6 +572,15 @@ impl DataMap {
                 )?;
                 y += LINE_H;
             }
+            for line in &b.storage {
+                writeln!(
+                    out,
+                    "<text x=\"{}\" y=\"{y}\" fill=\"{GREY}\" font-size=\"10\">{}</text>",
+                    b.x + BOX_PAD,
+                    xml_escape(line)
+                )?;
+                y += LINE_H;
+            }
             writeln!(out, "</g>")?;
         }
         self.write_svg_legend(out, layout.legend_y)?;
@@ -564,6 +597,7 @@ impl DataMap {
             outside_uk: false,
             country: None,
             unused: false,
+            stored_in: Vec::new(),
         };
         let items = [
             ("Register entry", plain.clone()),
@@ -612,8 +646,9 @@ impl DataMap {
             out,
             "<text x=\"{MARGIN}\" y=\"{}\" fill=\"{GREY}\">Arrows: a purpose holds a data \
              category; a category is disclosed to a recipient by a purpose; a recipient \
-             receives a transfer (or, with no recipient, the purpose makes it). Hover an arrow \
-             for the purposes behind it.</text>",
+             receives a transfer (or, with no recipient, the purpose makes it). A category \
+             lists the desk's tables that store it. Hover an arrow for the purposes behind \
+             it.</text>",
             top + 56
         )?;
         writeln!(out, "</g>")
@@ -660,6 +695,7 @@ impl Builder {
             outside_uk: false,
             country: None,
             unused: false,
+            stored_in: Vec::new(),
         });
         self.nodes.last_mut()
     }
@@ -719,6 +755,11 @@ fn mechanism_name(mechanism: TransferMechanism) -> &'static str {
         TransferMechanism::Derogation => "derogation",
         TransferMechanism::LegacyModelClauses => "legacy Model Contract Clauses",
     }
+}
+
+/// Where the desk stores a data category, in words: its tables.
+fn storage(node: &DataMapNode) -> Option<String> {
+    (!node.stored_in.is_empty()).then(|| format!("stored in: {}", node.stored_in.join(", ")))
 }
 
 /// The flags of `node` in words, so every picture says them without relying on colour.
@@ -821,6 +862,8 @@ const FONT_SIZE: i64 = 12;
 /// About 6.5 units a character at 12 units: what fits in a box less its padding.
 const CHARS_PER_LINE: usize = 34;
 const MAX_LABEL_LINES: usize = 4;
+/// A category of activity is stored in most tables: room for them all at this width.
+const MAX_STORAGE_LINES: usize = 8;
 /// DOT labels are wrapped a little wider, as Graphviz sizes boxes to fit.
 const DOT_CHARS_PER_LINE: usize = 40;
 const LEGEND_ITEM_W: i64 = 220;
@@ -836,6 +879,7 @@ struct SvgBox {
     height: i64,
     lines: Vec<String>,
     markers: Vec<String>,
+    storage: Vec<String>,
 }
 
 struct SvgLayout {
@@ -859,7 +903,10 @@ impl SvgLayout {
                     .iter()
                     .flat_map(|m| wrap(m, CHARS_PER_LINE + 4, 2))
                     .collect();
-                let count = i64::try_from(lines.len() + markers.len()).unwrap_or(1);
+                let storage = storage(node)
+                    .map(|s| wrap(&s, CHARS_PER_LINE + 4, MAX_STORAGE_LINES))
+                    .unwrap_or_default();
+                let count = i64::try_from(lines.len() + markers.len() + storage.len()).unwrap_or(1);
                 let height = BOX_PAD * 2 + LINE_H * count;
                 boxes.entry(node.id).or_insert(SvgBox {
                     x,
@@ -867,6 +914,7 @@ impl SvgLayout {
                     height,
                     lines,
                     markers,
+                    storage,
                 });
                 y += height + BOX_GAP;
             }
@@ -1097,7 +1145,7 @@ mod tests {
     #[test]
     fn every_seed_map_shows_each_entry_once_and_the_edges_the_purposes_give() {
         for register in demo::all() {
-            let map = DataMap::build(&register);
+            let map = DataMap::build(&register, &Catalogue::EMPTY);
             assert_eq!(
                 counts(&map),
                 register_counts(&register),
@@ -1117,7 +1165,7 @@ mod tests {
     #[test]
     fn cabinet_office_reaches_its_legacy_transfer_through_its_recipients() {
         let register = demo::cabinet_office();
-        let map = DataMap::build(&register);
+        let map = DataMap::build(&register, &Catalogue::EMPTY);
         assert_eq!(counts(&map)[3], 1);
         let health = find(&map, DataMapNodeKind::DataCategory, |l| {
             l.starts_with("Health")
@@ -1168,7 +1216,7 @@ mod tests {
     #[test]
     fn devon_safeguarding_discloses_special_care_information_and_transfers_nothing() {
         let register = demo::devon();
-        let map = DataMap::build(&register);
+        let map = DataMap::build(&register, &Catalogue::EMPTY);
         assert_eq!(counts(&map)[3], 0);
         let safeguarding = demo::purpose_named(&register, "Safeguarding disclosures").id;
         let care = find(&map, DataMapNodeKind::DataCategory, |l| {
@@ -1205,7 +1253,7 @@ mod tests {
     #[test]
     fn orphans_stay_on_the_map_flagged_unused() {
         let mut register = demo::derby();
-        let map = DataMap::build(&register);
+        let map = DataMap::build(&register, &Catalogue::EMPTY);
         for node in &map.nodes {
             let id = node.id;
             let used = register.purposes.iter().any(|p| {
@@ -1226,6 +1274,7 @@ mod tests {
             name: "Old badge photographs".into(),
             special: true,
             description: "Kept from a retired system".into(),
+            kinds: Vec::new(),
         });
         register.recipients.push(Recipient {
             id: abroad,
@@ -1239,7 +1288,7 @@ mod tests {
             mechanism: TransferMechanism::Idta,
             risk_assessment_reference: Some("TRA-1".into()),
         });
-        let map = DataMap::build(&register);
+        let map = DataMap::build(&register, &Catalogue::EMPTY);
         assert_eq!(counts(&map), register_counts(&register));
         for id in [category.as_uuid(), abroad.as_uuid(), transfer.as_uuid()] {
             let node = map.node(id).expect("orphan on the map");
@@ -1271,7 +1320,7 @@ mod tests {
                 purpose.transfers.push(transfer);
             }
         }
-        let map = DataMap::build(&register);
+        let map = DataMap::build(&register, &Catalogue::EMPTY);
         assert!(map.node(transfer.as_uuid()).is_some_and(|n| !n.unused));
         assert_eq!(
             purposes_of(&map, surveys.id.as_uuid(), transfer.as_uuid()),
@@ -1301,14 +1350,17 @@ mod tests {
             .recipients
             .push(RecipientId::from_uuid(Uuid::from_u128(0xdead)));
         register.purposes.push(register.purposes[0].clone());
-        let map = DataMap::build(&register);
-        assert_eq!(map, DataMap::build(&pristine));
+        let map = DataMap::build(&register, &Catalogue::EMPTY);
+        assert_eq!(map, DataMap::build(&pristine, &Catalogue::EMPTY));
     }
 
     #[test]
     fn every_output_is_deterministic() {
         for register in demo::all() {
-            let (a, b) = (DataMap::build(&register), DataMap::build(&register));
+            let (a, b) = (
+                DataMap::build(&register, &Catalogue::EMPTY),
+                DataMap::build(&register, &Catalogue::EMPTY),
+            );
             assert_eq!(a, b);
             assert_eq!(a.to_dot(), b.to_dot());
             assert_eq!(a.to_mermaid(), b.to_mermaid());
@@ -1323,7 +1375,7 @@ mod tests {
     #[test]
     fn nodes_keep_register_order_and_edges_follow_them() {
         let register = demo::cabinet_office();
-        let map = DataMap::build(&register);
+        let map = DataMap::build(&register, &Catalogue::EMPTY);
         let mut expected: Vec<Uuid> = register.purposes.iter().map(|p| p.id.as_uuid()).collect();
         expected.extend(register.data_categories.iter().map(|c| c.id.as_uuid()));
         expected.extend(register.recipients.iter().map(|r| r.id.as_uuid()));
@@ -1344,7 +1396,7 @@ mod tests {
 
     #[test]
     fn dot_escapes_labels_and_marks_flags() {
-        let dot = DataMap::build(&nasty_register()).to_dot();
+        let dot = DataMap::build(&nasty_register(), &Catalogue::EMPTY).to_dot();
         assert!(dot.starts_with("digraph data_map {\n  rankdir=LR;\n"));
         for cluster in ["purposes", "data_categories", "recipients", "transfers"] {
             assert!(dot.contains(&format!("  subgraph cluster_{cluster} {{\n")));
@@ -1359,7 +1411,7 @@ mod tests {
         }
         assert!(dot.contains("Medical or social care information\\n[special category]\""));
         assert!(dot.contains("none_transfers [label=\"None\""));
-        let cabinet = DataMap::build(&demo::cabinet_office()).to_dot();
+        let cabinet = DataMap::build(&demo::cabinet_office(), &Catalogue::EMPTY).to_dot();
         assert!(
             cabinet
                 .contains("[legacy: no UK safeguard]\", fillcolor=\"#fdecea\", color=\"#c62828\"")
@@ -1370,7 +1422,7 @@ mod tests {
     #[test]
     fn mermaid_uses_safe_ids_and_entity_codes() {
         let register = nasty_register();
-        let map = DataMap::build(&register);
+        let map = DataMap::build(&register, &Catalogue::EMPTY);
         let mermaid = map.to_mermaid();
         assert!(mermaid.starts_with("flowchart LR\n"));
         assert_eq!(mermaid.matches("\n  subgraph ").count(), 4);
@@ -1406,13 +1458,13 @@ mod tests {
         for node in &map.nodes {
             assert!(!mermaid.contains(&node.id.to_string()));
         }
-        let cabinet = DataMap::build(&demo::cabinet_office()).to_mermaid();
+        let cabinet = DataMap::build(&demo::cabinet_office(), &Catalogue::EMPTY).to_mermaid();
         assert!(cabinet.contains("  r0 --> t0\n  r1 --> t0\n"));
         assert!(cabinet.contains("  class t0 legacy\n"));
         // A `#` cannot start an entity, nor a `:` a style, nor `;` end one.
         let mut odd = demo::devon();
         odd.recipients[0].name = "#quot; lifestyle: #fff;".into();
-        let odd = DataMap::build(&odd).to_mermaid();
+        let odd = DataMap::build(&odd, &Catalogue::EMPTY).to_mermaid();
         assert!(odd.contains("    r0[\"#35;quot#59; lifestyle#58; #35;fff#59;\"]"));
     }
 
@@ -1511,11 +1563,11 @@ mod tests {
     #[test]
     fn svg_is_well_formed_and_escapes_labels() {
         for register in demo::all().into_iter().chain([nasty_register()]) {
-            let svg = DataMap::build(&register).to_svg();
+            let svg = DataMap::build(&register, &Catalogue::EMPTY).to_svg();
             assert_well_formed(&svg);
             assert!(svg.contains("<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\""));
         }
-        let svg = DataMap::build(&nasty_register()).to_svg();
+        let svg = DataMap::build(&nasty_register(), &Catalogue::EMPTY).to_svg();
         assert!(svg.contains(">Say &quot;&lt;&amp;&gt;&apos;\\ ok</text>"));
         assert!(svg.contains(">next</text>"));
         assert!(
@@ -1530,7 +1582,7 @@ mod tests {
 
     #[test]
     fn svg_highlights_flags_and_sizes_to_its_content() {
-        let map = DataMap::build(&demo::cabinet_office());
+        let map = DataMap::build(&demo::cabinet_office(), &Catalogue::EMPTY);
         let svg = map.to_svg();
         assert!(svg.contains(">special category<"));
         assert!(svg.contains(">legacy: no UK safeguard<"));
@@ -1547,7 +1599,7 @@ mod tests {
         };
         // More boxes in the tallest column make a taller picture.
         let mut register = demo::devon();
-        let before = height(&DataMap::build(&register).to_svg());
+        let before = height(&DataMap::build(&register, &Catalogue::EMPTY).to_svg());
         let extra = register.recipients[0].clone();
         for n in 0..10 {
             register.recipients.push(Recipient {
@@ -1555,7 +1607,7 @@ mod tests {
                 ..extra.clone()
             });
         }
-        let svg = DataMap::build(&register).to_svg();
+        let svg = DataMap::build(&register, &Catalogue::EMPTY).to_svg();
         assert!(height(&svg) > before);
         assert!(svg.contains(">unused<"));
     }
@@ -1576,7 +1628,7 @@ mod tests {
 
     #[test]
     fn the_json_speaks_snake_case_and_round_trips() {
-        let map = DataMap::build(&demo::cabinet_office());
+        let map = DataMap::build(&demo::cabinet_office(), &Catalogue::EMPTY);
         let json = serde_json::to_value(&map).expect("json");
         assert_eq!(json["organisation"], "Cabinet Office");
         assert_eq!(json["nodes"][0]["kind"], "purpose");
@@ -1596,5 +1648,95 @@ mod tests {
         assert!(json["edges"][0]["from"].is_string());
         let back: DataMap = serde_json::from_value(json).expect("round trip");
         assert_eq!(back, map);
+    }
+
+    #[test]
+    fn each_category_says_which_of_the_desks_tables_store_it() {
+        use crate::catalogue::{
+            Column, DataKind, Erasure, PersonKey, PersonLink, RecordKind, Replacement, Table,
+        };
+        const BLANK: Erasure = Erasure::Anonymise(Replacement::Null);
+        const STORE: Catalogue = Catalogue {
+            tables: &[
+                Table {
+                    name: "people",
+                    record: RecordKind::Person,
+                    person: Some(PersonLink::Column {
+                        column: "id",
+                        key: PersonKey::PersonId,
+                    }),
+                    columns: &[
+                        Column::naming("id", PersonKey::PersonId, DataKind::Identity, BLANK),
+                        Column::about_row("email", DataKind::ContactDetails, BLANK),
+                    ],
+                },
+                Table {
+                    name: "person_adjustments",
+                    record: RecordKind::Adjustment,
+                    person: Some(PersonLink::Column {
+                        column: "person_id",
+                        key: PersonKey::PersonId,
+                    }),
+                    columns: &[Column::naming(
+                        "person_id",
+                        PersonKey::PersonId,
+                        DataKind::Health,
+                        Erasure::DeleteRow,
+                    )],
+                },
+            ],
+        };
+        let map = DataMap::build(&demo::cabinet_office(), &STORE);
+        let stored = |label: &str| {
+            map.column(DataMapNodeKind::DataCategory)
+                .find(|n| n.label == label)
+                .map(|n| n.stored_in.clone())
+                .expect(label)
+        };
+        assert_eq!(stored("Name"), ["people"]);
+        assert_eq!(stored("Business telephone"), ["people"]);
+        assert_eq!(stored("Health details"), ["person_adjustments"]);
+        assert!(stored("Survey opinions").is_empty());
+        assert!(
+            map.column(DataMapNodeKind::Purpose)
+                .all(|n| n.stored_in.is_empty())
+        );
+
+        assert!(map.to_dot().contains("stored in: person_adjustments"));
+        assert!(map.to_mermaid().contains("stored in#58; people"));
+        let svg = map.to_svg();
+        assert!(svg.contains(">stored in: people</text>"), "{svg}");
+        let json = serde_json::to_value(&map).expect("json");
+        let health = json["nodes"]
+            .as_array()
+            .expect("nodes")
+            .iter()
+            .find(|n| n["label"] == "Health details")
+            .expect("health");
+        assert_eq!(
+            health["stored_in"],
+            serde_json::json!(["person_adjustments"])
+        );
+    }
+
+    #[test]
+    fn a_long_list_of_tables_fits_its_box() {
+        let mut node = DataMapNode {
+            id: Uuid::nil(),
+            kind: DataMapNodeKind::DataCategory,
+            label: "Activity".into(),
+            special: false,
+            legacy: false,
+            outside_uk: false,
+            country: None,
+            unused: false,
+            stored_in: Vec::new(),
+        };
+        assert_eq!(storage(&node), None);
+        node.stored_in = (0..9).map(|i| format!("table_number_{i}")).collect();
+        let text = storage(&node).expect("storage");
+        let lines = wrap(&text, CHARS_PER_LINE + 4, MAX_STORAGE_LINES);
+        assert!(lines.len() < MAX_STORAGE_LINES, "{lines:?}");
+        assert!(!lines.concat().contains('…'), "{lines:?}");
     }
 }

@@ -17,6 +17,8 @@ use crate::ids::{
     AgreementId, DataCategoryId, OrgId, PurposeId, RecipientId, RetentionPolicyId, TransferId,
 };
 
+use crate::catalogue::DataKind;
+
 use super::agreement::{ProcessingAgreement, Standing};
 use super::data_category::DataCategory;
 use super::identity::{Contact, OrganisationDetails};
@@ -168,12 +170,19 @@ fn range_of(slug: &str) -> u128 {
     }
 }
 
-fn category(n: u128, name: &str, special: bool, description: &str) -> DataCategory {
+fn category(
+    n: u128,
+    name: &str,
+    special: bool,
+    description: &str,
+    kinds: &[DataKind],
+) -> DataCategory {
     DataCategory {
         id: DataCategoryId::from_uuid(id(n)),
         name: name.into(),
         special,
         description: description.into(),
+        kinds: kinds.to_vec(),
     }
 }
 
@@ -265,31 +274,47 @@ impl PlatformData {
     /// the Cabinet Office's survey opinions.
     fn new(base: u128) -> Self {
         Self {
-            name: category(base + 0x01, "Name", false, "Your name"),
-            email: category(base + 0x02, "Business email", false, "Your business email"),
+            name: category(
+                base + 0x01,
+                "Name",
+                false,
+                "Your name",
+                &[DataKind::Identity],
+            ),
+            email: category(
+                base + 0x02,
+                "Business email",
+                false,
+                "Your business email",
+                &[DataKind::ContactDetails],
+            ),
             telephone: category(
                 base + 0x03,
                 "Business telephone",
                 false,
                 "Your business telephone",
+                &[DataKind::ContactDetails],
             ),
             address: category(
                 base + 0x04,
                 "Business address",
                 false,
                 "Your business address",
+                &[DataKind::ContactDetails],
             ),
             request: category(
                 base + 0x05,
                 "Request details",
                 false,
                 "The details of your request",
+                &[DataKind::FreeText],
             ),
             clearance: category(
                 base + 0x06,
                 "Date of birth and security clearance",
                 false,
                 "Your date of birth and security clearance",
+                &[DataKind::SecurityVetting],
             ),
             health: category(
                 base + 0x08,
@@ -297,6 +322,7 @@ impl PlatformData {
                 true,
                 "Sensitive personal data relating to health issues where this is relevant to an \
                  IT request",
+                &[DataKind::Health],
             ),
         }
     }
@@ -405,6 +431,7 @@ pub fn cabinet_office() -> Register {
         "Survey opinions",
         false,
         "Opinions in satisfaction surveys",
+        &[DataKind::Opinions],
     );
     let recipients = vec![
         recipient(
@@ -585,14 +612,28 @@ pub fn devon() -> Register {
         false,
         "Whatever you include within a support ticket, or tell us when you contact us about one \
          of our education systems",
+        &[DataKind::FreeText],
     );
-    let name = category(base + 0x02, "Name", false, "Your name");
-    let email = category(base + 0x03, "Email", false, "Your email address");
+    let name = category(
+        base + 0x02,
+        "Name",
+        false,
+        "Your name",
+        &[DataKind::Identity],
+    );
+    let email = category(
+        base + 0x03,
+        "Email",
+        false,
+        "Your email address",
+        &[DataKind::ContactDetails],
+    );
     let telephone = category(
         base + 0x04,
         "Telephone number",
         false,
         "Your telephone number",
+        &[DataKind::ContactDetails],
     );
     let care = category(
         base + 0x05,
@@ -600,6 +641,7 @@ pub fn devon() -> Register {
         true,
         "Shared with professionals where necessary to safeguard you or someone you work with \
          from harm",
+        &[DataKind::Health],
     );
     let parent = recipient(
         base + 0x0101,
@@ -767,26 +809,30 @@ pub fn derby() -> Register {
         "Name and address",
         false,
         "Personal information, for example your name and address",
+        &[DataKind::Identity, DataKind::ContactDetails],
     );
     let contact = category(
         base + 0x02,
         "Personal contact details",
         false,
         "How to contact you: e-mail, telephone and other electronic communication",
+        &[DataKind::ContactDetails],
     );
-    let photographs = category(base + 0x03, "Photographs", false, "Photographs of you");
+    let photographs = category(base + 0x03, "Photographs", false, "Photographs of you", &[]);
     let accounts = category(
         base + 0x04,
         "Account details",
         false,
         "User and application account details, e-mail accounts, shared folder permissions and \
          multi-factor authentication details",
+        &[DataKind::Access],
     );
     let cases = category(
         base + 0x05,
         "Service requests, incidents and problem cases",
         false,
         "What you raise on the IT Portal or via the IT Service Desk",
+        &[DataKind::FreeText],
     );
     let equipment = category(
         base + 0x06,
@@ -794,6 +840,7 @@ pub fn derby() -> Register {
         false,
         "The use and allocation of IT equipment and assets such as laptops, tablets and mobile \
          phones",
+        &[DataKind::Equipment],
     );
     let usage = category(
         base + 0x07,
@@ -801,18 +848,21 @@ pub fn derby() -> Register {
         false,
         "Records of the use of IT systems, equipment and accounts; for system performance \
          analysis, likely pseudonymised or anonymised",
+        &[DataKind::Activity],
     );
     let surveys = category(
         base + 0x08,
         "IT survey responses",
         false,
         "Information collected from IT surveys",
+        &[DataKind::Opinions],
     );
     let disability = category(
         base + 0x09,
         "Disability information",
         true,
         "Disability information to support with technological reasonable adjustment",
+        &[DataKind::Health],
     );
 
     let suppliers = recipient(

@@ -6,6 +6,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::csv::push_row;
 use crate::ids::{AgreementId, PurposeId, TransferId};
 
 use super::agreement::ProcessingAgreement;
@@ -658,37 +659,10 @@ fn term_text(starts_on: NaiveDate, ends_on: Option<NaiveDate>) -> String {
     }
 }
 
-/// Appends one CSV record, fields escaped, ended by CRLF (RFC 4180 section 2).
-fn push_row(out: &mut String, fields: impl IntoIterator<Item = String>) {
-    for (i, field) in fields.into_iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(&csv_field(&field));
-    }
-    out.push_str("\r\n");
-}
-
-/// One CSV field. A field a spreadsheet would read as a formula (starting `=`, `+`, `-`, `@`,
-/// tab or CR) gets a leading apostrophe, as OWASP advises against CSV injection: register text
-/// is typed by users, and auditors open the file in Excel. Then, per RFC 4180, a field holding
-/// a comma, quote, CR or LF is quoted with its quotes doubled.
-fn csv_field(field: &str) -> String {
-    let defused = if field.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{field}")
-    } else {
-        field.to_owned()
-    };
-    if defused.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", defused.replace('"', "\"\""))
-    } else {
-        defused
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::csv::field as csv_field;
     use crate::ids::{DataCategoryId, OrgId, RetentionPolicyId};
     use crate::organisation::OrgSlug;
     use crate::register::data_category::DataCategory;
@@ -756,6 +730,7 @@ mod tests {
             name: "Name and business contact details".into(),
             special: false,
             description: "Name, business email and telephone".into(),
+            kinds: Vec::new(),
         };
         let transfer = Transfer {
             id: TransferId::from_uuid(Uuid::from_u128(0x9_0201)),

@@ -26,6 +26,8 @@ pub const COLLEAGUE: &str = "matrix-colleague";
 /// The subject the adjustment-readers operations grant and revoke: no one the matrix uses, so
 /// revoking it changes no other cell.
 const READER: &str = "matrix-reader";
+/// The subject the disclosure-recorders operations grant and revoke, for the same reason.
+const RECORDER: &str = "matrix-recorder";
 
 pub struct Fixtures {
     /// Path parameter values, by the path segment before the parameter (`tickets` for
@@ -166,6 +168,31 @@ impl Fixtures {
             values.insert(segment.to_owned(), id.clone());
             ids.push(("register entry", id));
         }
+        // The member (as agent) granted the disclosures log in their organisation and in the
+        // other one, and one disclosure about them to the register's recipient.
+        for org in [CONTROLLER, OTHER] {
+            let granted = app
+                .put_json(
+                    &format!("/api/v1/disclosure-recorders/{MEMBER}"),
+                    Some(&app.token(org, &["dpo"], "matrix-dpo")),
+                    &json!({}),
+                )
+                .await;
+            assert!(granted.status().is_success(), "grant: {}", granted.status());
+        }
+        let disclosure = created(
+            app,
+            &dpo,
+            "/api/v1/disclosures",
+            &json!({"person_id": person, "recipient_id": values["recipients"],
+                    "disclosed_at": chrono::Utc::now().to_rfc3339(), "basis": "court_order",
+                    "data_categories": [category], "description": "Contact details",
+                    "reference": "MATRIX-1"}),
+        )
+        .await;
+        values.insert("disclosures".to_owned(), disclosure.clone());
+        ids.push(("disclosure", disclosure));
+
         let purpose = values["purposes"].clone();
         let agreement = processor_in_force(app, CONTROLLER, PROCESSOR, &purpose).await;
         processor_proposed(app, CONTROLLER, PROPOSED_PROCESSOR, &purpose).await;
@@ -187,6 +214,7 @@ impl Fixtures {
             ("organisations", CONTROLLER.to_owned()),
             ("privacy-notices", version),
             ("adjustment-readers", READER.to_owned()),
+            ("disclosure-recorders", RECORDER.to_owned()),
         ] {
             values.insert(segment.to_owned(), value);
         }

@@ -308,6 +308,7 @@ fn valid_body(row: &Row, fixtures: &Fixtures) -> Option<Value> {
             json!({"status": "rejected"})
         }
         ("PUT", "/api/v1/organisations/{slug}") => details("Cabinet Office"),
+        ("PATCH", "/api/v1/disclosures/{id}") => json!({"reason": "Matrix correction"}),
         ("PATCH", "/api/v1/people/{id}") => json!({"given_name": "Jo"}),
         ("PUT", "/api/v1/people/{id}/adjustments") => adjustments(),
         ("PUT", "/api/v1/processing-agreements/{id}") => {

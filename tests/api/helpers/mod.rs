@@ -10,7 +10,7 @@ use std::time::Duration;
 use actix_web::dev::ServerHandle;
 use api::auth::jwks::JwksSource;
 use api::auth::{AuthConfig, Verifier};
-use api::state::{AppState, Settings};
+use api::state::AppState;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
@@ -209,7 +209,8 @@ pub struct AppBuilder {
     auth: AuthConfig,
     seeded: bool,
     database: Option<TestDb>,
-    settings: Settings,
+    audit_reads: bool,
+    idempotency_ttl: Option<chrono::TimeDelta>,
 }
 
 impl AppBuilder {
@@ -237,7 +238,13 @@ impl AppBuilder {
 
     /// Keep keyed HR sync answers this long (a week unless told).
     pub fn idempotency_ttl(mut self, ttl: chrono::TimeDelta) -> Self {
-        self.settings.idempotency_ttl = ttl;
+        self.idempotency_ttl = Some(ttl);
+        self
+    }
+
+    /// Record reads of personal data in the audit trail, or not (`SERVICEDESK_AUDIT_READS`).
+    pub fn audit_reads(mut self, on: bool) -> Self {
+        self.audit_reads = on;
         self
     }
 
@@ -257,7 +264,8 @@ impl AppBuilder {
         let auth = self.auth;
         let seeded = self.seeded;
         let database = self.database;
-        let settings = self.settings;
+        let audit_reads = self.audit_reads;
+        let idempotency_ttl = self.idempotency_ttl;
         // Database creation, pool start-up and a JWKS fetch all block: keep them off the
         // runtime that may be serving a JWKS to this very set-up.
         let (db, state) = tokio::task::spawn_blocking(move || {
@@ -268,7 +276,10 @@ impl AppBuilder {
                 api::demo::load(&db).expect("the demo registers load");
             }
             let verifier = Verifier::new(auth).expect("the auth configuration is valid");
-            let state = AppState::new(db, verifier, settings);
+            let mut state = AppState::new(db, verifier).audit_reads(audit_reads);
+            if let Some(ttl) = idempotency_ttl {
+                state = state.idempotency_ttl(ttl);
+            }
             (test_db, state)
         })
         .await
@@ -419,8 +430,17 @@ impl TestApp {
             },
             seeded: false,
             database: None,
-            settings: Settings::default(),
+            audit_reads: true,
+            idempotency_ttl: None,
         }
+    }
+
+    /// The URL of the database the server runs on, for tests that reach it directly.
+    pub fn database_url(&self) -> &str {
+        self.db
+            .as_ref()
+            .map(|db| db.url.as_str())
+            .expect("an in-process server owns its database")
     }
 
     /// A valid HS256 token for `sub` in `org` with `roles`.

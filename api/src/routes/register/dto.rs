@@ -2,6 +2,7 @@
 //! version and times beside; requests carry every field but the id, which the server assigns.
 
 use chrono::{DateTime, Utc};
+use domain::catalogue::DataKind;
 use domain::ids::{DataCategoryId, PurposeId, RecipientId, RetentionPolicyId, TransferId};
 use domain::register::{
     ApplicableRight, ChangeAction, CountryCode, DataCategory, DataSource, EntryKind, LawfulBasis,
@@ -219,15 +220,29 @@ pub struct DataCategoryInput {
     #[schema(max_length = 4000)]
     #[serde(default)]
     pub description: String,
+    /// The kinds of personal data the category covers, so the data inventory and the data map
+    /// can say where the desk stores it. A category covering `health` must be `special`.
+    #[serde(default)]
+    #[validate(length(max = 11))]
+    #[schema(max_items = 11)]
+    pub kinds: Vec<DataKind>,
 }
 
 impl DataCategoryInput {
     pub fn into_entry(self, id: DataCategoryId) -> DataCategory {
+        // A kind named twice is stored once, in the order first named.
+        let mut kinds = Vec::with_capacity(self.kinds.len());
+        for kind in self.kinds {
+            if !kinds.contains(&kind) {
+                kinds.push(kind);
+            }
+        }
         DataCategory {
             id,
             name: self.name,
             special: self.special,
             description: self.description,
+            kinds,
         }
     }
 }

@@ -197,7 +197,7 @@ macro_rules! register_entries {
                 (status = 204, description = "Entry deleted; its history remains"),
                 (status = 403, description = "Role may not change the register", body = Problem, content_type = "application/problem+json"),
                 (status = 404, description = "No such entry in the caller's register", body = Problem, content_type = "application/problem+json"),
-                (status = 409, description = "Purposes or agreements still refer to the entry", body = Problem, content_type = "application/problem+json"),
+                (status = 409, description = "Purposes, agreements or disclosures still refer to the entry", body = Problem, content_type = "application/problem+json"),
                 (status = 412, response = Stale),
                 PathProblems,
             )
@@ -247,7 +247,7 @@ register_entries! {
     create: (create_data_category, "Create a data category", "A category of personal data purposes may then name."),
     get: (get_data_category, "Get a data category", "The category now, or as it stood at `as_of`."),
     replace: (replace_data_category, "Replace a data category", "Making a category special is refused (422) while a purpose holds it without an Art 9(2) condition."),
-    delete: (delete_data_category, "Delete a data category", "Refused (409) while purposes hold it."),
+    delete: (delete_data_category, "Delete a data category", "Refused (409) while purposes hold it, or the disclosures log names it."),
 }
 
 register_entries! {
@@ -264,7 +264,7 @@ register_entries! {
     create: (create_recipient, "Create a recipient", "A recipient, or category of recipients, purposes may then disclose to."),
     get: (get_recipient, "Get a recipient", "The recipient now, or as it stood at `as_of`."),
     replace: (replace_recipient, "Replace a recipient", "Send `If-Match` with the ETag you read."),
-    delete: (delete_recipient, "Delete a recipient", "Refused (409) while purposes disclose to it."),
+    delete: (delete_recipient, "Delete a recipient", "Refused (409) while purposes disclose to it, or the disclosures log names it."),
 }
 
 register_entries! {

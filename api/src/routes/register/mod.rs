@@ -84,7 +84,7 @@ pub async fn put_entry(
 }
 
 /// Removes an entry from the caller's register in one transaction, refused (409) while purposes
-/// still name it or processing agreements cover it.
+/// still name it, processing agreements cover it or the disclosures log names it.
 pub async fn delete_entry(
     state: &AppState,
     caller: &Principal,
@@ -119,6 +119,16 @@ pub async fn delete_entry(
                                 .into(),
                         ));
                     }
+                }
+                // The log must go on saying who received what (Art 19, 30(1)(d)).
+                if matches!(kind, EntryKind::Recipient | EntryKind::DataCategory)
+                    && persistence::disclosures::names_entry(conn, org_id, id)?
+                {
+                    return Err(StoreError::InUse(
+                        "the disclosures log names this entry: it must still say who received \
+                         what"
+                            .into(),
+                    ));
                 }
                 register::delete(conn, org_id, kind, id, expected.as_deref(), &actor, now)
             })

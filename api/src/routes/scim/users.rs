@@ -5,6 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::audit::{AuditOperation, Identity, RecordKind};
 use domain::ids::{OrgId, PersonId};
 use domain::scim::error::ScimError;
 use domain::scim::filter::Filter;
@@ -18,6 +19,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::{MAX_RESULTS, ScimResult, base_url, list_response, scim_json};
+use crate::audit::Trail;
 use crate::auth::{Caller, Integrators};
 use crate::clock;
 use crate::routes::hr::{Informant, Source, raise_desk_work};
@@ -109,7 +111,7 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> ScimResult<Ht
     let query = web::Query::<ListQuery>::from_query(req.query_string())
         .map_err(|_| ScimError::invalid_value("startIndex and count must be integers"))?
         .into_inner();
-    run_list(&req, &state, caller.org_id, query).await
+    run_list(&req, &state, &caller, query).await
 }
 
 pub async fn search(
@@ -129,15 +131,16 @@ pub async fn search(
         attributes: search.attributes.map(|a| a.join(",")),
         excluded_attributes: search.excluded_attributes.map(|a| a.join(",")),
     };
-    run_list(&req, &state, caller.org_id, query).await
+    run_list(&req, &state, &caller, query).await
 }
 
 async fn run_list(
     req: &HttpRequest,
     state: &web::Data<AppState>,
-    org_id: OrgId,
+    caller: &Caller<Integrators>,
     query: ListQuery,
 ) -> ScimResult<HttpResponse> {
+    let org_id = caller.org_id;
     let projection = Projection::parse(
         query.attributes.as_deref(),
         query.excluded_attributes.as_deref(),
@@ -160,6 +163,17 @@ async fn run_list(
     let (users, total) = state
         .read(move |conn| directory::list(conn, org_id, filter.as_ref(), today, offset, count))
         .await?;
+    let mut trail = Trail::new(caller, clock::now());
+    for (person, _) in &users {
+        let id = person.person.id;
+        trail.record(
+            AuditOperation::List,
+            RecordKind::Person,
+            id,
+            Some(Identity::Person(id)),
+        );
+    }
+    state.record_reads(trail).await?;
     let base = base_url(req);
     let resources = users
         .iter()
@@ -190,6 +204,15 @@ pub async fn get(
         .read(move |conn| directory::live(conn, org_id, id))
         .await?
         .ok_or_else(|| ScimError::not_found("no such user"))?;
+    let trail = Trail::single(
+        &caller,
+        clock::now(),
+        AuditOperation::Read,
+        RecordKind::Person,
+        id,
+        Some(Identity::Person(id)),
+    );
+    state.record_reads(trail).await?;
     let json = profile.held_user(&person).to_json(&base_url(&req), today());
     Ok(scim_json(StatusCode::OK, &projection.apply(json)))
 }
@@ -218,20 +241,42 @@ async fn write(
     let org_id = caller.org_id;
     let raised_by = caller.actor().to_owned();
     let now = clock::now();
+    let changing = match change {
+        Write::Create(_) => AuditOperation::Create,
+        _ => AuditOperation::Update,
+    };
     let outcome = state
-        .write(move |conn| {
-            persistence::transaction(conn, |conn| apply(conn, org_id, &raised_by, change, now))
+        .write_audited(Trail::new(caller, now), move |conn, trail| {
+            let outcome = apply(conn, org_id, &raised_by, change, now, trail)?;
+            if let Ok((stored, _)) = &outcome {
+                // A User made for a person already on record changes that record.
+                let operation = if stored.created_at == now {
+                    changing
+                } else {
+                    AuditOperation::Update
+                };
+                let id = stored.person.id;
+                trail.record(
+                    operation,
+                    RecordKind::Person,
+                    id,
+                    Some(Identity::Person(id)),
+                );
+            }
+            Ok(outcome)
         })
         .await?;
     Ok(outcome?)
 }
 
+/// Decides and makes the change; what it writes besides the User (desk work) goes in `trail`.
 fn apply(
     conn: &mut AnyConnection,
     org_id: OrgId,
     raised_by: &str,
     change: Write,
     now: DateTime<Utc>,
+    trail: &mut Trail,
 ) -> Result<Outcome, StoreError> {
     let today = now.date_naive();
     let (held, user, deleting) = match change {
@@ -351,7 +396,15 @@ fn apply(
             informant: Informant::Directory,
             raised_by,
         };
-        raise_desk_work(conn, source, &stored_person.person, decision, today, now)?;
+        raise_desk_work(
+            conn,
+            source,
+            &stored_person.person,
+            decision,
+            today,
+            now,
+            trail,
+        )?;
     }
     Ok(Ok((stored_person, stored_profile)))
 }

@@ -3,6 +3,7 @@
 mod dto;
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use domain::audit::{AuditOperation, Identity, RecordKind};
 use domain::ids::{CommentId, TicketId};
 use domain::role::Role;
 use domain::ticket::{CommentVisibility, Ticket, TicketChange, TicketKind};
@@ -10,6 +11,7 @@ use persistence::tickets::{self, Comment, NewTicket, TicketFilter};
 
 pub use dto::*;
 
+use crate::audit::Trail;
 use crate::auth::{Caller, Principal, Staff, TicketEditors};
 use crate::clock;
 use crate::http::etag::{IfMatchHeader, created, if_match, tagged};
@@ -58,6 +60,11 @@ fn requester_of(caller: &Principal, named: Option<String>) -> ApiResult<String> 
                  the controller's people",
             )
         })
+}
+
+/// Whom a ticket is about, for the audit trail: its requester.
+fn about(ticket: &Ticket) -> Option<Identity> {
+    Some(Identity::Subject(ticket.requester.clone()))
 }
 
 /// Loads a ticket the caller may see, inside a storage call. A ticket hidden from the caller is
@@ -126,7 +133,16 @@ async fn create_ticket(
     };
     let now = clock::now();
     let ticket = state
-        .write(move |conn| tickets::create(conn, new, now))
+        .write_audited(Trail::new(&caller, now), move |conn, trail| {
+            let ticket = tickets::create_within(conn, new, now)?;
+            trail.record(
+                AuditOperation::Create,
+                RecordKind::Ticket,
+                ticket.id,
+                about(&ticket),
+            );
+            Ok(ticket)
+        })
         .await?;
     let location = format!("/api/v1/tickets/{}", ticket.id);
     Ok(created(&location, ticket.version, TicketDto::from(ticket)))
@@ -176,6 +192,16 @@ async fn list_tickets(
     let (items, more) = state
         .read(move |conn| tickets::list(conn, org_id, &filter, limit, after))
         .await?;
+    let mut trail = Trail::new(&caller, clock::now());
+    for ticket in &items {
+        trail.record(
+            AuditOperation::List,
+            RecordKind::Ticket,
+            ticket.id,
+            about(ticket),
+        );
+    }
+    state.record_reads(trail).await?;
     Ok(web::Json(TicketPage::of(items, more, |t| t.id.as_uuid())))
 }
 
@@ -208,6 +234,14 @@ async fn get_ticket(
         .read(move |conn| load_visible(conn, &principal, id))
         .await
         .map_err(ApiError::not_found_as("ticket"))?;
+    let mut trail = Trail::new(&caller, clock::now());
+    trail.record(
+        AuditOperation::Read,
+        RecordKind::Ticket,
+        ticket.id,
+        about(&ticket),
+    );
+    state.record_reads(trail).await?;
     Ok(tagged(ticket.version, TicketDto::from(ticket)))
 }
 
@@ -251,7 +285,7 @@ async fn update_ticket(
     let principal = caller.principal.clone();
     let now = clock::now();
     let ticket = state
-        .write(move |conn| {
+        .write_audited(Trail::new(&caller, now), move |conn, trail| {
             // Anyone outside the desk must see the ticket (404 otherwise, as for a missing one)
             // and keep to what requesters may change (403).
             let permitted = |current: &Ticket, change: &TicketChange| {
@@ -263,7 +297,15 @@ async fn update_ticket(
                 }
                 Ok(change.check_open_to_requester(current.status)?)
             };
-            tickets::update(conn, principal.org_id, id, permitted, expected, change, now)
+            let ticket =
+                tickets::update(conn, principal.org_id, id, permitted, expected, change, now)?;
+            trail.record(
+                AuditOperation::Update,
+                RecordKind::Ticket,
+                ticket.id,
+                about(&ticket),
+            );
+            Ok(ticket)
         })
         .await
         .map_err(ApiError::not_found_as("ticket"))?;
@@ -309,10 +351,17 @@ async fn create_comment(
         created_at: clock::now(),
     };
     let principal = caller.principal.clone();
+    let trail = Trail::new(&caller, comment.created_at);
     let stored = state
-        .write(move |conn| {
-            load_visible(conn, &principal, ticket_id)?;
+        .write_audited(trail, move |conn, trail| {
+            let ticket = load_visible(conn, &principal, ticket_id)?;
             tickets::add_comment(conn, &comment)?;
+            trail.record(
+                AuditOperation::Create,
+                RecordKind::TicketComment,
+                comment.id,
+                about(&ticket),
+            );
             Ok(comment)
         })
         .await
@@ -347,13 +396,24 @@ async fn list_comments(
     let (limit, after) = page.parse::<CommentId>(&mut params);
     params.finish()?;
     let principal = caller.principal.clone();
-    let (items, more) = state
+    let (ticket, (items, more)) = state
         .read(move |conn| {
-            load_visible(conn, &principal, ticket_id)?;
+            let ticket = load_visible(conn, &principal, ticket_id)?;
             let internal = sees_whole_desk(&principal);
-            tickets::list_comments(conn, ticket_id, internal, limit, after)
+            let page = tickets::list_comments(conn, ticket_id, internal, limit, after)?;
+            Ok((ticket, page))
         })
         .await
         .map_err(ApiError::not_found_as("ticket"))?;
+    let mut trail = Trail::new(&caller, clock::now());
+    for comment in &items {
+        trail.record(
+            AuditOperation::List,
+            RecordKind::TicketComment,
+            comment.id,
+            about(&ticket),
+        );
+    }
+    state.record_reads(trail).await?;
     Ok(web::Json(CommentPage::of(items, more, |c| c.id.as_uuid())))
 }

@@ -1,0 +1,7 @@
+//! The audit trail at the edge: recording what requests do to personal data, and the export
+//! an auditor checks offline.
+
+pub mod export;
+mod recorder;
+
+pub use recorder::{ReadRecorder, Trail};

@@ -1,0 +1,13 @@
+DROP TABLE disclosure_versions;
+DROP TABLE disclosures;
+
+CREATE TABLE adjustment_readers (
+    org_id TEXT COLLATE "C" NOT NULL REFERENCES organisations (id),
+    subject TEXT COLLATE "C" NOT NULL,
+    granted_by TEXT NOT NULL,
+    granted_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (org_id, subject)
+);
+INSERT INTO adjustment_readers (org_id, subject, granted_by, granted_at)
+SELECT org_id, subject, granted_by, granted_at FROM duty_grants WHERE duty = 'adjustments';
+DROP TABLE duty_grants;

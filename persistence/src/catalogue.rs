@@ -1,0 +1,626 @@
+//! The personal-data catalogue of this database: every table and column, classified. Anything
+//! that must find, export, erase, restrict or expire a person's data walks [`CATALOGUE`]
+//! instead of naming tables itself. `tests/api/catalogue.rs` fails on any column a migration
+//! adds that is not classified here, and on any classified here that no longer exists.
+//!
+//! Erasure of a person keeps their `people` row as an anonymised stand-in, so the records kept
+//! for a reason the law accepts (asset custody, consent, security and audit trails) still point
+//! at something, and point at no one.
+
+use diesel::QueryableByName;
+use diesel::sql_types::Text;
+use domain::catalogue::{
+    Catalogue, Column, DataKind, Erasure, KeepReason, NotPersonal, PersonKey, PersonLink,
+    RecordKind, Replacement, Table,
+};
+
+use crate::connection::AnyConnection;
+use crate::error::StoreError;
+
+use DataKind::{
+    Access, Activity, Consent, ContactDetails, Employment, Equipment, FreeText, Health, Identity,
+    Opinions, SecurityVetting,
+};
+use NotPersonal::{Digest, Organisation, RecordState, Reference, RowId, Tenant};
+use PersonKey::{Actor, Mentions, PersonId, Pseudonym, Subject, SubjectOrPersonId};
+
+const DELETE: Erasure = Erasure::DeleteRow;
+const BLANK: Erasure = Erasure::Anonymise(Replacement::Null);
+/// What an anonymised token subject or actor becomes: unique to the row, so it can never be
+/// taken for a token subject that reads or raised the row (a requester sees their own tickets).
+const ERASED: Erasure = Erasure::Anonymise(Replacement::TaggedRowId("erased:"));
+/// What anonymised free text reads as.
+const ERASED_TEXT: Erasure = Erasure::Anonymise(Replacement::Text("[erased]"));
+/// A disclosure's record outlives the person's erasure: the recipients must be told of it
+/// (Art 19), and the disclosure shown to have been lawful (Art 5(2)).
+const DISCLOSED: Erasure = Erasure::Keep(KeepReason::AuditTrail);
+/// An audit event keeps its pseudonyms: the trail must stay whole to prove itself, and without
+/// the key a pseudonym names no one.
+const AUDITED: Erasure = Erasure::Keep(KeepReason::AuditTrail);
+const STAND_IN: Erasure = Erasure::Keep(KeepReason::AnonymisedRecord);
+
+const fn np(name: &'static str, why: NotPersonal) -> Column {
+    Column::not_personal(name, why)
+}
+
+const fn row(name: &'static str, kind: DataKind, erasure: Erasure) -> Column {
+    Column::about_row(name, kind, erasure)
+}
+
+const fn naming(name: &'static str, key: PersonKey, kind: DataKind, erasure: Erasure) -> Column {
+    Column::naming(name, key, kind, erasure)
+}
+
+const fn by(column: &'static str, key: PersonKey) -> Option<PersonLink> {
+    Some(PersonLink::Column { column, key })
+}
+
+const fn through(column: &'static str, table: &'static str) -> Option<PersonLink> {
+    Some(PersonLink::Through { column, table })
+}
+
+/// Every table of the database, in migration order.
+pub static CATALOGUE: Catalogue = Catalogue {
+    tables: &[
+        Table {
+            name: "organisations",
+            record: RecordKind::Organisation,
+            person: None,
+            columns: &[
+                np("id", RowId),
+                np("slug", Organisation),
+                np("name", Organisation),
+                np("created_at", RecordState),
+                np("register_version", RecordState),
+            ],
+        },
+        Table {
+            name: "ticket_sequences",
+            record: RecordKind::TicketSequence,
+            person: None,
+            columns: &[
+                np("org_id", Tenant),
+                np("kind", RecordState),
+                np("last_number", RecordState),
+            ],
+        },
+        Table {
+            name: "tickets",
+            record: RecordKind::Ticket,
+            // HR-raised tickets name a person without an external id by their PersonId.
+            person: by("requester", SubjectOrPersonId),
+            columns: &[
+                np("id", RowId),
+                np("org_id", Tenant),
+                np("reference", RecordState),
+                np("kind", RecordState),
+                np("category", RecordState),
+                np("status", RecordState),
+                np("priority", RecordState),
+                row("title", FreeText, ERASED_TEXT),
+                row("description", FreeText, ERASED_TEXT),
+                naming("requester", SubjectOrPersonId, Identity, ERASED),
+                naming("raised_by", Actor, Activity, ERASED),
+                np("assigned_team", RecordState),
+                naming("assigned_agent", Subject, Activity, ERASED),
+                // Says the requester's ticket holds health or disability details.
+                row(
+                    "contains_special_category",
+                    Health,
+                    Erasure::Anonymise(Replacement::Text("false")),
+                ),
+                np("version", RecordState),
+                np("created_at", RecordState),
+                np("updated_at", RecordState),
+                np("resolved_at", RecordState),
+                np("closed_at", RecordState),
+            ],
+        },
+        Table {
+            name: "ticket_comments",
+            record: RecordKind::TicketComment,
+            person: through("ticket_id", "tickets"),
+            columns: &[
+                np("id", RowId),
+                np("ticket_id", Reference),
+                naming("author", Actor, Activity, ERASED),
+                np("visibility", RecordState),
+                row("body", FreeText, ERASED_TEXT),
+                np("created_at", RecordState),
+            ],
+        },
+        Table {
+            name: "register_entries",
+            record: RecordKind::RegisterEntry,
+            person: None,
+            columns: &[
+                np("id", RowId),
+                np("org_id", Tenant),
+                np("kind", RecordState),
+                np("party_org_id", Organisation),
+                // The register describes processing; its contacts are the published ones
+                // (Art 13(1)(a), (b)).
+                np("body", Organisation),
+                np("version", RecordState),
+                np("created_at", RecordState),
+                np("updated_at", RecordState),
+            ],
+        },
+        Table {
+            name: "register_changes",
+            record: RecordKind::RegisterChange,
+            person: by("actor", Actor),
+            columns: &[
+                np("id", RowId),
+                np("org_id", Tenant),
+                np("kind", RecordState),
+                np("entry_id", Reference),
+                np("party_org_id", Organisation),
+                np("version", RecordState),
+                np("action", RecordState),
+                naming(
+                    "actor",
+                    Actor,
+                    Activity,
+                    Erasure::Keep(KeepReason::AuditTrail),
+                ),
+                np("actor_org_id", Organisation),
+                np("at", RecordState),
+                np("before_body", Organisation),
+                np("after_body", Organisation),
+            ],
+        },
+        Table {
+            name: "privacy_notices",
+            record: RecordKind::PrivacyNotice,
+            person: by("published_by", Actor),
+            columns: &[
+                np("org_id", Tenant),
+                np("version", RecordState),
+                np("effective_date", RecordState),
+                np("published_at", RecordState),
+                naming(
+                    "published_by",
+                    Actor,
+                    Activity,
+                    Erasure::Keep(KeepReason::AuditTrail),
+                ),
+                np("content", Organisation),
+                np("changes", Organisation),
+            ],
+        },
+        Table {
+            name: "people",
+            record: RecordKind::Person,
+            person: by("id", PersonId),
+            columns: &[
+                naming("id", PersonId, Identity, STAND_IN),
+                np("org_id", Tenant),
+                row("kind", Employment, STAND_IN),
+                row("external_id", Identity, BLANK),
+                row(
+                    "given_name",
+                    Identity,
+                    Erasure::Anonymise(Replacement::Text("Erased")),
+                ),
+                row(
+                    "family_name",
+                    Identity,
+                    Erasure::Anonymise(Replacement::Text("person")),
+                ),
+                row("email", ContactDetails, BLANK),
+                row("phone", ContactDetails, BLANK),
+                row("address", ContactDetails, BLANK),
+                row("date_of_birth", SecurityVetting, BLANK),
+                row(
+                    "clearance",
+                    SecurityVetting,
+                    Erasure::Anonymise(Replacement::Text("none")),
+                ),
+                row("starts_on", Employment, BLANK),
+                row("leaves_on", Employment, BLANK),
+                row("status", Employment, STAND_IN),
+                row("hr_effective_date", Employment, BLANK),
+                np("version", RecordState),
+                np("created_at", RecordState),
+                np("updated_at", RecordState),
+            ],
+        },
+        // A person's change history holds what their record held: it goes with them.
+        Table {
+            name: "person_changes",
+            record: RecordKind::PersonChange,
+            person: by("person_id", PersonId),
+            columns: &[
+                naming("person_id", PersonId, Identity, DELETE),
+                np("version", RecordState),
+                np("org_id", Tenant),
+                np("action", RecordState),
+                naming(
+                    "actor",
+                    Actor,
+                    Activity,
+                    Erasure::Anonymise(Replacement::Text("erased")),
+                ),
+                np("at", RecordState),
+                row("before_body", Identity, DELETE),
+                row("after_body", Identity, DELETE),
+            ],
+        },
+        Table {
+            name: "person_adjustments",
+            record: RecordKind::Adjustment,
+            person: by("person_id", PersonId),
+            columns: &[
+                naming("person_id", PersonId, Health, DELETE),
+                np("org_id", Tenant),
+                row("reasonable_adjustments", Health, DELETE),
+                row("condition", Health, DELETE),
+                np("recorded_at", RecordState),
+                np("version", RecordState),
+            ],
+        },
+        Table {
+            name: "duty_grants",
+            record: RecordKind::DutyGrant,
+            person: by("subject", Subject),
+            columns: &[
+                np("org_id", Tenant),
+                np("duty", RecordState),
+                naming("subject", Subject, Access, DELETE),
+                // A trail only: no one reads by it. The table has no row id.
+                naming(
+                    "granted_by",
+                    Actor,
+                    Activity,
+                    Erasure::Anonymise(Replacement::Text("erased")),
+                ),
+                np("granted_at", RecordState),
+            ],
+        },
+        // What was disclosed about whom, to which recipient: kept when the person is erased,
+        // since Art 19 needs it to tell the recipients, and Art 5(2) to show it was lawful.
+        Table {
+            name: "disclosures",
+            record: RecordKind::Disclosure,
+            person: by("person_id", PersonId),
+            columns: &[
+                np("id", RowId),
+                np("org_id", Tenant),
+                naming("person_id", PersonId, Activity, DISCLOSED),
+                np("recipient_id", Reference),
+                np("disclosed_at", RecordState),
+                np("basis", RecordState),
+                row("explanation", FreeText, DISCLOSED),
+                np("data_categories", Reference),
+                row("description", FreeText, DISCLOSED),
+                np("reference", Reference),
+                naming("recorded_by", Actor, Activity, DISCLOSED),
+                np("recorded_at", RecordState),
+                np("version", RecordState),
+            ],
+        },
+        // The audit trail names people only by keyed pseudonyms, so it outlives their erasure
+        // without keeping their identity; it is append-only (the database refuses changes).
+        Table {
+            name: "audit_events",
+            record: RecordKind::AuditEvent,
+            person: by("subject", Pseudonym),
+            columns: &[
+                np("id", RowId),
+                np("org_id", Tenant),
+                np("seq", RecordState),
+                np("at", RecordState),
+                naming("actor", Pseudonym, Activity, AUDITED),
+                np("operation", RecordState),
+                np("record_kind", RecordState),
+                np("record_id", Reference),
+                naming("subject", Pseudonym, Activity, AUDITED),
+                np("prev_hash", Digest),
+                np("hash", Digest),
+            ],
+        },
+        Table {
+            name: "audit_chains",
+            record: RecordKind::AuditChain,
+            person: None,
+            columns: &[
+                np("org_id", Tenant),
+                np("last_seq", RecordState),
+                np("last_hash", Digest),
+            ],
+        },
+        Table {
+            name: "audit_checkpoints",
+            record: RecordKind::AuditCheckpoint,
+            person: None,
+            columns: &[
+                np("org_id", Tenant),
+                np("seq", RecordState),
+                np("hash", Digest),
+                np("at", RecordState),
+                np("signature", Digest),
+            ],
+        },
+        // The organisation's keys, held apart from the events they pseudonymise and sign.
+        Table {
+            name: "audit_pseudonym_keys",
+            record: RecordKind::AuditKey,
+            person: None,
+            columns: &[
+                np("org_id", Tenant),
+                np("secret", Organisation),
+                np("created_at", RecordState),
+            ],
+        },
+        Table {
+            name: "audit_signing_keys",
+            record: RecordKind::AuditKey,
+            person: None,
+            columns: &[
+                np("org_id", Tenant),
+                np("private_key", Organisation),
+                np("public_key", Organisation),
+                np("created_at", RecordState),
+            ],
+        },
+        Table {
+            name: "disclosure_versions",
+            record: RecordKind::DisclosureVersion,
+            person: through("disclosure_id", "disclosures"),
+            columns: &[
+                np("id", RowId),
+                np("disclosure_id", Reference),
+                np("version", RecordState),
+                row("facts", FreeText, DISCLOSED),
+                naming("actor", Actor, Activity, DISCLOSED),
+                row("reason", FreeText, DISCLOSED),
+                np("at", RecordState),
+            ],
+        },
+        Table {
+            name: "accounts",
+            record: RecordKind::Account,
+            person: by("person_id", PersonId),
+            columns: &[
+                np("id", RowId),
+                np("org_id", Tenant),
+                naming("person_id", PersonId, Access, STAND_IN),
+                np("kind", RecordState),
+                np("system", RecordState),
+                // Unique within a system, so each anonymised one differs.
+                row(
+                    "identifier",
+                    Access,
+                    Erasure::Anonymise(Replacement::TaggedRowId("erased:")),
+                ),
+                np("status", RecordState),
+                naming("approved_by", Actor, Activity, BLANK),
+                np("granted_at", RecordState),
+                np("removed_at", RecordState),
+                np("version", RecordState),
+                np("created_at", RecordState),
+                np("updated_at", RecordState),
+            ],
+        },
+        Table {
+            name: "account_changes",
+            record: RecordKind::AccountChange,
+            person: through("account_id", "accounts"),
+            columns: &[
+                np("id", RowId),
+                np("account_id", Reference),
+                np("from_status", RecordState),
+                np("to_status", RecordState),
+                naming(
+                    "actor",
+                    Actor,
+                    Activity,
+                    Erasure::Keep(KeepReason::SecurityRecord),
+                ),
+                np("ticket_id", Reference),
+                np("at", RecordState),
+            ],
+        },
+        Table {
+            name: "assets",
+            record: RecordKind::Asset,
+            person: None,
+            columns: &[
+                np("id", RowId),
+                np("org_id", Tenant),
+                np("kind", Organisation),
+                np("tag", Organisation),
+                np("serial", Organisation),
+                np("model", Organisation),
+                np("seats", Organisation),
+                np("active_assignments", RecordState),
+                np("version", RecordState),
+                np("created_at", RecordState),
+                np("updated_at", RecordState),
+            ],
+        },
+        Table {
+            name: "asset_assignments",
+            record: RecordKind::AssetAssignment,
+            person: by("person_id", PersonId),
+            columns: &[
+                np("id", RowId),
+                np("asset_id", Reference),
+                np("org_id", Tenant),
+                naming(
+                    "person_id",
+                    PersonId,
+                    Equipment,
+                    Erasure::Keep(KeepReason::FinancialRecord),
+                ),
+                naming("requested_by", Actor, Activity, ERASED),
+                np("status", RecordState),
+                naming("approved_by", Actor, Activity, BLANK),
+                np("requested_at", RecordState),
+                np("approved_at", RecordState),
+                np("issued_at", RecordState),
+                np("ended_at", RecordState),
+                np("version", RecordState),
+            ],
+        },
+        Table {
+            name: "assignment_changes",
+            record: RecordKind::AssignmentChange,
+            person: through("assignment_id", "asset_assignments"),
+            columns: &[
+                np("id", RowId),
+                np("assignment_id", Reference),
+                np("from_status", RecordState),
+                np("to_status", RecordState),
+                naming(
+                    "actor",
+                    Actor,
+                    Activity,
+                    Erasure::Keep(KeepReason::FinancialRecord),
+                ),
+                np("at", RecordState),
+            ],
+        },
+        Table {
+            name: "hr_sync_requests",
+            record: RecordKind::HrSyncAnswer,
+            // The stored answer lists each record's external id and PersonId. It only replays
+            // a batch: HR events never overwrite newer ones, so losing it is harmless.
+            person: by("response", Mentions),
+            columns: &[
+                np("org_id", Tenant),
+                np("idempotency_key", RecordState),
+                np("request_hash", Digest),
+                np("status_code", RecordState),
+                naming("response", Mentions, Identity, DELETE),
+                np("created_at", RecordState),
+            ],
+        },
+        Table {
+            name: "consents",
+            record: RecordKind::Consent,
+            person: by("person_id", PersonId),
+            columns: &[
+                np("id", RowId),
+                np("org_id", Tenant),
+                naming(
+                    "person_id",
+                    PersonId,
+                    Consent,
+                    Erasure::Keep(KeepReason::ProofOfConsent),
+                ),
+                np("purpose_id", Reference),
+                np("notice_version", RecordState),
+                np("given_at", RecordState),
+                np("withdrawn_at", RecordState),
+            ],
+        },
+        Table {
+            name: "survey_answers",
+            record: RecordKind::SurveyAnswer,
+            person: by("respondent", PersonId),
+            columns: &[
+                np("id", RowId),
+                np("org_id", Tenant),
+                np("ticket_id", Reference),
+                naming("respondent", PersonId, Opinions, DELETE),
+                np("consent_id", Reference),
+                np("team", RecordState),
+                row("rating", Opinions, DELETE),
+                row("comment", Opinions, DELETE),
+                np("answered_at", RecordState),
+                np("withdrawn_at", RecordState),
+            ],
+        },
+        Table {
+            name: "directory_profiles",
+            record: RecordKind::DirectoryProfile,
+            person: by("person_id", PersonId),
+            columns: &[
+                naming("person_id", PersonId, Identity, DELETE),
+                np("org_id", Tenant),
+                row("user_name", Access, DELETE),
+                row("user_name_key", Access, DELETE),
+                row("employee_number", Identity, DELETE),
+                row("department", Employment, DELETE),
+                // The person's manager, named: their data too.
+                naming("manager_id", PersonId, Employment, BLANK),
+                np("active", RecordState),
+                np("deprovisioned_at", RecordState),
+                np("created_at", RecordState),
+                np("updated_at", RecordState),
+            ],
+        },
+        Table {
+            name: "__diesel_schema_migrations",
+            record: RecordKind::SchemaMigration,
+            person: None,
+            columns: &[np("version", RecordState), np("run_on", RecordState)],
+        },
+    ],
+};
+
+#[derive(QueryableByName)]
+struct LiveColumn {
+    #[diesel(sql_type = Text)]
+    table_name: String,
+    #[diesel(sql_type = Text)]
+    column_name: String,
+}
+
+/// Every `(table, column)` of the connected database's own schema, as the database reports
+/// it (SQLite's `pragma_table_info`, PostgreSQL's `information_schema.columns`), ordered by
+/// table and column position. What the catalogue is checked against.
+pub fn live_columns(conn: &mut AnyConnection) -> Result<Vec<(String, String)>, StoreError> {
+    use diesel::RunQueryDsl;
+    let rows: Vec<LiveColumn> = match conn {
+        AnyConnection::Sqlite(conn) => diesel::sql_query(
+            "SELECT m.name AS table_name, p.name AS column_name \
+             FROM sqlite_master AS m JOIN pragma_table_info(m.name) AS p \
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' \
+             ORDER BY m.name, p.cid",
+        )
+        .load(conn)?,
+        AnyConnection::Postgresql(conn) => diesel::sql_query(
+            "SELECT table_name::text AS table_name, column_name::text AS column_name \
+             FROM information_schema.columns \
+             WHERE table_schema = current_schema() \
+             ORDER BY table_name, ordinal_position",
+        )
+        .load(conn)?,
+    };
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.table_name, r.column_name))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_catalogue_is_consistent() {
+        assert_eq!(CATALOGUE.faults(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn special_category_data_is_erased_with_its_row_or_anonymised() {
+        for table in CATALOGUE.tables {
+            for column in table.columns {
+                let Some(personal) = column.personal() else {
+                    continue;
+                };
+                if personal.kind.is_special() && table.is_about_row(column) {
+                    assert!(
+                        matches!(personal.erasure, Erasure::DeleteRow | Erasure::Anonymise(_)),
+                        "{}.{} keeps health data after erasure",
+                        table.name,
+                        column.name
+                    );
+                }
+            }
+        }
+    }
+}
