@@ -31,9 +31,13 @@ closed_set! {
     }
 }
 
+/// The audited kinds under the name the trail's code uses; the contract calls them
+/// `AuditedRecordKind`, apart from the catalogue's `RecordKind` (every table's kind).
+pub type RecordKind = AuditedRecordKind;
+
 closed_set! {
     /// The kind of record an event is about.
-    pub enum RecordKind for "record_kind" {
+    pub enum AuditedRecordKind for "record_kind" {
         Ticket = "ticket",
         TicketComment = "ticket_comment",
         Person = "person",

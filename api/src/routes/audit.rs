@@ -4,7 +4,7 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use domain::audit::{AuditOperation, Identity, RecordKind};
+use domain::audit::{AuditOperation, Identity};
 use domain::ids::PersonId;
 use domain::role::Role;
 use persistence::StoreError;
@@ -56,7 +56,7 @@ pub struct AuditEventQuery {
     pub subject: Option<String>,
     #[param(value_type = Option<AuditOperation>)]
     pub operation: Option<String>,
-    #[param(value_type = Option<RecordKind>)]
+    #[param(value_type = Option<domain::audit::AuditedRecordKind>)]
     pub record_kind: Option<String>,
     /// `json` or `csv`; without it, `Accept: text/csv` asks for CSV.
     #[param(value_type = Option<EventsFormat>, inline)]
