@@ -26,9 +26,15 @@ macro_rules! formats {
 }
 pub(crate) use formats;
 
+/// Whether to answer CSV: as a `format` parameter says (`Some(true)` for CSV), or, without one,
+/// as `Accept` prefers.
+pub(crate) fn csv_chosen(format_is_csv: Option<bool>, req: &HttpRequest) -> bool {
+    format_is_csv.unwrap_or_else(|| wants_csv(req))
+}
+
 /// Whether `Accept` prefers CSV to JSON (RFC 9110 §12.5.1): the highest quality a range naming
 /// each gives, CSV winning a tie only when named; `q=0` refuses a type.
-pub(crate) fn wants_csv(req: &HttpRequest) -> bool {
+fn wants_csv(req: &HttpRequest) -> bool {
     let mut csv: f32 = 0.0;
     let mut json: f32 = 0.0;
     let ranges = req

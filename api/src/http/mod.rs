@@ -8,5 +8,5 @@ pub mod params;
 pub mod problem;
 mod shape;
 
-pub(crate) use formats::{formats, wants_csv};
+pub(crate) use formats::{csv_chosen, formats};
 pub use problem::{ApiError, ApiResult, FieldError, Problem};

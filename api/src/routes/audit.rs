@@ -20,7 +20,7 @@ use crate::clock;
 use crate::http::page::{PageQuery, page};
 use crate::http::params::Params;
 use crate::http::problem::responses::{ListProblems, Unauthenticated};
-use crate::http::{ApiError, ApiResult, Problem, formats, wants_csv};
+use crate::http::{ApiError, ApiResult, Problem, csv_chosen, formats};
 use crate::state::AppState;
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -166,11 +166,7 @@ async fn list_events(
         })
         .await?;
     let page = AuditEventPage::of(items, more, |e| e.id);
-    let csv = match format {
-        Some(format) => format == EventsFormat::Csv,
-        None => wants_csv(&req),
-    };
-    if !csv {
+    if !csv_chosen(format.map(|f| f == EventsFormat::Csv), &req) {
         return Ok(HttpResponse::Ok().json(page));
     }
     let mut body = String::new();

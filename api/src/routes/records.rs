@@ -17,7 +17,7 @@ use crate::clock;
 use crate::http::params::Params;
 use crate::http::problem::responses::ListProblems;
 use crate::http::{ApiResult, Problem};
-use crate::http::{formats, wants_csv};
+use crate::http::{csv_chosen, formats};
 use crate::routes::register::parse_as_of;
 use crate::state::AppState;
 
@@ -111,7 +111,7 @@ async fn get_ropa(
             Ok(Record::build(&register, &processing_for))
         })
         .await?;
-    if csv_chosen(format, &req) {
+    if csv_chosen(format.map(|f| f == TableFormat::Csv), &req) {
         return Ok(csv_attachment("ropa", &caller.org, record.to_csv()));
     }
     Ok(HttpResponse::Ok().json(record))
@@ -157,7 +157,7 @@ async fn get_data_inventory(
             Ok(Inventory::build(&CATALOGUE, &register))
         })
         .await?;
-    if csv_chosen(format, &req) {
+    if csv_chosen(format.map(|f| f == TableFormat::Csv), &req) {
         return Ok(csv_attachment(
             "data-inventory",
             &caller.org,
@@ -218,14 +218,6 @@ async fn get_data_map(
             .content_type("image/svg+xml")
             .body(map.to_svg()),
     })
-}
-
-/// CSV when `format` says so, or, without it, when `Accept` prefers it.
-fn csv_chosen(format: Option<TableFormat>, req: &HttpRequest) -> bool {
-    match format {
-        Some(format) => format == TableFormat::Csv,
-        None => wants_csv(req),
-    }
 }
 
 /// A CSV answer, offered as a file named after what it is and whose.
