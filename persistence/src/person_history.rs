@@ -4,31 +4,12 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use domain::ids::{OrgId, PersonId};
-use domain::page::PageLimit;
 use domain::people::Person;
 
 use crate::connection::{AnyConnection, execute_batch_insert};
 use crate::error::StoreError;
-use crate::page::page_of;
 use crate::schema::person_changes;
-use crate::time::{from_db, to_db};
-
-/// What a change did to the record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PersonAction {
-    Created,
-    Updated,
-}
-
-impl PersonAction {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PersonAction::Created => "created",
-            PersonAction::Updated => "updated",
-        }
-    }
-}
+use crate::time::to_db;
 
 /// One change as it is recorded: `before` is absent when the change created the person.
 pub struct PersonChange<'a> {
@@ -38,18 +19,7 @@ pub struct PersonChange<'a> {
     pub at: DateTime<Utc>,
 }
 
-/// One change as it is read back.
-#[derive(Debug, Clone)]
-pub struct StoredPersonChange {
-    pub version: i64,
-    pub action: PersonAction,
-    pub actor: String,
-    pub at: DateTime<Utc>,
-    pub before: Option<serde_json::Value>,
-    pub after: serde_json::Value,
-}
-
-#[derive(Queryable, Selectable, Insertable)]
+#[derive(Insertable)]
 #[diesel(table_name = person_changes)]
 #[diesel(treat_none_as_default_value = false)]
 struct ChangeRow {
@@ -75,39 +45,21 @@ impl TryFrom<&PersonChange<'_>> for ChangeRow {
     type Error = StoreError;
 
     fn try_from(change: &PersonChange<'_>) -> Result<Self, StoreError> {
-        let action = match change.before {
-            None => PersonAction::Created,
-            Some(_) => PersonAction::Updated,
+        // What the change did: a change with no record before it created the person.
+        let action = if change.before.is_none() {
+            "created"
+        } else {
+            "updated"
         };
         Ok(ChangeRow {
             person_id: change.after.id.to_string(),
             version: change.after.version,
             org_id: change.after.org_id.to_string(),
-            action: action.as_str().to_owned(),
+            action: action.to_owned(),
             actor: change.actor.to_owned(),
             at: to_db(change.at),
             before_body: change.before.map(body).transpose()?,
             after_body: body(change.after)?,
-        })
-    }
-}
-
-impl TryFrom<ChangeRow> for StoredPersonChange {
-    type Error = StoreError;
-
-    fn try_from(row: ChangeRow) -> Result<Self, StoreError> {
-        let parse = |text: &str| serde_json::from_str(text).map_err(|_| corrupt("body"));
-        Ok(StoredPersonChange {
-            version: row.version,
-            action: match row.action.as_str() {
-                "created" => PersonAction::Created,
-                "updated" => PersonAction::Updated,
-                _ => return Err(corrupt("action")),
-            },
-            actor: row.actor,
-            at: from_db(row.at),
-            before: row.before_body.as_deref().map(parse).transpose()?,
-            after: parse(&row.after_body)?,
         })
     }
 }
@@ -128,26 +80,4 @@ pub fn record(conn: &mut AnyConnection, changes: &[PersonChange<'_>]) -> Result<
         )?;
     }
     Ok(())
-}
-
-/// A page of the person's changes, newest first, before the cursor version; at most `limit`
-/// and whether more follow.
-pub fn of(
-    conn: &mut AnyConnection,
-    org_id: OrgId,
-    person: PersonId,
-    limit: PageLimit,
-    before_version: Option<i64>,
-) -> Result<(Vec<StoredPersonChange>, bool), StoreError> {
-    let mut query = person_changes::table
-        .filter(person_changes::org_id.eq(org_id.to_string()))
-        .filter(person_changes::person_id.eq(person.to_string()))
-        .select(ChangeRow::as_select())
-        .order(person_changes::version.desc())
-        .limit(i64::from(limit.get()) + 1)
-        .into_boxed();
-    if let Some(version) = before_version {
-        query = query.filter(person_changes::version.lt(version));
-    }
-    page_of(query.load::<ChangeRow>(conn)?, limit)
 }
