@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use domain::ids::OrgId;
+use domain::party::Party;
 use domain::register::notice::{self, NoticeChange, PrivacyNotice};
 use domain::register::{EntryKind, Register, demo};
 use persistence::register::{self, Actor};
@@ -92,7 +93,7 @@ pub fn load(db: &Db) -> Result<Loaded, String> {
 
 fn actor(org_id: OrgId) -> Actor {
     Actor {
-        subject: LOADER.to_owned(),
+        party: Party::Account(LOADER.to_owned()),
         org_id,
     }
 }
@@ -150,7 +151,8 @@ fn publish(conn: &mut AnyConnection, org_id: OrgId, now: DateTime<Utc>) -> Resul
                 ))
             })?;
         let changes: Vec<NoticeChange> = notice::changes(None, &notice);
-        persistence::notices::publish(conn, org_id, today, LOADER, &notice, &changes, now)?;
+        let loader = Party::Account(LOADER.to_owned());
+        persistence::notices::publish(conn, org_id, today, &loader, &notice, &changes, now)?;
         Ok(())
     })
 }

@@ -7,6 +7,7 @@ use actix_web::error::BlockingError;
 use actix_web::{App, HttpResponse, HttpServer, web};
 use domain::ids::{OrgId, TicketId};
 use domain::page::PageLimit;
+use domain::party::Party;
 use domain::ticket::{Priority, Ticket, TicketCategory, TicketKind};
 use persistence::tickets::{self, NewTicket, TicketFilter};
 use persistence::{Db, StoreError};
@@ -84,8 +85,8 @@ async fn create_ticket(state: web::Data<Bare>, body: web::Json<Create>) -> HttpR
         priority: Priority::Medium,
         title: body.title,
         description: body.description,
-        requester: "bench".into(),
-        raised_by: "bench".into(),
+        requester: Party::Account("bench".into()),
+        raised_by: Party::Account("bench".into()),
         assigned_team: None,
         assigned_agent: None,
         contains_special_category: false,

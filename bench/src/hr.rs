@@ -10,6 +10,7 @@ use std::time::Instant;
 
 use diesel::Connection;
 use domain::ids::{PersonId, TicketId};
+use domain::party::Party;
 use domain::people::{ExternalId, Person, PersonKind, PersonStatus, SecurityClearance};
 use domain::ticket::{Priority, TicketCategory, TicketKind};
 use persistence::StoreError;
@@ -115,15 +116,15 @@ pub fn run_bare(args: &Args) -> Result<(), String> {
                 priority: Priority::Medium,
                 title: "Set up accounts for a joiner".into(),
                 description: "HR reports a joiner: set up the accounts they need.".into(),
-                requester: external,
-                raised_by: "bench-hr".into(),
+                requester: Party::Person(people[people.len() - 1].person.id),
+                raised_by: Party::Account("bench-hr".into()),
                 assigned_team: None,
                 assigned_agent: None,
                 contains_special_category: false,
             });
         }
         conn.transaction::<_, StoreError, _>(|conn| {
-            persistence::people::insert_many(conn, &people, "bench")?;
+            persistence::people::insert_many(conn, &people, &Party::Account("bench".into()))?;
             tickets::create_many_within(conn, raised, at)?;
             Ok(())
         })

@@ -11,6 +11,7 @@ use diesel::Connection;
 use diesel::connection::SimpleConnection;
 use domain::ids::{OrgId, TicketId};
 use domain::organisation::OrgSlug;
+use domain::party::Party;
 use domain::ticket::{Priority, TicketCategory, TicketKind};
 use persistence::tickets::{self, NewTicket};
 use persistence::{Backend, Db, PoolSizes, StoreError, organisations};
@@ -45,7 +46,7 @@ pub fn open(args: &Args) -> Result<(Db, OrgId), String> {
 /// The n-th synthetic ticket: kinds, categories, priorities and parties vary; no real person.
 fn synthetic(org_id: OrgId, n: usize) -> NewTicket {
     let pick = |len: usize| n % len;
-    let requester = format!("requester-{:04}", n % 2_000);
+    let requester = Party::Account(format!("requester-{:04}", n % 2_000));
     NewTicket {
         id: TicketId::from_uuid(uuid::Uuid::now_v7()),
         org_id,

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::closed_set;
-use crate::ids::{OrgId, PersonId};
+use crate::ids::OrgId;
 
 closed_set! {
     /// What was done to a record holding personal data.
@@ -46,26 +46,6 @@ closed_set! {
         Assignment = "assignment",
         Consent = "consent",
         SurveyAnswer = "survey_answer",
-    }
-}
-
-/// A person as a record or a token names them. Each form is pseudonymised on its own: a DPO's
-/// search by either form looks for both (see `identities`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Identity {
-    /// A token subject: a person's `external_id`, a ticket's requester, an actor.
-    Subject(String),
-    /// A person record.
-    Person(PersonId),
-}
-
-impl Identity {
-    /// The text the pseudonym is computed over; the prefix keeps the two forms apart.
-    pub fn canonical(&self) -> String {
-        match self {
-            Identity::Subject(subject) => format!("subject:{subject}"),
-            Identity::Person(id) => format!("person:{id}"),
-        }
     }
 }
 
@@ -561,12 +541,5 @@ mod tests {
         assert_eq!(from_hex("abc"), None);
         assert_eq!(from_hex("zz"), None);
         assert_eq!(hash_from_hex(&to_hex(&[9u8; 32])), Some([9u8; 32]));
-    }
-
-    #[test]
-    fn identities_are_pseudonymised_apart() {
-        let person = PersonId::from_uuid(Uuid::from_u128(5));
-        assert_eq!(Identity::Subject("jo".into()).canonical(), "subject:jo");
-        assert!(Identity::Person(person).canonical().starts_with("person:"));
     }
 }

@@ -10,6 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{DataCategoryId, DisclosureId, OrgId, PersonId, RecipientId};
+use crate::party::Party;
 use crate::people::check_text;
 use crate::register::{
     LawfulBasis, RecipientKind, RecognisedLegitimateInterest, Register, RuleViolation,
@@ -140,8 +141,8 @@ pub struct Disclosure {
     pub org_id: OrgId,
     #[serde(flatten)]
     pub facts: DisclosureFacts,
-    /// Who recorded it (the token subject).
-    pub recorded_by: String,
+    /// Who recorded it.
+    pub recorded_by: Party,
     pub recorded_at: DateTime<Utc>,
     pub version: i64,
 }

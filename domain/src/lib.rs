@@ -16,6 +16,7 @@ pub mod hr;
 pub mod ids;
 pub mod organisation;
 pub mod page;
+pub mod party;
 pub mod people;
 pub mod register;
 pub mod role;

@@ -5,6 +5,7 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 
 use crate::ids::{OrgId, TicketId};
+use crate::party::Party;
 use crate::{DomainError, closed_set};
 
 closed_set! {
@@ -153,10 +154,10 @@ pub struct Ticket {
     pub priority: Priority,
     pub title: String,
     pub description: String,
-    pub requester: String,
-    pub raised_by: String,
+    pub requester: Party,
+    pub raised_by: Party,
     pub assigned_team: Option<String>,
-    pub assigned_agent: Option<String>,
+    pub assigned_agent: Option<Party>,
     pub contains_special_category: bool,
     /// Bumped by every change; the ETag of the ticket, so a stale `If-Match` is detected.
     pub version: i64,
@@ -176,7 +177,7 @@ pub struct TicketChange {
     pub priority: Option<Priority>,
     pub status: Option<TicketStatus>,
     pub assigned_team: Option<Option<String>>,
-    pub assigned_agent: Option<Option<String>>,
+    pub assigned_agent: Option<Option<Party>>,
     pub contains_special_category: Option<bool>,
 }
 
@@ -216,10 +217,10 @@ impl TicketChange {
 }
 
 impl Ticket {
-    /// Whether `subject` is a party to the ticket: the person it is about or who raised it.
+    /// Whether `party` is a party to the ticket: the person it is about or who raised it.
     /// Requesters see only such tickets; the desk sees all of its organisation's.
-    pub fn concerns(&self, subject: &str) -> bool {
-        self.requester == subject || self.raised_by == subject
+    pub fn concerns(&self, party: &Party) -> bool {
+        self.requester == *party || self.raised_by == *party
     }
 
     /// The ticket after `change`, made at `now`. A status change must be a legal transition;
@@ -360,8 +361,8 @@ mod tests {
             priority: Priority::Medium,
             title: "Laptop will not boot".into(),
             description: "Black screen".into(),
-            requester: "staff-1".into(),
-            raised_by: "staff-2".into(),
+            requester: Party::Account("staff-1".into()),
+            raised_by: Party::Account("staff-2".into()),
             assigned_team: None,
             assigned_agent: None,
             contains_special_category: false,
@@ -462,9 +463,12 @@ mod tests {
     #[test]
     fn a_party_to_the_ticket_is_its_requester_or_raiser() {
         let t = sample_ticket();
-        assert!(t.concerns("staff-1"));
-        assert!(t.concerns("staff-2"));
-        assert!(!t.concerns("staff-3"));
+        assert!(t.concerns(&Party::Account("staff-1".into())));
+        assert!(t.concerns(&Party::Account("staff-2".into())));
+        assert!(!t.concerns(&Party::Account("staff-3".into())));
+        assert!(!t.concerns(&Party::Person(crate::ids::PersonId::from_uuid(
+            uuid::Uuid::from_u128(7)
+        ))));
     }
 
     #[test]

@@ -5,11 +5,13 @@ use diesel::prelude::*;
 use domain::accounts::{Account, AccountStatus};
 use domain::ids::{AccountId, OrgId, PersonId, TicketId};
 use domain::page::PageLimit;
+use domain::party::Party;
 use uuid::Uuid;
 
 use crate::connection::AnyConnection;
 use crate::error::StoreError;
 use crate::page::page_of;
+use crate::parties::{columns, party};
 use crate::schema::{account_changes, accounts};
 use crate::time::{from_db, to_db};
 
@@ -102,8 +104,8 @@ pub struct AccountChange {
     /// `None` for the request that created the account.
     pub from_status: Option<AccountStatus>,
     pub to_status: AccountStatus,
-    /// The token subject of whoever made the change.
-    pub actor: String,
+    /// Whoever made the change.
+    pub actor: Party,
     pub ticket_id: Option<TicketId>,
     pub at: DateTime<Utc>,
 }
@@ -115,7 +117,8 @@ struct ChangeRow {
     account_id: String,
     from_status: Option<String>,
     to_status: String,
-    actor: String,
+    actor_id: Option<String>,
+    actor_account: Option<String>,
     ticket_id: Option<String>,
     at: chrono::NaiveDateTime,
 }
@@ -133,7 +136,7 @@ impl TryFrom<ChangeRow> for AccountChange {
                 .map(|s| s.parse().map_err(|_| bad("from status")))
                 .transpose()?,
             to_status: row.to_status.parse().map_err(|_| bad("to status"))?,
-            actor: row.actor,
+            actor: party("account change actor", row.actor_id, row.actor_account)?,
             ticket_id: row
                 .ticket_id
                 .map(|t| t.parse().map_err(|_| bad("ticket")))
@@ -144,13 +147,15 @@ impl TryFrom<ChangeRow> for AccountChange {
 }
 
 fn record_change(conn: &mut AnyConnection, change: &AccountChange) -> Result<(), StoreError> {
+    let (actor_id, actor_account) = columns(&change.actor);
     diesel::insert_into(account_changes::table)
         .values(ChangeRow {
             id: change.id.to_string(),
             account_id: change.account_id.to_string(),
             from_status: change.from_status.map(|s| s.as_str().to_owned()),
             to_status: change.to_status.as_str().to_owned(),
-            actor: change.actor.clone(),
+            actor_id,
+            actor_account,
             ticket_id: change.ticket_id.map(|t| t.to_string()),
             at: to_db(change.at),
         })
@@ -164,7 +169,7 @@ pub fn create(
     conn: &mut AnyConnection,
     stored: &StoredAccount,
     change_id: Uuid,
-    actor: &str,
+    actor: &Party,
 ) -> Result<(), StoreError> {
     conn.transaction(|conn| {
         diesel::insert_into(accounts::table)
@@ -177,7 +182,7 @@ pub fn create(
                 account_id: stored.account.id,
                 from_status: None,
                 to_status: stored.account.status,
-                actor: actor.to_owned(),
+                actor: actor.clone(),
                 ticket_id: None,
                 at: stored.created_at,
             },
@@ -247,7 +252,7 @@ pub fn update(
     accepted_versions: Option<Vec<i64>>,
     change: impl FnOnce(&mut AnyConnection, &Account) -> Result<Account, StoreError>,
     change_id: Uuid,
-    actor: &str,
+    actor: &Party,
     ticket_id: Option<TicketId>,
     now: DateTime<Utc>,
 ) -> Result<StoredAccount, StoreError> {
@@ -283,7 +288,7 @@ pub fn update(
                 account_id: id,
                 from_status: Some(previous.status),
                 to_status: next.account.status,
-                actor: actor.to_owned(),
+                actor: actor.clone(),
                 ticket_id,
                 at: now,
             },

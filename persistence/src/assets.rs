@@ -11,11 +11,13 @@ use diesel::prelude::*;
 use domain::assets::{Asset, AssetKind, AssetTag, Assignment, AssignmentStatus};
 use domain::ids::{AssetId, AssignmentId, OrgId, PersonId};
 use domain::page::PageLimit;
+use domain::party::Party;
 use domain::people::PersonStatus;
 
 use crate::connection::AnyConnection;
 use crate::error::StoreError;
 use crate::page::page_of;
+use crate::parties::{columns, party};
 use crate::schema::{asset_assignments, assets, assignment_changes, people};
 use crate::time::{from_db, to_db};
 
@@ -284,7 +286,7 @@ pub struct AssignmentChange {
     pub assignment_id: AssignmentId,
     pub from_status: Option<AssignmentStatus>,
     pub to_status: AssignmentStatus,
-    pub actor: String,
+    pub actor: Party,
     pub at: DateTime<Utc>,
 }
 
@@ -295,7 +297,8 @@ struct ChangeRow {
     assignment_id: String,
     from_status: Option<String>,
     to_status: String,
-    actor: String,
+    actor_id: Option<String>,
+    actor_account: Option<String>,
     at: chrono::NaiveDateTime,
 }
 
@@ -312,20 +315,22 @@ impl TryFrom<ChangeRow> for AssignmentChange {
                 .map(|v| v.parse().map_err(|_| bad("from status")))
                 .transpose()?,
             to_status: row.to_status.parse().map_err(|_| bad("to status"))?,
-            actor: row.actor,
+            actor: party("assignment change actor", row.actor_id, row.actor_account)?,
             at: from_db(row.at),
         })
     }
 }
 
 fn record_change(conn: &mut AnyConnection, change: &AssignmentChange) -> Result<(), StoreError> {
+    let (actor_id, actor_account) = columns(&change.actor);
     diesel::insert_into(assignment_changes::table)
         .values(ChangeRow {
             id: change.id.to_string(),
             assignment_id: change.assignment_id.to_string(),
             from_status: change.from_status.map(|s| s.as_str().to_owned()),
             to_status: change.to_status.as_str().to_owned(),
-            actor: change.actor.clone(),
+            actor_id,
+            actor_account,
             at: to_db(change.at),
         })
         .execute(conn)?;
@@ -339,7 +344,7 @@ pub fn request(
     conn: &mut AnyConnection,
     org_id: OrgId,
     assignment: &Assignment,
-    actor: &str,
+    actor: &Party,
     change_id: uuid::Uuid,
 ) -> Result<(), StoreError> {
     conn.transaction(|conn| {
@@ -354,7 +359,7 @@ pub fn request(
                 assignment_id: assignment.id,
                 from_status: None,
                 to_status: assignment.status,
-                actor: actor.to_owned(),
+                actor: actor.clone(),
                 at: assignment.requested_at,
             },
         )
@@ -496,7 +501,7 @@ pub fn transition(
     id: AssignmentId,
     accepted_versions: Option<Vec<i64>>,
     next: AssignmentStatus,
-    actor: &str,
+    actor: &Party,
     approver: Option<PersonId>,
     change_id: uuid::Uuid,
     now: DateTime<Utc>,
@@ -563,7 +568,7 @@ pub fn transition(
                 assignment_id: id,
                 from_status: Some(previous),
                 to_status: updated.status,
-                actor: actor.to_owned(),
+                actor: actor.clone(),
                 at: now,
             },
         )?;

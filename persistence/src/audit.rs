@@ -13,10 +13,11 @@ use chrono::{DateTime, SubsecRound, Utc};
 use diesel::prelude::*;
 use domain::audit::{
     AuditEvent, AuditOperation, Broken, CHECKPOINT_INTERVAL, ChainCheck, ChainCrypto, Checkpoint,
-    GENESIS, Hash, Identity, RecordKind, Verified, hash_from_hex, to_hex,
+    GENESIS, Hash, RecordKind, Verified, hash_from_hex, to_hex,
 };
 use domain::ids::OrgId;
 use domain::page::PageLimit;
+use domain::party::Party;
 use uuid::Uuid;
 
 use crate::connection::{AnyConnection, execute_batch_insert};
@@ -49,13 +50,13 @@ impl ChainCrypto for Crypto {
 pub struct Occurrence {
     pub org_id: OrgId,
     pub at: DateTime<Utc>,
-    /// Who acted, as trails name them (`Principal::actor`).
-    pub actor: String,
+    /// Who acted.
+    pub actor: Party,
     pub operation: AuditOperation,
     pub record_kind: RecordKind,
     pub record_id: Option<String>,
     /// Whom the record is about.
-    pub subject: Option<Identity>,
+    pub subject: Option<Party>,
 }
 
 fn corrupt(what: &str) -> StoreError {
@@ -75,7 +76,7 @@ fn random_bytes<const N: usize>() -> Result<[u8; N], StoreError> {
 struct PseudonymKey(hmac::Key);
 
 impl PseudonymKey {
-    fn of(&self, identity: &Identity) -> String {
+    fn of(&self, identity: &Party) -> String {
         to_hex(hmac::sign(&self.0, identity.canonical().as_bytes()).as_ref())
     }
 }
@@ -129,7 +130,7 @@ fn pseudonym_key(
 pub fn pseudonyms(
     conn: &mut AnyConnection,
     org_id: OrgId,
-    identities: &[Identity],
+    identities: &[Party],
 ) -> Result<Vec<String>, StoreError> {
     Ok(match stored_pseudonym_key(conn, org_id)? {
         Some(key) => identities.iter().map(|i| key.of(i)).collect(),
@@ -325,7 +326,7 @@ pub fn append(conn: &mut AnyConnection, occurrences: &[Occurrence]) -> Result<()
                 seq,
                 // Both databases keep microseconds: the hash must cover what is stored.
                 at: o.at.trunc_subsecs(6),
-                actor: key.of(&Identity::Subject(o.actor.clone())),
+                actor: key.of(&o.actor),
                 operation: o.operation,
                 record_kind: o.record_kind,
                 record_id: o.record_id.clone(),
@@ -646,11 +647,11 @@ mod tests {
         Occurrence {
             org_id,
             at,
-            actor: actor.into(),
+            actor: Party::Account(actor.into()),
             operation: AuditOperation::Read,
             record_kind: RecordKind::Ticket,
             record_id: Some("t-1".into()),
-            subject: Some(Identity::Subject("staff-1".into())),
+            subject: Some(Party::Account("staff-1".into())),
         }
     }
 
@@ -689,7 +690,7 @@ mod tests {
     fn pseudonyms_are_keyed_per_organisation() {
         let (_dir, db, org, other, now) = two_orgs();
         let mut conn = db.write().expect("writer");
-        let staff = [Identity::Subject("staff-1".into())];
+        let staff = [Party::Account("staff-1".into())];
         assert!(
             pseudonyms(&mut conn, org, &staff)
                 .expect("none yet")

@@ -22,12 +22,12 @@ use DataKind::{
     Opinions, SecurityVetting,
 };
 use NotPersonal::{Digest, Organisation, RecordState, Reference, RowId, Tenant};
-use PersonKey::{Actor, Mentions, PersonId, Pseudonym, Subject, SubjectOrPersonId};
+use PersonKey::{Account, Mentions, PersonId, Pseudonym};
 
 const DELETE: Erasure = Erasure::DeleteRow;
 const BLANK: Erasure = Erasure::Anonymise(Replacement::Null);
-/// What an anonymised token subject or actor becomes: unique to the row, so it can never be
-/// taken for a token subject that reads or raised the row (a requester sees their own tickets).
+/// What an anonymised account becomes: unique to the row, so it can never be taken for an
+/// account that reads or raised the row (a requester sees their own tickets).
 const ERASED: Erasure = Erasure::Anonymise(Replacement::TaggedRowId("erased:"));
 /// What anonymised free text reads as.
 const ERASED_TEXT: Erasure = Erasure::Anonymise(Replacement::Text("[erased]"));
@@ -49,6 +49,17 @@ const fn row(name: &'static str, kind: DataKind, erasure: Erasure) -> Column {
 
 const fn naming(name: &'static str, key: PersonKey, kind: DataKind, erasure: Erasure) -> Column {
     Column::naming(name, key, kind, erasure)
+}
+
+/// A party column pair: `<name>_id` names a person, and keeps pointing at their anonymised
+/// stand-in once they are erased; `<name>_account` names an account with no person record and
+/// is treated as `account_erasure` says.
+const fn person_of(name: &'static str, kind: DataKind) -> Column {
+    naming(name, PersonId, kind, STAND_IN)
+}
+
+const fn account_of(name: &'static str, kind: DataKind, account_erasure: Erasure) -> Column {
+    naming(name, Account, kind, account_erasure)
 }
 
 const fn by(column: &'static str, key: PersonKey) -> Option<PersonLink> {
@@ -87,8 +98,8 @@ pub static CATALOGUE: Catalogue = Catalogue {
         Table {
             name: "tickets",
             record: RecordKind::Ticket,
-            // HR-raised tickets name a person without an external id by their PersonId.
-            person: by("requester", SubjectOrPersonId),
+            // An account-only requester (no person record) is found by `requester_account`.
+            person: by("requester_id", PersonId),
             columns: &[
                 np("id", RowId),
                 np("org_id", Tenant),
@@ -99,10 +110,13 @@ pub static CATALOGUE: Catalogue = Catalogue {
                 np("priority", RecordState),
                 row("title", FreeText, ERASED_TEXT),
                 row("description", FreeText, ERASED_TEXT),
-                naming("requester", SubjectOrPersonId, Identity, ERASED),
-                naming("raised_by", Actor, Activity, ERASED),
+                person_of("requester_id", Identity),
+                account_of("requester_account", Identity, ERASED),
+                person_of("raised_by_id", Activity),
+                account_of("raised_by_account", Activity, ERASED),
                 np("assigned_team", RecordState),
-                naming("assigned_agent", Subject, Activity, ERASED),
+                person_of("assigned_agent_id", Activity),
+                account_of("assigned_agent_account", Activity, ERASED),
                 // Says the requester's ticket holds health or disability details.
                 row(
                     "contains_special_category",
@@ -123,7 +137,8 @@ pub static CATALOGUE: Catalogue = Catalogue {
             columns: &[
                 np("id", RowId),
                 np("ticket_id", Reference),
-                naming("author", Actor, Activity, ERASED),
+                person_of("author_id", Activity),
+                account_of("author_account", Activity, ERASED),
                 np("visibility", RecordState),
                 row("body", FreeText, ERASED_TEXT),
                 np("created_at", RecordState),
@@ -149,7 +164,7 @@ pub static CATALOGUE: Catalogue = Catalogue {
         Table {
             name: "register_changes",
             record: RecordKind::RegisterChange,
-            person: by("actor", Actor),
+            person: by("actor_id", PersonId),
             columns: &[
                 np("id", RowId),
                 np("org_id", Tenant),
@@ -158,9 +173,9 @@ pub static CATALOGUE: Catalogue = Catalogue {
                 np("party_org_id", Organisation),
                 np("version", RecordState),
                 np("action", RecordState),
-                naming(
-                    "actor",
-                    Actor,
+                person_of("actor_id", Activity),
+                account_of(
+                    "actor_account",
                     Activity,
                     Erasure::Keep(KeepReason::AuditTrail),
                 ),
@@ -173,15 +188,15 @@ pub static CATALOGUE: Catalogue = Catalogue {
         Table {
             name: "privacy_notices",
             record: RecordKind::PrivacyNotice,
-            person: by("published_by", Actor),
+            person: by("published_by_id", PersonId),
             columns: &[
                 np("org_id", Tenant),
                 np("version", RecordState),
                 np("effective_date", RecordState),
                 np("published_at", RecordState),
-                naming(
-                    "published_by",
-                    Actor,
+                person_of("published_by_id", Activity),
+                account_of(
+                    "published_by_account",
                     Activity,
                     Erasure::Keep(KeepReason::AuditTrail),
                 ),
@@ -236,9 +251,9 @@ pub static CATALOGUE: Catalogue = Catalogue {
                 np("version", RecordState),
                 np("org_id", Tenant),
                 np("action", RecordState),
-                naming(
-                    "actor",
-                    Actor,
+                person_of("actor_id", Activity),
+                account_of(
+                    "actor_account",
                     Activity,
                     Erasure::Anonymise(Replacement::Text("erased")),
                 ),
@@ -263,15 +278,17 @@ pub static CATALOGUE: Catalogue = Catalogue {
         Table {
             name: "duty_grants",
             record: RecordKind::DutyGrant,
-            person: by("subject", Subject),
+            person: by("subject_id", PersonId),
             columns: &[
+                np("id", RowId),
                 np("org_id", Tenant),
                 np("duty", RecordState),
-                naming("subject", Subject, Access, DELETE),
-                // A trail only: no one reads by it. The table has no row id.
-                naming(
-                    "granted_by",
-                    Actor,
+                naming("subject_id", PersonId, Access, DELETE),
+                account_of("subject_account", Access, ERASED),
+                // A trail only: no one reads by it.
+                person_of("granted_by_id", Activity),
+                account_of(
+                    "granted_by_account",
                     Activity,
                     Erasure::Anonymise(Replacement::Text("erased")),
                 ),
@@ -295,7 +312,8 @@ pub static CATALOGUE: Catalogue = Catalogue {
                 np("data_categories", Reference),
                 row("description", FreeText, DISCLOSED),
                 np("reference", Reference),
-                naming("recorded_by", Actor, Activity, DISCLOSED),
+                person_of("recorded_by_id", Activity),
+                account_of("recorded_by_account", Activity, DISCLOSED),
                 np("recorded_at", RecordState),
                 np("version", RecordState),
             ],
@@ -373,7 +391,8 @@ pub static CATALOGUE: Catalogue = Catalogue {
                 np("disclosure_id", Reference),
                 np("version", RecordState),
                 row("facts", FreeText, DISCLOSED),
-                naming("actor", Actor, Activity, DISCLOSED),
+                person_of("actor_id", Activity),
+                account_of("actor_account", Activity, DISCLOSED),
                 row("reason", FreeText, DISCLOSED),
                 np("at", RecordState),
             ],
@@ -395,7 +414,8 @@ pub static CATALOGUE: Catalogue = Catalogue {
                     Erasure::Anonymise(Replacement::TaggedRowId("erased:")),
                 ),
                 np("status", RecordState),
-                naming("approved_by", Actor, Activity, BLANK),
+                // Approvers are people: approving needs a person record.
+                person_of("approved_by", Activity),
                 np("granted_at", RecordState),
                 np("removed_at", RecordState),
                 np("version", RecordState),
@@ -412,9 +432,9 @@ pub static CATALOGUE: Catalogue = Catalogue {
                 np("account_id", Reference),
                 np("from_status", RecordState),
                 np("to_status", RecordState),
-                naming(
-                    "actor",
-                    Actor,
+                person_of("actor_id", Activity),
+                account_of(
+                    "actor_account",
                     Activity,
                     Erasure::Keep(KeepReason::SecurityRecord),
                 ),
@@ -454,9 +474,10 @@ pub static CATALOGUE: Catalogue = Catalogue {
                     Equipment,
                     Erasure::Keep(KeepReason::FinancialRecord),
                 ),
-                naming("requested_by", Actor, Activity, ERASED),
+                // Who asked and who approved are people: both need a person record.
+                person_of("requested_by", Activity),
                 np("status", RecordState),
-                naming("approved_by", Actor, Activity, BLANK),
+                person_of("approved_by", Activity),
                 np("requested_at", RecordState),
                 np("approved_at", RecordState),
                 np("issued_at", RecordState),
@@ -473,9 +494,9 @@ pub static CATALOGUE: Catalogue = Catalogue {
                 np("assignment_id", Reference),
                 np("from_status", RecordState),
                 np("to_status", RecordState),
-                naming(
-                    "actor",
-                    Actor,
+                person_of("actor_id", Activity),
+                account_of(
+                    "actor_account",
                     Activity,
                     Erasure::Keep(KeepReason::FinancialRecord),
                 ),

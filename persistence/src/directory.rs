@@ -6,6 +6,7 @@ use diesel::dsl::count_star;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Text};
 use domain::ids::{OrgId, PersonId};
+use domain::party::Party;
 use domain::scim::error::ScimError;
 use domain::scim::filter::{CompareOp, Filter, FilterValue};
 use domain::scim::user::{DirectoryProfile, HeldUser, user_name_key};
@@ -187,7 +188,7 @@ pub fn save(
     person: &StoredPerson,
     previous: Option<&StoredPerson>,
     profile: &StoredProfile,
-    actor: &str,
+    actor: &Party,
 ) -> Result<(), StoreError> {
     match previous {
         None => crate::people::insert(conn, person, actor)?,

@@ -8,12 +8,14 @@ use diesel::prelude::*;
 use domain::disclosures::{Disclosure, DisclosureFacts, check_disclosure};
 use domain::ids::{DataCategoryId, DisclosureId, OrgId, PersonId, RecipientId};
 use domain::page::PageLimit;
+use domain::party::Party;
 use domain::register::RuleViolation;
 use uuid::Uuid;
 
 use crate::connection::AnyConnection;
 use crate::error::StoreError;
 use crate::page::page_of;
+use crate::parties::{columns, party};
 use crate::schema::{disclosure_versions, disclosures};
 use crate::time::{from_db, to_db};
 use crate::{people, register};
@@ -32,7 +34,8 @@ struct DisclosureRow {
     data_categories: String,
     description: String,
     reference: Option<String>,
-    recorded_by: String,
+    recorded_by_id: Option<String>,
+    recorded_by_account: Option<String>,
     recorded_at: chrono::NaiveDateTime,
     version: i64,
 }
@@ -59,7 +62,11 @@ impl TryFrom<DisclosureRow> for Disclosure {
                 description: row.description,
                 reference: row.reference,
             },
-            recorded_by: row.recorded_by,
+            recorded_by: party(
+                "disclosure recorder",
+                row.recorded_by_id,
+                row.recorded_by_account,
+            )?,
             recorded_at: from_db(row.recorded_at),
             version: row.version,
         })
@@ -71,6 +78,7 @@ impl TryFrom<&Disclosure> for DisclosureRow {
 
     fn try_from(d: &Disclosure) -> Result<Self, StoreError> {
         let f = &d.facts;
+        let (recorded_by_id, recorded_by_account) = columns(&d.recorded_by);
         Ok(DisclosureRow {
             id: d.id.to_string(),
             org_id: d.org_id.to_string(),
@@ -83,7 +91,8 @@ impl TryFrom<&Disclosure> for DisclosureRow {
                 .map_err(|_| corrupt("data categories"))?,
             description: f.description.clone(),
             reference: f.reference.clone(),
-            recorded_by: d.recorded_by.clone(),
+            recorded_by_id,
+            recorded_by_account,
             recorded_at: to_db(d.recorded_at),
             version: d.version,
         })
@@ -98,7 +107,7 @@ pub struct DisclosureVersion {
     pub version: i64,
     pub facts: DisclosureFacts,
     /// Who recorded (version 1) or corrected it.
-    pub actor: String,
+    pub actor: Party,
     /// Why it was corrected; none for the version first recorded.
     pub reason: Option<String>,
     pub at: DateTime<Utc>,
@@ -111,7 +120,8 @@ struct VersionRow {
     disclosure_id: String,
     version: i64,
     facts: String,
-    actor: String,
+    actor_id: Option<String>,
+    actor_account: Option<String>,
     reason: Option<String>,
     at: chrono::NaiveDateTime,
 }
@@ -125,7 +135,7 @@ impl TryFrom<VersionRow> for DisclosureVersion {
             disclosure_id: row.disclosure_id.parse().map_err(|_| corrupt("id"))?,
             version: row.version,
             facts: serde_json::from_str(&row.facts).map_err(|_| corrupt("version facts"))?,
-            actor: row.actor,
+            actor: party("disclosure version actor", row.actor_id, row.actor_account)?,
             reason: row.reason,
             at: from_db(row.at),
         })
@@ -136,17 +146,19 @@ fn keep_version(
     conn: &mut AnyConnection,
     id: Uuid,
     disclosure: &Disclosure,
-    actor: &str,
+    actor: &Party,
     reason: Option<&str>,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    let (actor_id, actor_account) = columns(actor);
     diesel::insert_into(disclosure_versions::table)
         .values(VersionRow {
             id: id.to_string(),
             disclosure_id: disclosure.id.to_string(),
             version: disclosure.version,
             facts: serde_json::to_string(&disclosure.facts).map_err(|_| corrupt("facts"))?,
-            actor: actor.to_owned(),
+            actor_id,
+            actor_account,
             reason: reason.map(str::to_owned),
             at: to_db(at),
         })
@@ -277,7 +289,7 @@ pub fn list(
 pub struct Correction<'a> {
     /// The versions `If-Match` accepts; none when it was absent.
     pub accepted_versions: Option<Vec<i64>>,
-    pub actor: &'a str,
+    pub actor: &'a Party,
     pub reason: &'a str,
     /// Names the version the correction makes.
     pub version_id: Uuid,

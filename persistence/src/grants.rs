@@ -1,33 +1,39 @@
-//! Duties the DPO grants agents by token subject (reading adjustments, recording disclosures):
-//! one table and one set of functions for every kind.
+//! Duties the DPO grants agents (reading adjustments, recording disclosures): one table and one
+//! set of functions for every kind. The grantee is a party: the agent's person record, or their
+//! account when they have none.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use domain::grants::Duty;
 use domain::ids::OrgId;
+use domain::party::Party;
 
 use crate::connection::AnyConnection;
 use crate::error::StoreError;
+use crate::parties::{columns, party};
 use crate::schema::duty_grants;
 use crate::time::{from_db, to_db};
 
-/// A duty granted an agent of the organisation, by token subject.
+/// A duty granted an agent of the organisation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Grant {
     pub duty: Duty,
-    pub subject: String,
+    pub subject: Party,
     /// The DPO who granted it.
-    pub granted_by: String,
+    pub granted_by: Party,
     pub granted_at: DateTime<Utc>,
 }
 
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = duty_grants)]
 struct GrantRow {
+    id: String,
     org_id: String,
     duty: String,
-    subject: String,
-    granted_by: String,
+    subject_id: Option<String>,
+    subject_account: Option<String>,
+    granted_by_id: Option<String>,
+    granted_by_account: Option<String>,
     granted_at: chrono::NaiveDateTime,
 }
 
@@ -40,21 +46,37 @@ impl TryFrom<GrantRow> for Grant {
                 .duty
                 .parse()
                 .map_err(|_| StoreError::Corrupt("grant duty".into()))?,
-            subject: row.subject,
-            granted_by: row.granted_by,
+            subject: party("grantee", row.subject_id, row.subject_account)?,
+            granted_by: party("grantor", row.granted_by_id, row.granted_by_account)?,
             granted_at: from_db(row.granted_at),
         })
     }
+}
+
+/// The organisation's grants of `duty` to `subject`, as a query to read or delete.
+macro_rules! grants_of {
+    ($org_id:expr, $duty:expr, $subject:expr) => {{
+        let query = duty_grants::table
+            .filter(duty_grants::org_id.eq($org_id.to_string()))
+            .filter(duty_grants::duty.eq($duty.as_str()));
+        match columns($subject) {
+            (Some(id), _) => query
+                .filter(duty_grants::subject_id.eq(Some(id)))
+                .into_boxed(),
+            (_, account) => query
+                .filter(duty_grants::subject_account.eq(account))
+                .into_boxed(),
+        }
+    }};
 }
 
 fn find(
     conn: &mut AnyConnection,
     org_id: OrgId,
     duty: Duty,
-    subject: &str,
+    subject: &Party,
 ) -> Result<Option<Grant>, StoreError> {
-    duty_grants::table
-        .find((org_id.to_string(), duty.as_str(), subject))
+    grants_of!(org_id, duty, subject)
         .select(GrantRow::as_select())
         .first::<GrantRow>(conn)
         .optional()?
@@ -67,7 +89,7 @@ pub fn is_granted(
     conn: &mut AnyConnection,
     org_id: OrgId,
     duty: Duty,
-    subject: &str,
+    subject: &Party,
 ) -> Result<bool, StoreError> {
     Ok(find(conn, org_id, duty, subject)?.is_some())
 }
@@ -77,27 +99,32 @@ pub fn grant(
     conn: &mut AnyConnection,
     org_id: OrgId,
     duty: Duty,
-    subject: &str,
-    granted_by: &str,
+    subject: &Party,
+    granted_by: &Party,
     now: DateTime<Utc>,
 ) -> Result<Grant, StoreError> {
     conn.transaction(|conn| {
         if let Some(existing) = find(conn, org_id, duty, subject)? {
             return Ok(existing);
         }
+        let (subject_id, subject_account) = columns(subject);
+        let (granted_by_id, granted_by_account) = columns(granted_by);
         diesel::insert_into(duty_grants::table)
             .values(GrantRow {
+                id: uuid::Uuid::now_v7().to_string(),
                 org_id: org_id.to_string(),
                 duty: duty.as_str().to_owned(),
-                subject: subject.to_owned(),
-                granted_by: granted_by.to_owned(),
+                subject_id,
+                subject_account,
+                granted_by_id,
+                granted_by_account,
                 granted_at: to_db(now),
             })
             .execute(conn)?;
         Ok(Grant {
             duty,
-            subject: subject.to_owned(),
-            granted_by: granted_by.to_owned(),
+            subject: subject.clone(),
+            granted_by: granted_by.clone(),
             granted_at: now,
         })
     })
@@ -108,11 +135,19 @@ pub fn revoke(
     conn: &mut AnyConnection,
     org_id: OrgId,
     duty: Duty,
-    subject: &str,
+    subject: &Party,
 ) -> Result<(), StoreError> {
-    let removed =
-        diesel::delete(duty_grants::table.find((org_id.to_string(), duty.as_str(), subject)))
-            .execute(conn)?;
+    let scope = duty_grants::table
+        .filter(duty_grants::org_id.eq(org_id.to_string()))
+        .filter(duty_grants::duty.eq(duty.as_str()));
+    let removed = match columns(subject) {
+        (Some(id), _) => {
+            diesel::delete(scope.filter(duty_grants::subject_id.eq(Some(id)))).execute(conn)?
+        }
+        (_, account) => {
+            diesel::delete(scope.filter(duty_grants::subject_account.eq(account))).execute(conn)?
+        }
+    };
     if removed == 0 {
         return Err(StoreError::NotFound);
     }

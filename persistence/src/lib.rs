@@ -17,6 +17,7 @@ mod migrations;
 pub mod notices;
 pub mod organisations;
 mod page;
+pub mod parties;
 pub mod people;
 pub mod person_history;
 mod pool;

@@ -3,11 +3,13 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use domain::ids::OrgId;
+use domain::party::Party;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::connection::AnyConnection;
 use crate::error::StoreError;
+use crate::parties::{columns, party};
 use crate::schema::privacy_notices;
 use crate::time::{from_db, to_db};
 
@@ -18,7 +20,7 @@ pub struct Published<C, D> {
     pub version: i64,
     pub effective_date: NaiveDate,
     pub published_at: DateTime<Utc>,
-    pub published_by: String,
+    pub published_by: Party,
     pub content: C,
     pub changes: D,
 }
@@ -29,7 +31,8 @@ struct NoticeRow {
     version: i64,
     effective_date: NaiveDate,
     published_at: chrono::NaiveDateTime,
-    published_by: String,
+    published_by_id: Option<String>,
+    published_by_account: Option<String>,
     content: String,
     changes: String,
 }
@@ -46,7 +49,11 @@ impl NoticeRow {
             version: self.version,
             effective_date: self.effective_date,
             published_at: from_db(self.published_at),
-            published_by: self.published_by,
+            published_by: party(
+                "notice publisher",
+                self.published_by_id,
+                self.published_by_account,
+            )?,
             content: serde_json::from_str(&self.content).map_err(|_| corrupt())?,
             changes: serde_json::from_str(&self.changes).map_err(|_| corrupt())?,
         })
@@ -60,7 +67,7 @@ pub fn publish<C: Serialize, D: Serialize>(
     conn: &mut AnyConnection,
     org_id: OrgId,
     effective_date: NaiveDate,
-    published_by: &str,
+    published_by: &Party,
     content: &C,
     changes: &D,
     now: DateTime<Utc>,
@@ -70,13 +77,15 @@ pub fn publish<C: Serialize, D: Serialize>(
         .select(diesel::dsl::max(privacy_notices::version))
         .first::<Option<i64>>(conn)?;
     let version = last.unwrap_or(0) + 1;
+    let (published_by_id, published_by_account) = columns(published_by);
     diesel::insert_into(privacy_notices::table)
         .values((
             privacy_notices::org_id.eq(org_id.to_string()),
             privacy_notices::version.eq(version),
             privacy_notices::effective_date.eq(effective_date),
             privacy_notices::published_at.eq(to_db(now)),
-            privacy_notices::published_by.eq(published_by),
+            privacy_notices::published_by_id.eq(published_by_id),
+            privacy_notices::published_by_account.eq(published_by_account),
             privacy_notices::content.eq(serde_json::to_string(content).map_err(|_| corrupt())?),
             privacy_notices::changes.eq(serde_json::to_string(changes).map_err(|_| corrupt())?),
         ))

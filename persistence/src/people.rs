@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use domain::ids::{OrgId, PersonId};
 use domain::page::PageLimit;
+use domain::party::Party;
 use domain::people::{
     Adjustments, Email, ExternalId, Person, PersonKind, PersonStatus, PhoneNumber,
 };
@@ -127,7 +128,7 @@ impl From<&StoredPerson> for PersonRow {
 pub fn insert(
     conn: &mut AnyConnection,
     person: &StoredPerson,
-    actor: &str,
+    actor: &Party,
 ) -> Result<(), StoreError> {
     diesel::insert_into(people::table)
         .values(PersonRow::from(person))
@@ -136,7 +137,7 @@ pub fn insert(
 }
 
 /// The history's record of `person`'s creation.
-fn created<'a>(person: &'a StoredPerson, actor: &'a str) -> PersonChange<'a> {
+fn created<'a>(person: &'a StoredPerson, actor: &'a Party) -> PersonChange<'a> {
     PersonChange {
         before: None,
         after: &person.person,
@@ -155,7 +156,7 @@ const PEOPLE_PER_INSERT: usize = 500;
 pub fn insert_many(
     conn: &mut AnyConnection,
     people: &[StoredPerson],
-    actor: &str,
+    actor: &Party,
 ) -> Result<(), StoreError> {
     for chunk in people.chunks(PEOPLE_PER_INSERT) {
         let rows: Vec<PersonRow> = chunk.iter().map(PersonRow::from).collect();
@@ -172,7 +173,7 @@ pub fn replace(
     conn: &mut AnyConnection,
     before: &StoredPerson,
     after: &StoredPerson,
-    actor: &str,
+    actor: &Party,
 ) -> Result<(), StoreError> {
     let written = diesel::update(
         people::table
@@ -274,7 +275,7 @@ pub fn update(
     id: PersonId,
     accepted_versions: Option<Vec<i64>>,
     change: impl FnOnce(&StoredPerson) -> Result<Person, StoreError>,
-    actor: &str,
+    actor: &Party,
     now: DateTime<Utc>,
 ) -> Result<StoredPerson, StoreError> {
     conn.transaction(|conn| {

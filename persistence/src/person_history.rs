@@ -1,13 +1,17 @@
 //! Every change to a person, kept as the register keeps its entries': the record before and
 //! after, who changed it and when. Written in the transaction of the change itself by every
-//! writer of people (the desk, HR sync, SCIM), so no change goes unrecorded.
+//! writer of people (the desk, HR sync, SCIM), so no change goes unrecorded. The same place
+//! moves an account's rows to the person who takes it as their `external_id`
+//! ([`crate::parties::adopt`]), so no writer can forget to.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use domain::party::Party;
 use domain::people::Person;
 
 use crate::connection::{AnyConnection, execute_batch_insert};
 use crate::error::StoreError;
+use crate::parties::{adopt, columns};
 use crate::schema::person_changes;
 use crate::time::to_db;
 
@@ -15,7 +19,7 @@ use crate::time::to_db;
 pub struct PersonChange<'a> {
     pub before: Option<&'a Person>,
     pub after: &'a Person,
-    pub actor: &'a str,
+    pub actor: &'a Party,
     pub at: DateTime<Utc>,
 }
 
@@ -27,7 +31,8 @@ struct ChangeRow {
     version: i64,
     org_id: String,
     action: String,
-    actor: String,
+    actor_id: Option<String>,
+    actor_account: Option<String>,
     at: chrono::NaiveDateTime,
     before_body: Option<String>,
     after_body: String,
@@ -51,12 +56,14 @@ impl TryFrom<&PersonChange<'_>> for ChangeRow {
         } else {
             "updated"
         };
+        let (actor_id, actor_account) = columns(change.actor);
         Ok(ChangeRow {
             person_id: change.after.id.to_string(),
             version: change.after.version,
             org_id: change.after.org_id.to_string(),
             action: action.to_owned(),
-            actor: change.actor.to_owned(),
+            actor_id,
+            actor_account,
             at: to_db(change.at),
             before_body: change.before.map(body).transpose()?,
             after_body: body(change.after)?,
@@ -67,8 +74,21 @@ impl TryFrom<&PersonChange<'_>> for ChangeRow {
 /// Rows per multi-row INSERT: 8 columns each, far under either backend's parameter limit.
 const CHANGES_PER_INSERT: usize = 500;
 
-/// Records changes inside the caller's transaction, in multi-row INSERTs.
+/// The account a change gives its person: their `external_id`, when it is new to them.
+fn account_taken<'a>(change: &PersonChange<'a>) -> Option<&'a str> {
+    let taken = change.after.external_id.as_ref()?;
+    let before = change.before.and_then(|b| b.external_id.as_ref());
+    (before != Some(taken)).then_some(taken.as_str())
+}
+
+/// Records changes inside the caller's transaction, in multi-row INSERTs, and moves the rows of
+/// any account a person has just taken as their `external_id` to them.
 pub fn record(conn: &mut AnyConnection, changes: &[PersonChange<'_>]) -> Result<(), StoreError> {
+    for change in changes {
+        if let Some(account) = account_taken(change) {
+            adopt(conn, change.after.org_id, account, change.after.id)?;
+        }
+    }
     for chunk in changes.chunks(CHANGES_PER_INSERT) {
         let rows = chunk
             .iter()

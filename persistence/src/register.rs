@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use domain::ids::{OrgId, RegisterChangeId};
 use domain::organisation::OrgSlug;
+use domain::party::Party;
 use domain::register::{
     ChangeAction, EntryKind, OrganisationDetails, ProcessingAgreement, Register,
 };
@@ -20,14 +21,15 @@ use uuid::Uuid;
 
 use crate::connection::AnyConnection;
 use crate::error::StoreError;
+use crate::parties::{columns, party};
 use crate::schema::{organisations, register_changes, register_entries};
 use crate::time::{from_db, to_db};
 
-/// Who makes a change: the token's subject and the organisation they belong to (a processor's
-/// user acting for a controller is recorded with the processor's id).
+/// Who makes a change, and the organisation they belong to (a processor's user acting for a
+/// controller is recorded with the processor's id).
 #[derive(Debug, Clone)]
 pub struct Actor {
-    pub subject: String,
+    pub party: Party,
     pub org_id: OrgId,
 }
 
@@ -70,7 +72,7 @@ pub struct Change {
     pub entry_id: Uuid,
     pub version: i64,
     pub action: ChangeAction,
-    pub actor: String,
+    pub actor: Party,
     pub actor_org_id: OrgId,
     pub at: DateTime<Utc>,
     pub before: Option<serde_json::Value>,
@@ -86,7 +88,8 @@ struct ChangeRow {
     party_org_id: Option<String>,
     version: i64,
     action: String,
-    actor: String,
+    actor_id: Option<String>,
+    actor_account: Option<String>,
     actor_org_id: String,
     at: chrono::NaiveDateTime,
     before_body: Option<String>,
@@ -167,7 +170,7 @@ impl TryFrom<ChangeRow> for Change {
             entry_id: parse_uuid(&row.entry_id)?,
             version: row.version,
             action: row.action.parse().map_err(|_| corrupt("action"))?,
-            actor: row.actor,
+            actor: party("register change actor", row.actor_id, row.actor_account)?,
             actor_org_id: parse_uuid(&row.actor_org_id)?.into(),
             at: from_db(row.at),
             before: json(row.before_body)?,
@@ -597,6 +600,7 @@ fn record_change(
     before: Option<String>,
     after: Option<String>,
 ) -> Result<(), StoreError> {
+    let (actor_id, actor_account) = columns(&actor.party);
     diesel::insert_into(register_changes::table)
         .values((
             register_changes::id.eq(Uuid::now_v7().to_string()),
@@ -606,7 +610,8 @@ fn record_change(
             register_changes::party_org_id.eq(party),
             register_changes::version.eq(version),
             register_changes::action.eq(action.as_str()),
-            register_changes::actor.eq(&actor.subject),
+            register_changes::actor_id.eq(actor_id),
+            register_changes::actor_account.eq(actor_account),
             register_changes::actor_org_id.eq(actor.org_id.to_string()),
             register_changes::at.eq(to_db(now)),
             register_changes::before_body.eq(before),

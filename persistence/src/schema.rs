@@ -33,7 +33,8 @@ diesel::table! {
         party_org_id -> Nullable<Text>,
         version -> BigInt,
         action -> Text,
-        actor -> Text,
+        actor_id -> Nullable<Text>,
+        actor_account -> Nullable<Text>,
         actor_org_id -> Text,
         at -> Timestamp,
         before_body -> Nullable<Text>,
@@ -47,7 +48,8 @@ diesel::table! {
         version -> BigInt,
         effective_date -> Date,
         published_at -> Timestamp,
-        published_by -> Text,
+        published_by_id -> Nullable<Text>,
+        published_by_account -> Nullable<Text>,
         content -> Text,
         changes -> Text,
     }
@@ -72,10 +74,13 @@ diesel::table! {
         priority -> Text,
         title -> Text,
         description -> Text,
-        requester -> Text,
-        raised_by -> Text,
+        requester_id -> Nullable<Text>,
+        requester_account -> Nullable<Text>,
+        raised_by_id -> Nullable<Text>,
+        raised_by_account -> Nullable<Text>,
         assigned_team -> Nullable<Text>,
-        assigned_agent -> Nullable<Text>,
+        assigned_agent_id -> Nullable<Text>,
+        assigned_agent_account -> Nullable<Text>,
         contains_special_category -> Bool,
         version -> BigInt,
         created_at -> Timestamp,
@@ -89,7 +94,8 @@ diesel::table! {
     ticket_comments (id) {
         id -> Text,
         ticket_id -> Text,
-        author -> Text,
+        author_id -> Nullable<Text>,
+        author_account -> Nullable<Text>,
         visibility -> Text,
         body -> Text,
         created_at -> Timestamp,
@@ -154,7 +160,8 @@ diesel::table! {
         account_id -> Text,
         from_status -> Nullable<Text>,
         to_status -> Text,
-        actor -> Text,
+        actor_id -> Nullable<Text>,
+        actor_account -> Nullable<Text>,
         ticket_id -> Nullable<Text>,
         at -> Timestamp,
     }
@@ -199,7 +206,8 @@ diesel::table! {
         assignment_id -> Text,
         from_status -> Nullable<Text>,
         to_status -> Text,
-        actor -> Text,
+        actor_id -> Nullable<Text>,
+        actor_account -> Nullable<Text>,
         at -> Timestamp,
     }
 }
@@ -341,11 +349,14 @@ diesel::table! {
 }
 
 diesel::table! {
-    duty_grants (org_id, duty, subject) {
+    duty_grants (id) {
+        id -> Text,
         org_id -> Text,
         duty -> Text,
-        subject -> Text,
-        granted_by -> Text,
+        subject_id -> Nullable<Text>,
+        subject_account -> Nullable<Text>,
+        granted_by_id -> Nullable<Text>,
+        granted_by_account -> Nullable<Text>,
         granted_at -> Timestamp,
     }
 }
@@ -362,7 +373,8 @@ diesel::table! {
         data_categories -> Text,
         description -> Text,
         reference -> Nullable<Text>,
-        recorded_by -> Text,
+        recorded_by_id -> Nullable<Text>,
+        recorded_by_account -> Nullable<Text>,
         recorded_at -> Timestamp,
         version -> BigInt,
     }
@@ -374,7 +386,8 @@ diesel::table! {
         disclosure_id -> Text,
         version -> BigInt,
         facts -> Text,
-        actor -> Text,
+        actor_id -> Nullable<Text>,
+        actor_account -> Nullable<Text>,
         reason -> Nullable<Text>,
         at -> Timestamp,
     }
@@ -386,7 +399,8 @@ diesel::table! {
         version -> BigInt,
         org_id -> Text,
         action -> Text,
-        actor -> Text,
+        actor_id -> Nullable<Text>,
+        actor_account -> Nullable<Text>,
         at -> Timestamp,
         before_body -> Nullable<Text>,
         after_body -> Text,

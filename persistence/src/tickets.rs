@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use domain::ids::{CommentId, OrgId, TicketId};
 use domain::page::PageLimit;
+use domain::party::Party;
 use domain::ticket::{
     CommentVisibility, Priority, Ticket, TicketCategory, TicketChange, TicketKind, TicketReference,
     TicketStatus,
@@ -14,6 +15,7 @@ use domain::ticket::{
 use crate::connection::{AnyConnection, execute_batch_insert};
 use crate::error::StoreError;
 use crate::page::page_of;
+use crate::parties::{columns, optional_columns, optional_party, party};
 use crate::schema::{ticket_comments, ticket_sequences, tickets};
 use crate::time::{from_db, to_db};
 
@@ -33,10 +35,13 @@ struct TicketRow {
     priority: String,
     title: String,
     description: String,
-    requester: String,
-    raised_by: String,
+    requester_id: Option<String>,
+    requester_account: Option<String>,
+    raised_by_id: Option<String>,
+    raised_by_account: Option<String>,
     assigned_team: Option<String>,
-    assigned_agent: Option<String>,
+    assigned_agent_id: Option<String>,
+    assigned_agent_account: Option<String>,
     contains_special_category: bool,
     version: i64,
     created_at: chrono::NaiveDateTime,
@@ -66,10 +71,14 @@ impl TryFrom<TicketRow> for Ticket {
             priority: row.priority.parse().map_err(|_| corrupt("priority"))?,
             title: row.title,
             description: row.description,
-            requester: row.requester,
-            raised_by: row.raised_by,
+            requester: party("ticket requester", row.requester_id, row.requester_account)?,
+            raised_by: party("ticket raiser", row.raised_by_id, row.raised_by_account)?,
             assigned_team: row.assigned_team,
-            assigned_agent: row.assigned_agent,
+            assigned_agent: optional_party(
+                "ticket agent",
+                row.assigned_agent_id,
+                row.assigned_agent_account,
+            )?,
             contains_special_category: row.contains_special_category,
             version: row.version,
             created_at: from_db(row.created_at),
@@ -82,6 +91,10 @@ impl TryFrom<TicketRow> for Ticket {
 
 impl From<&Ticket> for TicketRow {
     fn from(t: &Ticket) -> Self {
+        let (requester_id, requester_account) = columns(&t.requester);
+        let (raised_by_id, raised_by_account) = columns(&t.raised_by);
+        let (assigned_agent_id, assigned_agent_account) =
+            optional_columns(t.assigned_agent.as_ref());
         TicketRow {
             id: t.id.to_string(),
             org_id: t.org_id.to_string(),
@@ -92,10 +105,13 @@ impl From<&Ticket> for TicketRow {
             priority: t.priority.as_str().to_owned(),
             title: t.title.clone(),
             description: t.description.clone(),
-            requester: t.requester.clone(),
-            raised_by: t.raised_by.clone(),
+            requester_id,
+            requester_account,
+            raised_by_id,
+            raised_by_account,
             assigned_team: t.assigned_team.clone(),
-            assigned_agent: t.assigned_agent.clone(),
+            assigned_agent_id,
+            assigned_agent_account,
             contains_special_category: t.contains_special_category,
             version: t.version,
             created_at: to_db(t.created_at),
@@ -116,10 +132,10 @@ pub struct NewTicket {
     pub priority: Priority,
     pub title: String,
     pub description: String,
-    pub requester: String,
-    pub raised_by: String,
+    pub requester: Party,
+    pub raised_by: Party,
     pub assigned_team: Option<String>,
-    pub assigned_agent: Option<String>,
+    pub assigned_agent: Option<Party>,
     pub contains_special_category: bool,
 }
 
@@ -245,12 +261,12 @@ pub fn get(conn: &mut AnyConnection, org_id: OrgId, id: TicketId) -> Result<Tick
 /// What a ticket list may be narrowed to.
 #[derive(Debug, Clone, Default)]
 pub struct TicketFilter {
-    /// Only tickets this subject is a party to (requester or raiser): a requester's view.
-    pub party: Option<String>,
+    /// Only tickets this party is a party to (requester or raiser): a requester's view.
+    pub party: Option<Party>,
     pub status: Option<TicketStatus>,
     pub kind: Option<TicketKind>,
     pub category: Option<TicketCategory>,
-    pub requester: Option<String>,
+    pub requester: Option<Party>,
     pub assigned_team: Option<String>,
     pub contains_special_category: Option<bool>,
     pub updated_since: Option<DateTime<Utc>>,
@@ -272,11 +288,18 @@ pub fn list(
         .limit(i64::from(limit.get()) + 1)
         .into_boxed();
     if let Some(party) = &filter.party {
-        query = query.filter(
-            tickets::requester
-                .eq(party.clone())
-                .or(tickets::raised_by.eq(party.clone())),
-        );
+        query = match columns(party) {
+            (Some(id), _) => query.filter(
+                tickets::requester_id
+                    .eq(id.clone())
+                    .or(tickets::raised_by_id.eq(id)),
+            ),
+            (_, account) => query.filter(
+                tickets::requester_account
+                    .eq(account.clone())
+                    .or(tickets::raised_by_account.eq(account)),
+            ),
+        };
     }
     if let Some(status) = filter.status {
         query = query.filter(tickets::status.eq(status.as_str()));
@@ -288,7 +311,10 @@ pub fn list(
         query = query.filter(tickets::category.eq(category.as_str()));
     }
     if let Some(requester) = &filter.requester {
-        query = query.filter(tickets::requester.eq(requester.clone()));
+        query = match columns(requester) {
+            (Some(id), _) => query.filter(tickets::requester_id.eq(id)),
+            (_, account) => query.filter(tickets::requester_account.eq(account)),
+        };
     }
     if let Some(team) = &filter.assigned_team {
         query = query.filter(tickets::assigned_team.eq(team.clone()));
@@ -347,7 +373,7 @@ pub fn update(
 pub struct Comment {
     pub id: CommentId,
     pub ticket_id: TicketId,
-    pub author: String,
+    pub author: Party,
     pub visibility: CommentVisibility,
     pub body: String,
     pub created_at: DateTime<Utc>,
@@ -358,7 +384,8 @@ pub struct Comment {
 struct CommentRow {
     id: String,
     ticket_id: String,
-    author: String,
+    author_id: Option<String>,
+    author_account: Option<String>,
     visibility: String,
     body: String,
     created_at: chrono::NaiveDateTime,
@@ -372,7 +399,7 @@ impl TryFrom<CommentRow> for Comment {
         Ok(Comment {
             id: row.id.parse().map_err(|_| bad("id"))?,
             ticket_id: row.ticket_id.parse().map_err(|_| bad("ticket"))?,
-            author: row.author,
+            author: party("comment author", row.author_id, row.author_account)?,
             visibility: row.visibility.parse().map_err(|_| bad("visibility"))?,
             body: row.body,
             created_at: from_db(row.created_at),
@@ -381,11 +408,13 @@ impl TryFrom<CommentRow> for Comment {
 }
 
 pub fn add_comment(conn: &mut AnyConnection, comment: &Comment) -> Result<(), StoreError> {
+    let (author_id, author_account) = columns(&comment.author);
     diesel::insert_into(ticket_comments::table)
         .values(CommentRow {
             id: comment.id.to_string(),
             ticket_id: comment.ticket_id.to_string(),
-            author: comment.author.clone(),
+            author_id,
+            author_account,
             visibility: comment.visibility.as_str().to_owned(),
             body: comment.body.clone(),
             created_at: to_db(comment.created_at),
@@ -434,8 +463,8 @@ mod tests {
             priority: Priority::Medium,
             title: format!("ticket {n}"),
             description: String::new(),
-            requester: "staff-1".into(),
-            raised_by: "staff-1".into(),
+            requester: Party::Account("staff-1".into()),
+            raised_by: Party::Account("staff-1".into()),
             assigned_team: None,
             assigned_agent: None,
             contains_special_category: false,

@@ -105,12 +105,16 @@ use reqwest::Response;
 struct Desk {
     requester: String,
     approver: String,
+    requester_id: String,
+    approver_id: String,
 }
 
 async fn desk(app: &TestApp) -> Desk {
-    app.record_person(ORG, "agent-req", json!({})).await;
-    app.record_person(ORG, "agent-app", json!({})).await;
+    let requester_id = app.record_person(ORG, "agent-req", json!({})).await;
+    let approver_id = app.record_person(ORG, "agent-app", json!({})).await;
     Desk {
+        requester_id,
+        approver_id,
         requester: app.token(ORG, &["agent"], "agent-req"),
         approver: app.token(ORG, &["agent"], "agent-app"),
     }
@@ -585,10 +589,22 @@ async fn an_assignment_runs_its_lifecycle_with_history() {
     assert_eq!(
         steps,
         vec![
-            (json!(null), json!("requested"), json!("alice")),
-            (json!("requested"), json!("approved"), json!("agent-app")),
-            (json!("approved"), json!("issued"), json!("agent-app")),
-            (json!("issued"), json!("returned"), json!("agent-req")),
+            (json!(null), json!("requested"), by_person(&alice)),
+            (
+                json!("requested"),
+                json!("approved"),
+                by_person(&d.approver_id)
+            ),
+            (
+                json!("approved"),
+                json!("issued"),
+                by_person(&d.approver_id)
+            ),
+            (
+                json!("issued"),
+                json!("returned"),
+                by_person(&d.requester_id)
+            ),
         ]
     );
     let listed = app.list(&assignments_path(&asset), &dpo, &[]).await;

@@ -65,7 +65,7 @@ async fn a_comment_records_its_author_ticket_and_visibility() {
         )
         .await;
     let comment = json_body(response, StatusCode::CREATED).await;
-    assert_eq!(comment["author"], "alice");
+    assert_eq!(comment["author"], by_account("alice"));
     assert_eq!(comment["ticket_id"], t.id.as_str());
     assert_eq!(comment["visibility"], "public");
     assert_eq!(comment["body"], "Still flickering");
@@ -119,7 +119,7 @@ async fn the_desk_posts_internal_comments() {
     let admin = t.app.token(ORG, &["admin"], "admin-1");
     let comment = t.comment(&admin, "Escalate to vendor", "internal").await;
     assert_eq!(comment["visibility"], "internal");
-    assert_eq!(comment["author"], "admin-1");
+    assert_eq!(comment["author"], by_account("admin-1"));
 }
 
 #[tokio::test]

@@ -89,9 +89,13 @@ async fn every_column_is_listed_with_whose_it_is_and_what_erasure_does() {
     assert_eq!(condition["erasure"], "delete_row");
     assert_eq!(category_names(condition), ["Health details"]);
 
-    let requester = entry(&inventory, "tickets", "requester");
-    assert_eq!(requester["person_key"], "subject_or_person_id");
-    assert_eq!(requester["replacement"], "erased:<row id>");
+    // A requester is a person, or an account no person record holds.
+    let requester = entry(&inventory, "tickets", "requester_id");
+    assert_eq!(requester["person_key"], "person_id");
+    assert_eq!(requester["keep_reason"], "anonymised_record");
+    let account = entry(&inventory, "tickets", "requester_account");
+    assert_eq!(account["person_key"], "account");
+    assert_eq!(account["replacement"], "erased:<row id>");
     let body = entry(&inventory, "ticket_comments", "body");
     assert_eq!(body["person_column"], "ticket_id");
     assert_eq!(body["person_key"], Value::Null);

@@ -158,7 +158,7 @@ async fn the_dpo_records_a_disclosure_and_reads_it_back() {
         "DPA 2018 Sch 2 para 5(2)"
     );
     assert_eq!(recorded["reference"], "Order 2026/114");
-    assert_eq!(recorded["recorded_by"], "dpo-1");
+    assert_eq!(recorded["recorded_by"], by_account("dpo-1"));
     assert_eq!(recorded["version"], 1);
 
     let response = l.app.get(&location, Some(&l.dpo)).await;
@@ -170,7 +170,7 @@ async fn the_dpo_records_a_disclosure_and_reads_it_back() {
     let versions = l.app.list(&versions_path(&id), &l.dpo, &[]).await;
     assert_eq!(versions.len(), 1);
     assert_eq!(versions[0]["version"], 1);
-    assert_eq!(versions[0]["actor"], "dpo-1");
+    assert_eq!(versions[0]["actor"], by_account("dpo-1"));
     assert!(versions[0]["reason"].is_null());
 
     // Safeguarding names its recognised legitimate interest; other needs its explanation.
@@ -260,9 +260,9 @@ async fn recording_needs_a_token_and_the_dpo_or_a_granted_agent() {
     )
     .await;
     assert_eq!(grant["duty"], "disclosures");
-    assert_eq!(grant["granted_by"], "dpo-1");
+    assert_eq!(grant["granted_by"], by_account("dpo-1"));
     let by_agent = l.record(&l.agent, &l.body()).await;
-    assert_eq!(by_agent["recorded_by"], "agent-1");
+    assert_eq!(by_agent["recorded_by"], by_account("agent-1"));
     assert_eq!(l.app.list(DISCLOSURES, &l.agent, &[]).await.len(), 2);
     json_body(
         l.app.get(&disclosure_path(&by_dpo), Some(&l.agent)).await,
@@ -657,7 +657,7 @@ async fn the_dpo_corrects_a_record_with_a_reason_and_every_version_is_kept() {
     assert_eq!(corrected["recipient_name"], "Babcock LDP");
     assert!(corrected["reference"].is_null());
     assert_eq!(corrected["description"], "Salary history for 2024 to 2026");
-    assert_eq!(corrected["recorded_by"], "dpo-1");
+    assert_eq!(corrected["recorded_by"], by_account("dpo-1"));
     // A second correction from the same read is stale.
     problem(
         l.app.patch_if_match(&l.dpo, &path, "\"1\"", &change).await,
@@ -675,7 +675,7 @@ async fn the_dpo_corrects_a_record_with_a_reason_and_every_version_is_kept() {
     assert_eq!(versions[1]["version"], 2);
     assert_eq!(versions[1]["recipient_id"], l.babcock.as_str());
     assert_eq!(versions[1]["reason"], "The order named Babcock, not HMRC");
-    assert_eq!(versions[1]["actor"], "dpo-1");
+    assert_eq!(versions[1]["actor"], by_account("dpo-1"));
     // A record is never deleted.
     let response = l.app.delete(&path, Some(&l.dpo)).await;
     assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);

@@ -139,7 +139,8 @@ async fn every_change_to_a_person_is_in_their_history_with_who_made_it() {
         let db = TestDb::at(url).connect();
         let mut conn = db.read().expect("a connection");
         diesel::sql_query(format!(
-            "SELECT version, action, actor, before_body, after_body FROM person_changes \
+            "SELECT version, action, actor_account AS actor, before_body, after_body \
+             FROM person_changes \
              WHERE person_id = '{id}' ORDER BY version"
         ))
         .load::<Change>(&mut *conn)
@@ -226,7 +227,12 @@ async fn a_person_written_over_a_version_no_longer_current_is_stale() {
         let mut after = before.clone();
         after.person.given_name = "Overwritten".into();
         after.person.version += 1;
-        persistence::people::replace(&mut conn, &before, &after, "hr-system")
+        persistence::people::replace(
+            &mut conn,
+            &before,
+            &after,
+            &domain::party::Party::Account("hr-system".into()),
+        )
     })
     .await
     .expect("the write does not panic");

@@ -97,8 +97,11 @@ async fn a_joiner_creates_the_person_and_raises_an_account_set_up_request() {
     let requests = hr.account_requests().await;
     assert_eq!(requests.len(), 1);
     assert_eq!(requests[0]["reference"], raised[0]);
-    assert_eq!(requests[0]["requester"], "E1");
-    assert_eq!(requests[0]["raised_by"], "hr-system");
+    assert_eq!(
+        requests[0]["requester"],
+        by_person(text(record, "person_id").as_str())
+    );
+    assert_eq!(requests[0]["raised_by"], by_account("hr-system"));
     assert_eq!(requests[0]["kind"], "service_request");
     assert_eq!(
         requests[0]["description"],
@@ -373,6 +376,6 @@ async fn a_leaver_in_a_batch_raises_the_removal_of_each_live_account_in_its_plac
         .into_iter()
         .find(|t| t["reference"] == raised(&answer, 1)[0])
         .expect("the removal request is listed");
-    assert_eq!(removal["requester"], "E1");
+    assert_eq!(removal["requester"], by_person(&person_id));
     assert_eq!(removal["priority"], "high");
 }

@@ -51,7 +51,7 @@ async fn rs256_and_es256_tokens_from_the_jwks_are_accepted() {
     assert_eq!(status_with(&app, &rsa).await, StatusCode::OK);
     // The token's subject and organisation are the caller's.
     let ticket = app.create_ticket(&ec, &incident("Signed with P-256")).await;
-    assert_eq!(ticket["raised_by"], "agent-1");
+    assert_eq!(ticket["raised_by"], by_account("agent-1"));
 }
 
 #[tokio::test]

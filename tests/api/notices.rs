@@ -228,7 +228,7 @@ async fn a_complete_register_publishes_version_1() {
     );
     let items = app.list(NOTICES, &admin, &[]).await;
     assert_eq!(versions(&items), [1]);
-    assert_eq!(items[0]["published_by"], "admin-1");
+    assert_eq!(items[0]["published_by"], by_account("admin-1"));
     assert_eq!(items[0]["changes"], first["changes"]);
     assert!(items[0].get("notice").is_none(), "a summary: {}", items[0]);
 }
@@ -270,8 +270,8 @@ async fn republishing_after_a_change_names_what_changed() {
     // Newest first; version 1 is unchanged.
     let items = app.list(NOTICES, &admin, &[]).await;
     assert_eq!(versions(&items), [2, 1]);
-    assert_eq!(items[0]["published_by"], "dpo-1");
-    assert_eq!(items[1]["published_by"], "admin-1");
+    assert_eq!(items[0]["published_by"], by_account("dpo-1"));
+    assert_eq!(items[1]["published_by"], by_account("admin-1"));
     let first = json_body(
         app.get(&notice_path("1"), Some(&admin)).await,
         StatusCode::OK,
@@ -518,7 +518,7 @@ async fn every_seeded_organisation_has_its_first_notice_published() {
         let auditor = app.token(slug, &["auditor"], "auditor-1");
         let items = app.list(NOTICES, &auditor, &[]).await;
         assert_eq!(versions(&items), [1], "{slug}");
-        assert_eq!(items[0]["published_by"], "seed-demo", "{slug}");
+        assert_eq!(items[0]["published_by"], by_account("seed-demo"), "{slug}");
     }
     let md = text_body(
         get_format(&app, &public_path(CABINET_OFFICE), None, "md").await,

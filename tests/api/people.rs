@@ -535,7 +535,7 @@ async fn adjustments_are_for_the_dpo_and_granted_agents_and_never_listed() {
         StatusCode::OK,
     )
     .await;
-    assert_eq!(grant["granted_by"], "dpo-1");
+    assert_eq!(grant["granted_by"], by_account("dpo-1"));
     let read = json_body(
         d.app.get(&adjustments_path(&id), Some(&d.agent)).await,
         StatusCode::OK,

@@ -149,7 +149,7 @@ async fn register_history_records_who_created_updated_and_deleted_an_entry() {
         assert_eq!(change["entry_id"], json!(id), "{change}");
         assert_eq!(change["version"], *version, "{change}");
         assert_eq!(change["action"], *action, "{change}");
-        assert_eq!(change["actor"], *actor, "{change}");
+        assert_eq!(change["actor"], by_account(actor), "{change}");
         assert_eq!(change["actor_organisation"], ORG, "{change}");
         assert_eq!(&change["before"], before, "{change}");
         assert_eq!(&change["after"], after, "{change}");
@@ -369,7 +369,7 @@ async fn register_history_is_kept_per_organisation() {
     let theirs = k.app.list(&changes_path(), &other, &[]).await;
     assert_eq!(theirs.len(), 1, "{theirs:?}");
     assert_eq!(theirs[0]["actor_organisation"], OTHER_ORG);
-    assert_eq!(theirs[0]["actor"], "globex-admin");
+    assert_eq!(theirs[0]["actor"], by_account("globex-admin"));
     assert_eq!(k.changes(&[]).await.len(), 1, "ours unchanged");
 }
 
@@ -394,7 +394,7 @@ async fn register_history_of_the_demo_names_its_loader_and_the_parties_to_agreem
     for change in &purposes {
         assert_eq!(change["action"], "created", "{change}");
         assert_eq!(change["version"], 1, "{change}");
-        assert_eq!(change["actor"], "seed-demo", "{change}");
+        assert_eq!(change["actor"], by_account("seed-demo"), "{change}");
         assert_eq!(change["actor_organisation"], "cabinet-office", "{change}");
         assert_eq!(change["before"], json!(null), "{change}");
     }

@@ -142,7 +142,12 @@ async fn filters_hold_across_pages() {
     let pages = app.list_all(&path, &agent, 2).await;
     let sizes: Vec<usize> = pages.iter().map(Vec::len).collect();
     assert_eq!(sizes, [2, 1]);
-    assert!(pages.iter().flatten().all(|t| t["requester"] == "alice"));
+    assert!(
+        pages
+            .iter()
+            .flatten()
+            .all(|t| t["requester"] == by_account("alice"))
+    );
 }
 
 #[tokio::test]

@@ -6,7 +6,8 @@
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, TrySendError, sync_channel};
 
 use chrono::{DateTime, Utc};
-use domain::audit::{AuditOperation, Identity, RecordKind};
+use domain::audit::{AuditOperation, RecordKind};
+use domain::party::Party;
 use persistence::Db;
 use persistence::audit::Occurrence;
 use tokio::sync::oneshot;
@@ -17,7 +18,7 @@ use crate::http::ApiError;
 /// What one request did to personal data, gathered as it goes.
 pub struct Trail {
     org_id: domain::ids::OrgId,
-    actor: String,
+    actor: Party,
     at: DateTime<Utc>,
     events: Vec<Occurrence>,
 }
@@ -39,7 +40,7 @@ impl Trail {
         operation: AuditOperation,
         kind: RecordKind,
         id: impl ToString,
-        subject: Option<Identity>,
+        subject: Option<Party>,
     ) -> Trail {
         let mut trail = Trail::new(caller, at);
         trail.record(operation, kind, id, subject);
@@ -52,7 +53,7 @@ impl Trail {
         operation: AuditOperation,
         kind: RecordKind,
         id: impl ToString,
-        subject: Option<Identity>,
+        subject: Option<Party>,
     ) {
         self.events.push(Occurrence {
             org_id: self.org_id,

@@ -7,8 +7,9 @@ use std::marker::PhantomData;
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
-use domain::ids::OrgId;
+use domain::ids::{OrgId, PersonId};
 use domain::organisation::OrgSlug;
+use domain::party::Party;
 use domain::role::Role;
 
 use super::verify::{AuthError, Claims};
@@ -20,16 +21,15 @@ use crate::state::AppState;
 /// data the call acts on: the token's own, or a controller the token's organisation processes
 /// for (named by the `Acting-For` header, under an agreement in force).
 ///
-/// Identity never crosses organisations: the token subject names a person (a record's
-/// `external_id`, a ticket's requester, a grant) only in the token's own organisation. Under
-/// `Acting-For` the caller is the processor's staff, so [`Principal::own_subject`] is `None`
-/// and the requester role, which is about being one of the organisation's own people, is
-/// dropped.
+/// The token subject is resolved here, once, to the party it is in `org`: the person whose
+/// `external_id` it is, or (for a desk user, a system, anyone with no person record) the
+/// account itself. Identity never crosses organisations: under `Acting-For` the caller is the
+/// processor's staff, recorded as the account `subject@processor-slug`, never one of the
+/// controller's people, so [`Principal::own`] is `None` and the requester role, which is about
+/// being one of the organisation's own people, is dropped.
 #[derive(Debug, Clone)]
 pub struct Principal {
-    subject: String,
-    /// The subject as trails record it: qualified by the processor's slug under `Acting-For`.
-    actor: String,
+    party: Party,
     pub org: OrgSlug,
     pub org_id: OrgId,
     pub roles: BTreeSet<Role>,
@@ -41,21 +41,26 @@ pub struct Principal {
 pub const ACTING_FOR: &str = "Acting-For";
 
 impl Principal {
-    /// Who acted, for trails (`raised_by`, `changed_by`, history). A processor's user is
-    /// recorded as `subject@processor-slug`, so that a controller's person whose token subject
-    /// happens to be the same is not taken for its author (a requester sees the tickets they
-    /// raised).
-    pub fn actor(&self) -> &str {
-        &self.actor
+    /// Who acted, for trails (`raised_by`, authors, change histories, audit events). A
+    /// processor's user is the account `subject@processor-slug`, so that a controller's person
+    /// whose token subject happens to be the same is not taken for its author (a requester
+    /// sees the tickets they raised).
+    pub fn actor(&self) -> &Party {
+        &self.party
     }
 
-    /// The token subject as it names one of `org`'s own people; `None` for a processor's user
-    /// acting for a controller.
-    pub fn own_subject(&self) -> Option<&str> {
+    /// The caller as one of `org`'s own: their person record, or their account when they have
+    /// none; `None` for a processor's user acting for a controller.
+    pub fn own(&self) -> Option<&Party> {
         match self.processor {
-            None => Some(&self.subject),
+            None => Some(&self.party),
             Some(_) => None,
         }
+    }
+
+    /// The caller's own person record in `org`, if they have one.
+    pub fn person(&self) -> Option<PersonId> {
+        self.own().and_then(Party::person)
     }
 
     pub fn has(&self, role: Role) -> bool {
@@ -318,17 +323,19 @@ async fn authenticate(
         acting_for(&state, &req, org_id, processor_may_act).await?
     {
         return Ok(Principal {
-            actor: format!("{}@{org}", claims.sub),
-            subject: claims.sub,
+            party: Party::Account(format!("{}@{org}", claims.sub)),
             org: controller,
             org_id: controller_id,
             roles: as_processor_staff(roles, admits)?,
             processor: Some(org_id),
         });
     }
+    let subject = claims.sub;
+    let party = state
+        .read(move |conn| persistence::parties::resolve(conn, org_id, &subject))
+        .await?;
     Ok(Principal {
-        actor: claims.sub.clone(),
-        subject: claims.sub,
+        party,
         org,
         org_id,
         roles,

@@ -6,8 +6,9 @@ use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use domain::DomainError;
 use domain::accounts::{Account, AccountKind, AccountStatus};
-use domain::audit::{AuditOperation, Identity, RecordKind};
+use domain::audit::{AuditOperation, RecordKind};
 use domain::ids::{AccountId, PersonId, TicketId};
+use domain::party::Party;
 use persistence::StoreError;
 use persistence::accounts::{self, AccountChange, AccountFilter, StoredAccount};
 use persistence::{people, tickets};
@@ -25,7 +26,6 @@ use crate::http::page::{PageQuery, page};
 use crate::http::params::{Params, path_id};
 use crate::http::problem::responses::{BodyProblems, ListProblems, PathProblems, Stale};
 use crate::http::{ApiError, ApiResult, FieldError, Problem};
-use crate::routes::people::caller_person;
 use crate::state::AppState;
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -130,8 +130,8 @@ pub struct AccountChangeDto {
     /// Null for the request that created the account.
     pub from_status: Option<AccountStatus>,
     pub to_status: AccountStatus,
-    /// The token subject of whoever made the change.
-    pub actor: String,
+    /// Who made the change.
+    pub actor: Party,
     /// The account request ticket that asked for it.
     pub ticket_id: Option<TicketId>,
     pub at: DateTime<Utc>,
@@ -173,8 +173,8 @@ fn unknown(field: &'static str, what: &str) -> StoreError {
 }
 
 /// Whom an account is about, for the audit trail: the person it is granted to.
-fn about(account: &Account) -> Option<Identity> {
-    Some(Identity::Person(account.person_id))
+fn about(account: &Account) -> Option<Party> {
+    Some(Party::Person(account.person_id))
 }
 
 fn account_trail(
@@ -410,12 +410,12 @@ async fn update_account(
                 };
             }
             let next = body.status;
-            let change = move |conn: &mut persistence::AnyConnection,
+            let change = move |_: &mut persistence::AnyConnection,
                                current: &Account|
                   -> Result<Account, StoreError> {
                 // The caller as a person of the organisation, if they are one: an approval
                 // needs one (no one approves their own account).
-                let approver = caller_person(conn, &principal)?;
+                let approver = principal.person();
                 let approving =
                     current.status == AccountStatus::Requested && next == AccountStatus::Active;
                 let actor = match approver {

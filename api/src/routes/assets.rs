@@ -11,8 +11,9 @@ use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::DomainError;
 use domain::assets::{Asset, AssetKind, AssetTag, Assignment, AssignmentStatus, check_seats};
-use domain::audit::{AuditOperation, Identity, RecordKind};
+use domain::audit::{AuditOperation, RecordKind};
 use domain::ids::{AssetId, AssignmentId, PersonId};
+use domain::party::Party;
 use domain::role::Role;
 use persistence::StoreError;
 use persistence::assets::{
@@ -33,7 +34,6 @@ use crate::http::problem::responses::{
     BodyProblems, ListProblems, PathProblems, Stale, Unauthenticated,
 };
 use crate::http::{ApiError, ApiResult, FieldError, Problem};
-use crate::routes::people::caller_person;
 use crate::state::AppState;
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -186,8 +186,8 @@ pub struct AssignmentChangeDto {
     /// Null for the request that created the assignment.
     pub from_status: Option<AssignmentStatus>,
     pub to_status: AssignmentStatus,
-    /// The token subject of whoever made the change.
-    pub actor: String,
+    /// Who made the change.
+    pub actor: Party,
     pub at: DateTime<Utc>,
 }
 
@@ -507,7 +507,7 @@ async fn update_asset(
 
 /// Notes `operation` on an assignment, which is about the person it is for.
 fn record(trail: &mut Trail, operation: AuditOperation, assignment: &Assignment) {
-    let about = Some(Identity::Person(assignment.person_id));
+    let about = Some(Party::Person(assignment.person_id));
     trail.record(operation, RecordKind::Assignment, assignment.id, about);
 }
 
@@ -549,7 +549,7 @@ async fn request_assignment(
         .write_audited(Trail::new(&caller, now), move |conn, trail| {
             let org_id = principal.org_id;
             store::get(conn, org_id, asset_id)?;
-            let requester = caller_person(conn, &principal)?.ok_or_else(|| {
+            let requester = principal.person().ok_or_else(|| {
                 StoreError::Domain(DomainError::invalid(
                     "requested_by",
                     "the caller has no person record in this organisation",
@@ -681,7 +681,7 @@ async fn update_assignment(
     let now = clock::now();
     let assignment = state
         .write_audited(Trail::new(&caller, now), move |conn, trail| {
-            let approver = caller_person(conn, &principal)?;
+            let approver = principal.person();
             let assignment = store::transition(
                 conn,
                 principal.org_id,
@@ -773,7 +773,7 @@ async fn list_own_assignments(
     let principal = caller.principal.clone();
     let (items, more) = state
         .read(move |conn| {
-            let person = caller_person(conn, &principal)?.ok_or(StoreError::NotFound)?;
+            let person = principal.person().ok_or(StoreError::NotFound)?;
             store::list_for_person(conn, principal.org_id, person, status, limit, after)
         })
         .await

@@ -4,8 +4,9 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use domain::audit::{AuditOperation, Identity};
+use domain::audit::AuditOperation;
 use domain::ids::PersonId;
+use domain::party::Party;
 use domain::role::Role;
 use persistence::StoreError;
 use persistence::audit::{self, EventFilter};
@@ -75,11 +76,11 @@ fn identities(
     conn: &mut persistence::AnyConnection,
     org_id: domain::ids::OrgId,
     named: &str,
-) -> Result<Vec<Identity>, StoreError> {
-    let mut forms = vec![Identity::Subject(named.to_owned())];
+) -> Result<Vec<Party>, StoreError> {
+    let mut forms = vec![Party::Account(named.to_owned())];
     let person = match named.parse::<PersonId>() {
         Ok(id) => {
-            forms.push(Identity::Person(id));
+            forms.push(Party::Person(id));
             match people::get(conn, org_id, id) {
                 Ok(stored) => Some(stored),
                 Err(StoreError::NotFound) => None,
@@ -90,9 +91,9 @@ fn identities(
     };
     if let Some(stored) = person {
         let person = stored.person;
-        forms.push(Identity::Person(person.id));
+        forms.push(Party::Person(person.id));
         if let Some(external_id) = person.external_id {
-            forms.push(Identity::Subject(external_id.as_str().to_owned()));
+            forms.push(Party::Account(external_id.as_str().to_owned()));
         }
     }
     forms.dedup();

@@ -15,6 +15,7 @@ use domain::disclosures::{
 };
 use domain::grants::Duty;
 use domain::ids::{DataCategoryId, DisclosureId, PersonId, RecipientId};
+use domain::party::Party;
 use domain::register::Register;
 use domain::role::Role;
 use persistence::StoreError;
@@ -34,7 +35,6 @@ use crate::http::params::{Params, path_id};
 use crate::http::problem::responses::{BodyProblems, ListProblems, PathProblems, Stale};
 use crate::http::{ApiError, ApiResult, FieldError, Problem};
 use crate::routes::grants::{self, GrantDto};
-use crate::routes::people::caller_person;
 use crate::state::AppState;
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -78,8 +78,8 @@ pub struct DisclosureDto {
     pub description: String,
     /// The request's or order's reference (a court order number).
     pub reference: Option<String>,
-    /// The token subject of whoever recorded it.
-    pub recorded_by: String,
+    /// Who recorded it.
+    pub recorded_by: Party,
     pub recorded_at: DateTime<Utc>,
     /// The record's version; its ETag.
     pub version: i64,
@@ -207,7 +207,7 @@ pub struct DisclosureVersionDto {
     pub description: String,
     pub reference: Option<String>,
     /// Who recorded (version 1) or corrected it.
-    pub actor: String,
+    pub actor: Party,
     /// Why it was corrected; null for the version first recorded.
     pub reason: Option<String>,
     pub at: DateTime<Utc>,
@@ -629,7 +629,7 @@ async fn list_own_disclosures(
     let principal = caller.principal.clone();
     let page = state
         .read(move |conn| {
-            let person = caller_person(conn, &principal)?.ok_or(StoreError::NotFound)?;
+            let person = principal.person().ok_or(StoreError::NotFound)?;
             person_page(conn, &principal, person, paging)
         })
         .await
@@ -670,7 +670,7 @@ async fn list_person_disclosures(
     let page = state
         .read(move |conn| {
             people::get(conn, principal.org_id, id)?;
-            let is_subject = caller_person(conn, &principal)? == Some(id);
+            let is_subject = principal.person() == Some(id);
             match authorise(conn, &principal, DisclosureAction::ReadPerson, is_subject) {
                 // A requester learns nothing of whether a colleague exists.
                 Err(StoreError::Domain(_)) if !principal.has_any(&[Role::Agent, Role::Dpo]) => {

@@ -1,13 +1,15 @@
-//! Duties the DPO grants agents by token subject (`/adjustment-readers/{subject}`,
+//! Duties the DPO grants agents by their account (`/adjustment-readers/{subject}`,
 //! `/disclosure-recorders/{subject}`): each pair of endpoints is a thin door onto the same
-//! grant, revoke and check written here once.
+//! grant, revoke and check written here once. The account is resolved to the agent's person
+//! record when one holds it, so the grant follows the person if their account changes.
 
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use domain::grants::Duty;
+use domain::party::Party;
 use domain::role::Role;
-use persistence::StoreError;
 use persistence::grants::{self, Grant};
+use persistence::{StoreError, parties};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -20,10 +22,10 @@ use crate::state::AppState;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct GrantDto {
     pub duty: Duty,
-    /// The agent's token subject.
-    pub subject: String,
+    /// The agent granted it.
+    pub subject: Party,
     /// The DPO who granted it.
-    pub granted_by: String,
+    pub granted_by: Party,
     pub granted_at: DateTime<Utc>,
 }
 
@@ -63,7 +65,10 @@ pub async fn grant(
     let granted_by = dpo.actor().to_owned();
     let now = clock::now();
     let grant = state
-        .write(move |conn| grants::grant(conn, org_id, duty, &subject, &granted_by, now))
+        .write(move |conn| {
+            let subject = parties::resolve(conn, org_id, &subject)?;
+            grants::grant(conn, org_id, duty, &subject, &granted_by, now)
+        })
         .await?;
     Ok(web::Json(GrantDto::from(grant)))
 }
@@ -78,22 +83,25 @@ pub async fn revoke(
     let subject = path_subject(subject)?;
     let org_id = dpo.org_id;
     state
-        .write(move |conn| grants::revoke(conn, org_id, duty, &subject))
+        .write(move |conn| {
+            let subject = parties::resolve(conn, org_id, &subject)?;
+            grants::revoke(conn, org_id, duty, &subject)
+        })
         .await
         .map_err(ApiError::not_found_as("grant"))?;
     Ok(HttpResponse::NoContent().finish())
 }
 
 /// Whether the caller is an agent of the organisation granted the duty. A processor's user
-/// acting for it never is: its subject names no one there.
+/// acting for it never is: it is none of the organisation's own.
 pub fn holds(
     conn: &mut persistence::AnyConnection,
     caller: &Principal,
     duty: Duty,
 ) -> Result<bool, StoreError> {
-    match caller.own_subject() {
-        Some(subject) if caller.has(Role::Agent) => {
-            grants::is_granted(conn, caller.org_id, duty, subject)
+    match caller.own() {
+        Some(agent) if caller.has(Role::Agent) => {
+            grants::is_granted(conn, caller.org_id, duty, agent)
         }
         _ => Ok(false),
     }

@@ -10,9 +10,10 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::DomainError;
-use domain::audit::{AuditOperation, Identity, RecordKind};
+use domain::audit::{AuditOperation, RecordKind};
 use domain::hr::{DeskEffect, HrDecision, HrEvent, HrEventInput, PersonHrState, decide, effects};
 use domain::ids::{OrgId, PersonId, TicketId};
+use domain::party::Party;
 use domain::people::Person;
 use domain::ticket::{Priority, TicketCategory, TicketKind};
 use persistence::hr::{self, StoredAnswer};
@@ -253,7 +254,7 @@ async fn hr_sync(
 fn apply(
     conn: &mut AnyConnection,
     org_id: OrgId,
-    raised_by: &str,
+    raised_by: &Party,
     records: Vec<serde_json::Value>,
     now: DateTime<Utc>,
     trail: &mut Trail,
@@ -363,7 +364,7 @@ impl Writes {
         conn: &mut AnyConnection,
         mut held: HashMap<String, StoredPerson>,
         answer: &mut HrSyncAnswer,
-        actor: &str,
+        actor: &Party,
         now: DateTime<Utc>,
         trail: &mut Trail,
     ) -> Result<(), StoreError> {
@@ -392,12 +393,7 @@ impl Writes {
             );
         for (operation, stored) in written {
             let id = stored.person.id;
-            trail.record(
-                operation,
-                RecordKind::Person,
-                id,
-                Some(Identity::Person(id)),
-            );
+            trail.record(operation, RecordKind::Person, id, Some(Party::Person(id)));
         }
         let raised = tickets::create_many_within(conn, self.tickets, now)?;
         record_raised(trail, &raised);
@@ -442,7 +438,7 @@ impl Applied {
 fn apply_one(
     conn: &mut AnyConnection,
     org_id: OrgId,
-    raised_by: &str,
+    raised_by: &Party,
     event: &HrEvent,
     held: Option<&StoredPerson>,
     now: DateTime<Utc>,
@@ -541,7 +537,7 @@ impl Informant {
 pub(crate) struct Source<'a> {
     pub org_id: OrgId,
     pub informant: Informant,
-    pub raised_by: &'a str,
+    pub raised_by: &'a Party,
 }
 
 /// Raises the desk work `decision` asks for about `person` (see [`effects`]) as tickets, in the
@@ -569,7 +565,7 @@ pub(crate) fn raise_desk_work(
 /// Notes the tickets desk work raised, each about its requester.
 fn record_raised(trail: &mut Trail, raised: &[domain::ticket::Ticket]) {
     for ticket in raised {
-        let about = Some(Identity::Subject(ticket.requester.clone()));
+        let about = Some(ticket.requester.clone());
         trail.record(AuditOperation::Create, RecordKind::Ticket, ticket.id, about);
     }
 }
@@ -657,10 +653,7 @@ fn ticket_for(
         priority,
         title,
         description,
-        requester: person
-            .external_id
-            .as_ref()
-            .map_or_else(|| person.id.to_string(), |k| k.as_str().to_owned()),
+        requester: Party::Person(person.id),
         raised_by: source.raised_by.to_owned(),
         assigned_team: None,
         assigned_agent: None,

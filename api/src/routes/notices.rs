@@ -5,6 +5,7 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::organisation::OrgSlug;
+use domain::party::Party;
 use domain::register::notice::{self, MissingElement, NoticeChange, PrivacyNotice};
 use persistence::notices::{self as stored, Published};
 use persistence::register;
@@ -53,8 +54,8 @@ pub struct NoticeSummary {
     pub version: i64,
     pub effective_date: NaiveDate,
     pub published_at: DateTime<Utc>,
-    /// The subject of the token that published it.
-    pub published_by: String,
+    /// Who published it.
+    pub published_by: Party,
     pub changes: Vec<NoticeChange>,
 }
 

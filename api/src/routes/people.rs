@@ -9,9 +9,10 @@
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::DomainError;
-use domain::audit::{AuditOperation, Identity, RecordKind};
+use domain::audit::{AuditOperation, RecordKind};
 use domain::grants::Duty;
 use domain::ids::PersonId;
+use domain::party::Party;
 use domain::people::{
     AccessContext, Adjustments, Email, ExternalId, Person, PersonAction, PersonKind, PersonStatus,
     PhoneNumber, SecurityClearance, check_access, status_on,
@@ -245,33 +246,21 @@ pub struct PutAdjustments {
 // ---------------------------------------------------------------------------------------------
 // Rules
 
-/// The caller's own record: the person of the organisation whose `external_id` is the token's
-/// subject, if there is one. None for a processor's user acting for a controller.
+/// The caller's own record, resolved from their token at the edge, if they have one. None for
+/// a processor's user acting for a controller.
 fn own_record(
     conn: &mut persistence::AnyConnection,
     caller: &Principal,
 ) -> Result<Option<StoredPerson>, StoreError> {
-    match caller.own_subject() {
-        Some(subject) => people::find_by_external_id(conn, caller.org_id, subject),
-        None => Ok(None),
-    }
+    caller
+        .person()
+        .map(|id| people::get(conn, caller.org_id, id))
+        .transpose()
 }
 
-/// The caller's own person id (see [`own_record`]).
-pub fn caller_person(
-    conn: &mut persistence::AnyConnection,
-    caller: &Principal,
-) -> Result<Option<PersonId>, StoreError> {
-    Ok(own_record(conn, caller)?.map(|p| p.person.id))
-}
-
-/// Whether the caller is the person (their token's subject is the record's external id).
+/// Whether the caller is the person.
 fn is_subject(caller: &Principal, person: &Person) -> bool {
-    let own = caller.own_subject();
-    person
-        .external_id
-        .as_ref()
-        .is_some_and(|id| Some(id.as_str()) == own)
+    caller.person() == Some(person.id)
 }
 
 fn roles(caller: &Principal) -> Vec<Role> {
@@ -294,8 +283,8 @@ fn may_write(caller: &Principal) -> bool {
 }
 
 /// Whom a person record is about, for the audit trail.
-fn about(person: PersonId) -> Option<Identity> {
-    Some(Identity::Person(person))
+fn about(person: PersonId) -> Option<Party> {
+    Some(Party::Person(person))
 }
 
 /// A trail of one `operation` on the person record.

@@ -10,8 +10,9 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, put, web};
 use chrono::{DateTime, Utc};
 use domain::DomainError;
-use domain::audit::{AuditOperation, Identity, RecordKind};
+use domain::audit::{AuditOperation, RecordKind};
 use domain::ids::{ConsentId, PersonId, PurposeId, SurveyAnswerId, TicketId};
+use domain::party::Party;
 use domain::register::{EntryKind, Purpose};
 use domain::role::Role;
 use domain::surveys::{self, Rating, SatisfactionReport, SurveyAnswer, SurveyOpinion};
@@ -33,7 +34,6 @@ use crate::http::problem::responses::{
     UnsupportedMediaType,
 };
 use crate::http::{ApiError, ApiResult, Problem};
-use crate::routes::people::caller_person;
 use crate::state::AppState;
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -209,7 +209,7 @@ async fn give_consent(
     let consent = state
         .write_audited(Trail::new(&caller, now), move |conn, trail| {
             persistence::transaction(conn, |conn| {
-                let Some(person_id) = caller_person(conn, &principal)? else {
+                let Some(person_id) = principal.person() else {
                     return Ok(Err(no_person()));
                 };
                 let org_id = principal.org_id;
@@ -257,7 +257,7 @@ async fn give_consent(
                     AuditOperation::Create,
                     RecordKind::Consent,
                     consent.id,
-                    Some(Identity::Person(person_id)),
+                    Some(Party::Person(person_id)),
                 );
                 Ok(Ok(consent))
             })
@@ -305,7 +305,7 @@ async fn list_consents(
                 person
             } else {
                 // A requester sees their own only: any other person_id matches nothing.
-                match caller_person(conn, &principal)? {
+                match principal.person() {
                     Some(own) if person.is_none_or(|p| p == own) => Some(own),
                     _ => return Ok((Vec::new(), false)),
                 }
@@ -315,7 +315,7 @@ async fn list_consents(
         .await?;
     let mut trail = Trail::new(&caller, clock::now());
     for consent in &items {
-        let about = Some(Identity::Person(consent.person_id));
+        let about = Some(Party::Person(consent.person_id));
         trail.record(AuditOperation::List, RecordKind::Consent, consent.id, about);
     }
     state.record_reads(trail).await?;
@@ -359,7 +359,7 @@ async fn withdraw_consent(
             let own = if dpo {
                 None
             } else {
-                Some(caller_person(conn, &principal)?.ok_or(StoreError::NotFound)?)
+                Some(principal.person().ok_or(StoreError::NotFound)?)
             };
             let outcome = persistence::surveys::withdraw_consent(
                 conn,
@@ -372,7 +372,7 @@ async fn withdraw_consent(
                 now,
             )?;
             if let Withdrawal::Withdrawn { consent, .. } = &outcome {
-                let about = Some(Identity::Person(consent.person_id));
+                let about = Some(Party::Person(consent.person_id));
                 trail.record(
                     AuditOperation::Update,
                     RecordKind::Consent,
@@ -443,9 +443,9 @@ async fn answer_survey(
                     Err(StoreError::NotFound) => return Ok(Err(ApiError::no_such("ticket"))),
                     Err(other) => return Err(other),
                 };
-                let own = principal.own_subject();
-                if own != Some(ticket.requester.as_str()) {
-                    return Ok(Err(if own.is_some_and(|s| ticket.concerns(s)) {
+                let own = principal.own();
+                if own != Some(&ticket.requester) {
+                    return Ok(Err(if own.is_some_and(|p| ticket.concerns(p)) {
                         ApiError::Forbidden("only the ticket's requester answers its survey".into())
                     } else {
                         ApiError::no_such("ticket")
@@ -464,7 +464,7 @@ async fn answer_survey(
                         "the ticket's survey has already been answered".into(),
                     )));
                 }
-                let Some(person_id) = caller_person(conn, &principal)? else {
+                let Some(person_id) = principal.person() else {
                     return Ok(Err(no_person()));
                 };
                 let consent = match persistence::surveys::get_consent(conn, org_id, consent_id) {
@@ -510,7 +510,7 @@ async fn answer_survey(
                     AuditOperation::Create,
                     RecordKind::SurveyAnswer,
                     answer.id,
-                    Some(Identity::Person(person_id)),
+                    Some(Party::Person(person_id)),
                 );
                 Ok(Ok(answer))
             })
@@ -557,7 +557,7 @@ async fn get_survey(
     let answer = state
         .read(move |conn| {
             let ticket = tickets::get(conn, principal.org_id, ticket_id)?;
-            if !dpo && principal.own_subject() != Some(ticket.requester.as_str()) {
+            if !dpo && principal.own() != Some(&ticket.requester) {
                 return Err(StoreError::NotFound);
             }
             persistence::surveys::answer_for_ticket(conn, principal.org_id, ticket_id)
@@ -565,7 +565,7 @@ async fn get_survey(
         .await
         .map_err(ApiError::not_found_as("ticket"))?
         .ok_or_else(|| ApiError::NotFound("the ticket's survey has not been answered".into()))?;
-    let about = Some(Identity::Person(answer.respondent));
+    let about = Some(Party::Person(answer.respondent));
     let trail = Trail::single(
         &caller,
         clock::now(),

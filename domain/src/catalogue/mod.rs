@@ -437,7 +437,7 @@ mod tests {
         columns: &[
             Column::not_personal("person_id", NotPersonal::Reference),
             Column::about_row("body", DataKind::FreeText, DELETE),
-            Column::naming("author", PersonKey::Actor, DataKind::Activity, BLANK),
+            Column::naming("author", PersonKey::Account, DataKind::Activity, BLANK),
         ],
     };
 
@@ -521,7 +521,7 @@ mod tests {
             columns: &[
                 Column::not_personal("person_id", NotPersonal::Reference),
                 Column::about_row("body", DataKind::FreeText, DELETE),
-                Column::naming("author", PersonKey::Actor, DataKind::Activity, DELETE),
+                Column::naming("author", PersonKey::Account, DataKind::Activity, DELETE),
             ],
             ..NOTES
         };
@@ -535,7 +535,7 @@ mod tests {
         const WRONG_KEY: Table = Table {
             person: Some(PersonLink::Column {
                 column: "id",
-                key: PersonKey::Subject,
+                key: PersonKey::Account,
             }),
             ..PEOPLE
         };
@@ -578,7 +578,7 @@ mod tests {
                 Column::about_row("body", DataKind::FreeText, DELETE),
                 Column::naming(
                     "author",
-                    PersonKey::Actor,
+                    PersonKey::Account,
                     DataKind::Activity,
                     Erasure::Anonymise(Replacement::TaggedRowId("erased:")),
                 ),
@@ -651,7 +651,7 @@ mod tests {
         );
         assert_eq!(
             NOTES.person_columns().collect::<Vec<_>>(),
-            [("author", PersonKey::Actor)]
+            [("author", PersonKey::Account)]
         );
     }
 

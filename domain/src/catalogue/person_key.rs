@@ -8,14 +8,12 @@ closed_set! {
     pub enum PersonKey for "person_key" {
         /// The person's `PersonId` (`people.id`, or a reference to it).
         PersonId = "person_id",
-        /// A token subject, the person's `external_id` in the row's organisation; for a person
-        /// put on record without one (by HR or SCIM), their `PersonId` written as text.
-        SubjectOrPersonId = "subject_or_person_id",
-        /// A token subject of the row's organisation: a member of staff granted something.
-        Subject = "subject",
-        /// Who acted, as trails record it: a token subject of the row's organisation, or
-        /// `subject@processor-slug` for a processor's staff acting for it.
-        Actor = "actor",
+        /// The account (token subject) of someone with no person record in the row's
+        /// organisation: a desk user not on the HR feed, a system, or `subject@processor-slug`
+        /// for a processor's user acting for it. The column's partner `<name>_id` holds the
+        /// person otherwise; when a person record takes the account as its `external_id`, the
+        /// account's rows become the person's.
+        Account = "account",
         /// A document that names people by `PersonId` and `external_id` among its text: found
         /// by searching it, never by equality.
         Mentions = "mentions",

@@ -656,3 +656,13 @@ pub async fn problem_naming(response: Response, expected: StatusCode, field: &st
     );
     body
 }
+
+/// A party as the API shows an account with no person record.
+pub fn by_account(name: &str) -> Value {
+    serde_json::json!({ "account": name })
+}
+
+/// A party as the API shows a person.
+pub fn by_person(id: &str) -> Value {
+    serde_json::json!({ "person_id": id })
+}

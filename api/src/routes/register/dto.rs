@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use domain::catalogue::DataKind;
 use domain::ids::{DataCategoryId, PurposeId, RecipientId, RetentionPolicyId, TransferId};
+use domain::party::Party;
 use domain::register::{
     ApplicableRight, ChangeAction, CountryCode, DataCategory, DataSource, EntryKind, LawfulBasis,
     Lint, PolicyDocument, ProvisionRequirement, Purpose, Recipient, RecipientKind,
@@ -371,8 +372,8 @@ pub struct ChangeDto {
     /// The entry's version the change made.
     pub version: i64,
     pub action: ChangeAction,
-    /// The subject of the token that made the change.
-    pub actor: String,
+    /// Who made the change.
+    pub actor: Party,
     /// The organisation the actor belongs to.
     pub actor_organisation: String,
     pub at: DateTime<Utc>,

@@ -33,11 +33,11 @@ pub fn parse_as_of(params: &mut Params, value: Option<&str>) -> Option<DateTime<
     params.moment("as_of", value)
 }
 
-/// Who the register records as making a change: the subject, with their own organisation
-/// (a processor's, when acting for a controller).
+/// Who the register records as making a change, with their own organisation (a processor's,
+/// when acting for a controller).
 pub fn actor_of(caller: &Principal) -> Actor {
     Actor {
-        subject: caller.actor().to_owned(),
+        party: caller.actor().to_owned(),
         org_id: caller.processor.unwrap_or(caller.org_id),
     }
 }

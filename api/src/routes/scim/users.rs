@@ -5,8 +5,9 @@ use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::audit::{AuditOperation, Identity, RecordKind};
+use domain::audit::{AuditOperation, RecordKind};
 use domain::ids::{OrgId, PersonId};
+use domain::party::Party;
 use domain::scim::error::ScimError;
 use domain::scim::filter::Filter;
 use domain::scim::patch;
@@ -170,7 +171,7 @@ async fn run_list(
             AuditOperation::List,
             RecordKind::Person,
             id,
-            Some(Identity::Person(id)),
+            Some(Party::Person(id)),
         );
     }
     state.record_reads(trail).await?;
@@ -210,7 +211,7 @@ pub async fn get(
         AuditOperation::Read,
         RecordKind::Person,
         id,
-        Some(Identity::Person(id)),
+        Some(Party::Person(id)),
     );
     state.record_reads(trail).await?;
     let json = profile.held_user(&person).to_json(&base_url(&req), today());
@@ -256,12 +257,7 @@ async fn write(
                     AuditOperation::Update
                 };
                 let id = stored.person.id;
-                trail.record(
-                    operation,
-                    RecordKind::Person,
-                    id,
-                    Some(Identity::Person(id)),
-                );
+                trail.record(operation, RecordKind::Person, id, Some(Party::Person(id)));
             }
             Ok(outcome)
         })
@@ -273,7 +269,7 @@ async fn write(
 fn apply(
     conn: &mut AnyConnection,
     org_id: OrgId,
-    raised_by: &str,
+    raised_by: &Party,
     change: Write,
     now: DateTime<Utc>,
     trail: &mut Trail,

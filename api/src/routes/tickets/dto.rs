@@ -2,7 +2,8 @@
 //! them, `schema` publishes them (utoipa does not read validator's attributes).
 
 use chrono::{DateTime, Utc};
-use domain::ids::{CommentId, TicketId};
+use domain::ids::{CommentId, PersonId, TicketId};
+use domain::party::Party;
 use domain::ticket::{
     CommentVisibility, Priority, Ticket, TicketCategory, TicketChange, TicketKind, TicketStatus,
 };
@@ -26,12 +27,13 @@ pub struct TicketDto {
     pub priority: Priority,
     pub title: String,
     pub description: String,
-    /// The person the ticket is about (their identity subject).
-    pub requester: String,
+    /// The person the ticket is about; an account when it was raised for someone with no
+    /// person record.
+    pub requester: Party,
     /// Who raised it: the requester, or someone acting on their behalf.
-    pub raised_by: String,
+    pub raised_by: Party,
     pub assigned_team: Option<String>,
-    pub assigned_agent: Option<String>,
+    pub assigned_agent: Option<Party>,
     /// The ticket holds health or disability details (special category data, Art 9).
     pub contains_special_category: bool,
     pub created_at: DateTime<Utc>,
@@ -83,14 +85,19 @@ pub struct CreateTicket {
     pub description: String,
     #[serde(default = "default_priority")]
     pub priority: Priority,
-    /// The person the ticket is about; defaults to the caller. Naming someone else raises it
-    /// on their behalf.
+    /// The account (token subject) of the person the ticket is about: the person whose
+    /// `external_id` it is, or the account itself when no person record holds it. Defaults to
+    /// the caller. Naming someone else raises it on their behalf.
     #[validate(length(min = 1, max = 200), custom(function = "not_blank"))]
     #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub requester: Option<String>,
+    /// The person the ticket is about, by their person id: for someone with no account. Not
+    /// with `requester`.
+    pub requester_id: Option<PersonId>,
     #[validate(length(min = 1, max = 100), custom(function = "not_blank"))]
     #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub assigned_team: Option<String>,
+    /// The account of the agent to assign: their person record when one holds it.
     #[validate(length(min = 1, max = 200), custom(function = "not_blank"))]
     #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub assigned_agent: Option<String>,
@@ -148,18 +155,20 @@ pub struct UpdateTicket {
     pub contains_special_category: Option<bool>,
 }
 
-impl From<UpdateTicket> for TicketChange {
-    fn from(u: UpdateTicket) -> Self {
-        TicketChange {
-            title: u.title,
-            description: u.description,
-            category: u.category,
-            priority: u.priority,
-            status: u.status,
-            assigned_team: u.assigned_team,
-            assigned_agent: u.assigned_agent,
-            contains_special_category: u.contains_special_category,
-        }
+impl UpdateTicket {
+    /// The change, and the agent's account as named (resolved to a party where it is stored).
+    pub fn into_change(self) -> (TicketChange, Option<Option<String>>) {
+        let change = TicketChange {
+            title: self.title,
+            description: self.description,
+            category: self.category,
+            priority: self.priority,
+            status: self.status,
+            assigned_team: self.assigned_team,
+            assigned_agent: None,
+            contains_special_category: self.contains_special_category,
+        };
+        (change, self.assigned_agent)
     }
 }
 
@@ -173,9 +182,13 @@ pub struct TicketListQuery {
     pub kind: Option<String>,
     #[param(value_type = Option<TicketCategory>)]
     pub category: Option<String>,
-    /// Only tickets about this person.
+    /// Only tickets about this account: the person whose `external_id` it is, else the
+    /// account.
     #[param(max_length = 200)]
     pub requester: Option<String>,
+    /// Only tickets about this person.
+    #[param(value_type = Option<uuid::Uuid>)]
+    pub requester_id: Option<String>,
     #[param(max_length = 100)]
     pub assigned_team: Option<String>,
     #[param(value_type = Option<bool>)]
@@ -190,7 +203,7 @@ pub struct TicketListQuery {
 pub struct CommentDto {
     pub id: CommentId,
     pub ticket_id: TicketId,
-    pub author: String,
+    pub author: Party,
     pub visibility: CommentVisibility,
     pub body: String,
     pub created_at: DateTime<Utc>,

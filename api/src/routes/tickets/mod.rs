@@ -3,11 +3,14 @@
 mod dto;
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
-use domain::audit::{AuditOperation, Identity, RecordKind};
-use domain::ids::{CommentId, TicketId};
+use domain::DomainError;
+use domain::audit::{AuditOperation, RecordKind};
+use domain::ids::{CommentId, OrgId, PersonId, TicketId};
+use domain::party::Party;
 use domain::role::Role;
 use domain::ticket::{CommentVisibility, Ticket, TicketChange, TicketKind};
 use persistence::tickets::{self, Comment, NewTicket, TicketFilter};
+use persistence::{AnyConnection, StoreError, parties, people};
 
 pub use dto::*;
 
@@ -45,26 +48,69 @@ fn works_desk(caller: &Principal) -> bool {
 /// Whether the caller may see the ticket: the desk and the DPO see all of their organisation's,
 /// anyone else only tickets they are a party to.
 fn may_see(caller: &Principal, ticket: &Ticket) -> bool {
-    sees_whole_desk(caller) || caller.own_subject().is_some_and(|s| ticket.concerns(s))
+    sees_whole_desk(caller) || caller.own().is_some_and(|p| ticket.concerns(p))
 }
 
-/// The requester of a ticket the caller raises: the one named, else the caller themselves. A
-/// processor's user acting for a controller is none of its people, so must name one (422).
-fn requester_of(caller: &Principal, named: Option<String>) -> ApiResult<String> {
-    named
-        .or_else(|| caller.own_subject().map(str::to_owned))
-        .ok_or_else(|| {
-            ApiError::field(
-                "requester",
-                "acting for a controller, name the requester: a processor's user is none of \
-                 the controller's people",
-            )
-        })
+/// How the requester of a ticket the caller raises is named.
+enum Named {
+    Account(String),
+    Person(PersonId),
+    /// Not named: the caller themselves.
+    Caller(Party),
+}
+
+impl Named {
+    /// At most one of `requester` and `requester_id`; neither is the caller. A processor's user
+    /// acting for a controller is none of its people, so must name one (422).
+    fn of(caller: &Principal, account: Option<String>, id: Option<PersonId>) -> ApiResult<Named> {
+        match (account, id) {
+            (Some(_), Some(_)) => Err(ApiError::field(
+                "requester_id",
+                "name the requester by requester or by requester_id, not both",
+            )),
+            (Some(account), None) => Ok(Named::Account(account)),
+            (None, Some(id)) => Ok(Named::Person(id)),
+            (None, None) => caller.own().cloned().map(Named::Caller).ok_or_else(|| {
+                ApiError::field(
+                    "requester",
+                    "acting for a controller, name the requester: a processor's user is none \
+                     of the controller's people",
+                )
+            }),
+        }
+    }
+
+    /// The party named, resolved in the organisation inside the writing transaction.
+    fn resolve(self, conn: &mut AnyConnection, org_id: OrgId) -> Result<Party, StoreError> {
+        match self {
+            Named::Account(account) => parties::resolve(conn, org_id, &account),
+            Named::Person(id) => match people::get(conn, org_id, id) {
+                Ok(_) => Ok(Party::Person(id)),
+                Err(StoreError::NotFound) => Err(StoreError::Domain(DomainError::invalid(
+                    "requester_id",
+                    "no person with this id in the organisation",
+                ))),
+                Err(other) => Err(other),
+            },
+            Named::Caller(party) => Ok(party),
+        }
+    }
+}
+
+/// The agent an account names, resolved in the organisation.
+fn agent(
+    conn: &mut AnyConnection,
+    org_id: OrgId,
+    account: Option<String>,
+) -> Result<Option<Party>, StoreError> {
+    account
+        .map(|a| parties::resolve(conn, org_id, &a))
+        .transpose()
 }
 
 /// Whom a ticket is about, for the audit trail: its requester.
-fn about(ticket: &Ticket) -> Option<Identity> {
-    Some(Identity::Subject(ticket.requester.clone()))
+fn about(ticket: &Ticket) -> Option<Party> {
+    Some(ticket.requester.clone())
 }
 
 /// Loads a ticket the caller may see, inside a storage call. A ticket hidden from the caller is
@@ -117,23 +163,26 @@ async fn create_ticket(
             ));
         }
     }
-    let new = NewTicket {
-        id: TicketId::from_uuid(clock::new_uuid()),
-        org_id: caller.org_id,
-        kind: body.kind,
-        category: body.category,
-        priority: body.priority,
-        title: body.title,
-        description: body.description,
-        requester: requester_of(&caller, body.requester)?,
-        raised_by: caller.actor().to_owned(),
-        assigned_team: body.assigned_team,
-        assigned_agent: body.assigned_agent,
-        contains_special_category: body.contains_special_category,
-    };
+    let named = Named::of(&caller, body.requester, body.requester_id)?;
+    let org_id = caller.org_id;
+    let raised_by = caller.actor().to_owned();
     let now = clock::now();
     let ticket = state
         .write_audited(Trail::new(&caller, now), move |conn, trail| {
+            let new = NewTicket {
+                id: TicketId::from_uuid(clock::new_uuid()),
+                org_id,
+                kind: body.kind,
+                category: body.category,
+                priority: body.priority,
+                title: body.title,
+                description: body.description,
+                requester: named.resolve(conn, org_id)?,
+                raised_by,
+                assigned_team: body.assigned_team,
+                assigned_agent: agent(conn, org_id, body.assigned_agent)?,
+                contains_special_category: body.contains_special_category,
+            };
             let ticket = tickets::create_within(conn, new, now)?;
             trail.record(
                 AuditOperation::Create,
@@ -171,14 +220,26 @@ async fn list_tickets(
     page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<TicketPage>> {
     let mut params = Params::default();
-    let filter = TicketFilter {
-        // Outside the desk a caller sees their own; one with no identity here, nothing.
+    if !sees_whole_desk(&caller) && caller.own().is_none() {
+        // Outside the desk a caller sees their own tickets; one who is none of the
+        // organisation's own has none.
+        return Ok(web::Json(TicketPage::of(
+            Vec::<Ticket>::new(),
+            false,
+            |t| t.id.as_uuid(),
+        )));
+    }
+    let requester_account = params.text("requester", query.requester.as_deref(), 200);
+    let requester_id: Option<PersonId> =
+        params.optional("requester_id", query.requester_id.as_deref());
+    let mut filter = TicketFilter {
         party: (!sees_whole_desk(&caller))
-            .then(|| caller.own_subject().unwrap_or_default().to_owned()),
+            .then(|| caller.own().cloned())
+            .flatten(),
         status: params.optional("status", query.status.as_deref()),
         kind: params.optional("kind", query.kind.as_deref()),
         category: params.optional("category", query.category.as_deref()),
-        requester: params.text("requester", query.requester.as_deref(), 200),
+        requester: requester_id.map(Party::Person),
         assigned_team: params.text("assigned_team", query.assigned_team.as_deref(), 100),
         contains_special_category: params.optional(
             "contains_special_category",
@@ -188,9 +249,20 @@ async fn list_tickets(
     };
     let (limit, after) = page.parse::<TicketId>(&mut params);
     params.finish()?;
+    if requester_account.is_some() && filter.requester.is_some() {
+        return Err(ApiError::field(
+            "requester_id",
+            "filter by requester or by requester_id, not both",
+        ));
+    }
     let org_id = caller.org_id;
     let (items, more) = state
-        .read(move |conn| tickets::list(conn, org_id, &filter, limit, after))
+        .read(move |conn| {
+            if let Some(account) = requester_account {
+                filter.requester = Some(parties::resolve(conn, org_id, &account)?);
+            }
+            tickets::list(conn, org_id, &filter, limit, after)
+        })
         .await?;
     let mut trail = Trail::new(&caller, clock::now());
     for ticket in &items {
@@ -280,7 +352,7 @@ async fn update_ticket(
 ) -> ApiResult<HttpResponse> {
     let id: TicketId = path_id("id", &id)?;
     let expected = if_match(&req);
-    let change = TicketChange::from(body.0);
+    let (mut change, agent_named) = body.0.into_change();
     let desk = works_desk(&caller);
     let principal = caller.principal.clone();
     let now = clock::now();
@@ -297,6 +369,9 @@ async fn update_ticket(
                 }
                 Ok(change.check_open_to_requester(current.status)?)
             };
+            if let Some(named) = agent_named {
+                change.assigned_agent = Some(agent(conn, principal.org_id, named)?);
+            }
             let ticket =
                 tickets::update(conn, principal.org_id, id, permitted, expected, change, now)?;
             trail.record(

@@ -1,0 +1,130 @@
+-- One identity for a person. Every column that named someone by a token subject (or, for
+-- some HR tickets, by a person's id written as text) becomes a pair: `<name>_id`, the person
+-- (a people row), or `<name>_account`, the token subject of an account with no person record
+-- (a desk user not on the HR feed, a processor's user `subject@processor`, a system). Exactly
+-- one of a pair is set (both unset where no one is named). Existing rows are resolved in the
+-- organisation the name belongs to: a person whose external_id is the subject, else the
+-- account as it was.
+
+ALTER TABLE tickets ADD COLUMN requester_id TEXT COLLATE "C" REFERENCES people (id);
+ALTER TABLE tickets ADD COLUMN requester_account TEXT COLLATE "C";
+UPDATE tickets SET requester_id = (SELECT p.id FROM people p WHERE p.org_id = tickets.org_id AND p.external_id = tickets.requester);
+UPDATE tickets SET requester_id = (SELECT p.id FROM people p WHERE p.org_id = tickets.org_id AND p.id = tickets.requester) WHERE requester_id IS NULL;
+UPDATE tickets SET requester_account = requester WHERE requester_id IS NULL;
+ALTER TABLE tickets DROP COLUMN requester;
+ALTER TABLE tickets ADD CONSTRAINT tickets_requester_one_party CHECK ((requester_id IS NULL) <> (requester_account IS NULL));
+
+ALTER TABLE tickets ADD COLUMN raised_by_id TEXT COLLATE "C" REFERENCES people (id);
+ALTER TABLE tickets ADD COLUMN raised_by_account TEXT COLLATE "C";
+UPDATE tickets SET raised_by_id = (SELECT p.id FROM people p WHERE p.org_id = tickets.org_id AND p.external_id = tickets.raised_by);
+UPDATE tickets SET raised_by_account = raised_by WHERE raised_by_id IS NULL;
+ALTER TABLE tickets DROP COLUMN raised_by;
+ALTER TABLE tickets ADD CONSTRAINT tickets_raised_by_one_party CHECK ((raised_by_id IS NULL) <> (raised_by_account IS NULL));
+
+ALTER TABLE tickets ADD COLUMN assigned_agent_id TEXT COLLATE "C" REFERENCES people (id);
+ALTER TABLE tickets ADD COLUMN assigned_agent_account TEXT COLLATE "C";
+UPDATE tickets SET assigned_agent_id = (SELECT p.id FROM people p WHERE p.org_id = tickets.org_id AND p.external_id = tickets.assigned_agent);
+UPDATE tickets SET assigned_agent_account = assigned_agent WHERE assigned_agent_id IS NULL;
+ALTER TABLE tickets DROP COLUMN assigned_agent;
+ALTER TABLE tickets ADD CONSTRAINT tickets_assigned_agent_one_party CHECK (assigned_agent_id IS NULL OR assigned_agent_account IS NULL);
+
+ALTER TABLE ticket_comments ADD COLUMN author_id TEXT COLLATE "C" REFERENCES people (id);
+ALTER TABLE ticket_comments ADD COLUMN author_account TEXT COLLATE "C";
+UPDATE ticket_comments SET author_id = (SELECT p.id FROM people p WHERE p.org_id = (SELECT t.org_id FROM tickets t WHERE t.id = ticket_comments.ticket_id) AND p.external_id = ticket_comments.author);
+UPDATE ticket_comments SET author_account = author WHERE author_id IS NULL;
+ALTER TABLE ticket_comments DROP COLUMN author;
+ALTER TABLE ticket_comments ADD CONSTRAINT ticket_comments_author_one_party CHECK ((author_id IS NULL) <> (author_account IS NULL));
+
+ALTER TABLE register_changes ADD COLUMN actor_id TEXT COLLATE "C" REFERENCES people (id);
+ALTER TABLE register_changes ADD COLUMN actor_account TEXT COLLATE "C";
+UPDATE register_changes SET actor_id = (SELECT p.id FROM people p WHERE p.org_id = register_changes.actor_org_id AND p.external_id = register_changes.actor);
+UPDATE register_changes SET actor_account = actor WHERE actor_id IS NULL;
+ALTER TABLE register_changes DROP COLUMN actor;
+ALTER TABLE register_changes ADD CONSTRAINT register_changes_actor_one_party CHECK ((actor_id IS NULL) <> (actor_account IS NULL));
+
+ALTER TABLE privacy_notices ADD COLUMN published_by_id TEXT COLLATE "C" REFERENCES people (id);
+ALTER TABLE privacy_notices ADD COLUMN published_by_account TEXT COLLATE "C";
+UPDATE privacy_notices SET published_by_id = (SELECT p.id FROM people p WHERE p.org_id = privacy_notices.org_id AND p.external_id = privacy_notices.published_by);
+UPDATE privacy_notices SET published_by_account = published_by WHERE published_by_id IS NULL;
+ALTER TABLE privacy_notices DROP COLUMN published_by;
+ALTER TABLE privacy_notices ADD CONSTRAINT privacy_notices_published_by_one_party CHECK ((published_by_id IS NULL) <> (published_by_account IS NULL));
+
+ALTER TABLE person_changes ADD COLUMN actor_id TEXT COLLATE "C" REFERENCES people (id);
+ALTER TABLE person_changes ADD COLUMN actor_account TEXT COLLATE "C";
+UPDATE person_changes SET actor_id = (SELECT p.id FROM people p WHERE p.org_id = person_changes.org_id AND p.external_id = person_changes.actor);
+UPDATE person_changes SET actor_account = actor WHERE actor_id IS NULL;
+ALTER TABLE person_changes DROP COLUMN actor;
+ALTER TABLE person_changes ADD CONSTRAINT person_changes_actor_one_party CHECK ((actor_id IS NULL) <> (actor_account IS NULL));
+
+ALTER TABLE disclosures ADD COLUMN recorded_by_id TEXT COLLATE "C" REFERENCES people (id);
+ALTER TABLE disclosures ADD COLUMN recorded_by_account TEXT COLLATE "C";
+UPDATE disclosures SET recorded_by_id = (SELECT p.id FROM people p WHERE p.org_id = disclosures.org_id AND p.external_id = disclosures.recorded_by);
+UPDATE disclosures SET recorded_by_account = recorded_by WHERE recorded_by_id IS NULL;
+ALTER TABLE disclosures DROP COLUMN recorded_by;
+ALTER TABLE disclosures ADD CONSTRAINT disclosures_recorded_by_one_party CHECK ((recorded_by_id IS NULL) <> (recorded_by_account IS NULL));
+
+ALTER TABLE disclosure_versions ADD COLUMN actor_id TEXT COLLATE "C" REFERENCES people (id);
+ALTER TABLE disclosure_versions ADD COLUMN actor_account TEXT COLLATE "C";
+UPDATE disclosure_versions SET actor_id = (SELECT p.id FROM people p WHERE p.org_id = (SELECT d.org_id FROM disclosures d WHERE d.id = disclosure_versions.disclosure_id) AND p.external_id = disclosure_versions.actor);
+UPDATE disclosure_versions SET actor_account = actor WHERE actor_id IS NULL;
+ALTER TABLE disclosure_versions DROP COLUMN actor;
+ALTER TABLE disclosure_versions ADD CONSTRAINT disclosure_versions_actor_one_party CHECK ((actor_id IS NULL) <> (actor_account IS NULL));
+
+ALTER TABLE account_changes ADD COLUMN actor_id TEXT COLLATE "C" REFERENCES people (id);
+ALTER TABLE account_changes ADD COLUMN actor_account TEXT COLLATE "C";
+UPDATE account_changes SET actor_id = (SELECT p.id FROM people p WHERE p.org_id = (SELECT a.org_id FROM accounts a WHERE a.id = account_changes.account_id) AND p.external_id = account_changes.actor);
+UPDATE account_changes SET actor_account = actor WHERE actor_id IS NULL;
+ALTER TABLE account_changes DROP COLUMN actor;
+ALTER TABLE account_changes ADD CONSTRAINT account_changes_actor_one_party CHECK ((actor_id IS NULL) <> (actor_account IS NULL));
+
+ALTER TABLE assignment_changes ADD COLUMN actor_id TEXT COLLATE "C" REFERENCES people (id);
+ALTER TABLE assignment_changes ADD COLUMN actor_account TEXT COLLATE "C";
+UPDATE assignment_changes SET actor_id = (SELECT p.id FROM people p WHERE p.org_id = (SELECT a.org_id FROM asset_assignments a WHERE a.id = assignment_changes.assignment_id) AND p.external_id = assignment_changes.actor);
+UPDATE assignment_changes SET actor_account = actor WHERE actor_id IS NULL;
+ALTER TABLE assignment_changes DROP COLUMN actor;
+ALTER TABLE assignment_changes ADD CONSTRAINT assignment_changes_actor_one_party CHECK ((actor_id IS NULL) <> (actor_account IS NULL));
+
+CREATE INDEX tickets_org_requester_id ON tickets (org_id, requester_id, id);
+CREATE INDEX tickets_org_requester_account ON tickets (org_id, requester_account, id);
+CREATE INDEX tickets_org_raised_by_id ON tickets (org_id, raised_by_id, id);
+CREATE INDEX tickets_org_raised_by_account ON tickets (org_id, raised_by_account, id);
+CREATE INDEX ticket_comments_author ON ticket_comments (author_id);
+
+-- Where a person record takes an account as its external_id, the account's rows are found by it.
+CREATE INDEX tickets_assigned_agent_account ON tickets (assigned_agent_account) WHERE assigned_agent_account IS NOT NULL;
+CREATE INDEX ticket_comments_author_account ON ticket_comments (author_account) WHERE author_account IS NOT NULL;
+CREATE INDEX register_changes_actor_account ON register_changes (actor_account) WHERE actor_account IS NOT NULL;
+CREATE INDEX privacy_notices_published_by_account ON privacy_notices (published_by_account) WHERE published_by_account IS NOT NULL;
+CREATE INDEX person_changes_actor_account ON person_changes (actor_account) WHERE actor_account IS NOT NULL;
+CREATE INDEX disclosures_recorded_by_account ON disclosures (recorded_by_account) WHERE recorded_by_account IS NOT NULL;
+CREATE INDEX disclosure_versions_actor_account ON disclosure_versions (actor_account) WHERE actor_account IS NOT NULL;
+CREATE INDEX account_changes_actor_account ON account_changes (actor_account) WHERE actor_account IS NOT NULL;
+CREATE INDEX assignment_changes_actor_account ON assignment_changes (actor_account) WHERE actor_account IS NOT NULL;
+
+-- Grants name their grantee as a pair too; the pair is unique per duty. A row id lets an
+-- erased account be replaced by a value unique to its grant.
+CREATE TABLE duty_grants_new (
+    id TEXT COLLATE "C" PRIMARY KEY NOT NULL,
+    org_id TEXT COLLATE "C" NOT NULL REFERENCES organisations (id),
+    duty TEXT NOT NULL,
+    subject_id TEXT COLLATE "C" REFERENCES people (id),
+    subject_account TEXT COLLATE "C",
+    granted_by_id TEXT COLLATE "C" REFERENCES people (id),
+    granted_by_account TEXT COLLATE "C",
+    granted_at TIMESTAMP NOT NULL,
+    CHECK ((subject_id IS NULL) <> (subject_account IS NULL)),
+    CHECK ((granted_by_id IS NULL) <> (granted_by_account IS NULL))
+);
+INSERT INTO duty_grants_new (id, org_id, duty, subject_id, subject_account, granted_by_id, granted_by_account, granted_at)
+SELECT gen_random_uuid()::text, g.org_id, g.duty,
+    (SELECT p.id FROM people p WHERE p.org_id = g.org_id AND p.external_id = g.subject),
+    CASE WHEN EXISTS (SELECT 1 FROM people p WHERE p.org_id = g.org_id AND p.external_id = g.subject) THEN NULL ELSE g.subject END,
+    (SELECT p.id FROM people p WHERE p.org_id = g.org_id AND p.external_id = g.granted_by),
+    CASE WHEN EXISTS (SELECT 1 FROM people p WHERE p.org_id = g.org_id AND p.external_id = g.granted_by) THEN NULL ELSE g.granted_by END,
+    g.granted_at
+FROM duty_grants g;
+DROP TABLE duty_grants;
+ALTER TABLE duty_grants_new RENAME TO duty_grants;
+CREATE UNIQUE INDEX duty_grants_grantee ON duty_grants (org_id, duty, COALESCE(subject_id, ''), COALESCE(subject_account, ''));
+CREATE INDEX duty_grants_subject_account ON duty_grants (subject_account) WHERE subject_account IS NOT NULL;
+CREATE INDEX duty_grants_granted_by_account ON duty_grants (granted_by_account) WHERE granted_by_account IS NOT NULL;
