@@ -247,7 +247,7 @@ pub struct PutAdjustments {
 
 /// The caller's own record: the person of the organisation whose `external_id` is the token's
 /// subject, if there is one. None for a processor's user acting for a controller.
-fn own_record(
+pub(crate) fn own_record(
     conn: &mut persistence::AnyConnection,
     caller: &Principal,
 ) -> Result<Option<StoredPerson>, StoreError> {
@@ -266,7 +266,7 @@ pub fn caller_person(
 }
 
 /// Whether the caller is the person (their token's subject is the record's external id).
-fn is_subject(caller: &Principal, person: &Person) -> bool {
+pub(crate) fn is_subject(caller: &Principal, person: &Person) -> bool {
     let own = caller.own_subject();
     person
         .external_id
@@ -299,7 +299,11 @@ fn about(person: PersonId) -> Option<Identity> {
 }
 
 /// A trail of one `operation` on the person record.
-fn person_trail(caller: &Principal, operation: AuditOperation, person: PersonId) -> Trail {
+pub(crate) fn person_trail(
+    caller: &Principal,
+    operation: AuditOperation,
+    person: PersonId,
+) -> Trail {
     Trail::single(
         caller,
         clock::now(),
