@@ -27,6 +27,7 @@ mod migrations;
 mod notices;
 mod organisations;
 mod people;
+mod purpose_bindings;
 mod records;
 mod register_entries;
 mod register_history;
