@@ -128,6 +128,19 @@ async fn a_record_kind_holding_personal_data_with_no_purpose_is_a_lint_error() {
         text(ambiguous, "message").contains("\"Complaints\", \"Grievances\""),
         "{ambiguous}"
     );
+
+    // Binding assets, which hold no personal data, decides nothing: a warning on the purpose.
+    let inventory = purpose_governing(&k, "Inventory", json!([{"record_kind": "asset"}])).await;
+    let report = lints(&k.app, &k.auditor).await;
+    let needless = report
+        .iter()
+        .find(|l| l["code"] == "binding_without_effect")
+        .expect("a binding without effect");
+    assert_eq!(needless["severity"], "warning");
+    assert_eq!(
+        needless["entity"],
+        json!({"kind": "purpose", "id": text(&inventory, "id")})
+    );
 }
 
 #[tokio::test]

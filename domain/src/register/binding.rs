@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::catalogue::{Catalogue, RecordKind};
 use crate::ticket::TicketCategory;
 
-use super::lint::{Lint, LintCode, LintEntity};
+use super::lint::{Lint, LintCode, LintEntity, LintEntityKind};
 use super::purpose::Purpose;
 use super::ropa::PurposeRecord;
 use super::snapshot::Register;
@@ -166,9 +166,13 @@ impl Register {
     ///   at all, one lint for tickets, not one per category.
     /// - `ambiguous_binding` (error, Art 5(1)(b), 6(1)): a kind or ticket category governed by
     ///   two purposes, so which basis, recipients and retention apply is not said.
+    /// - `binding_without_effect` (warning, Art 30(1)(b)), after those: a purpose binds a kind
+    ///   that holds no personal data, or is governed as another kind's rows; the record would
+    ///   otherwise claim the purpose decides something it does not.
     pub fn binding_lints(&self, catalogue: &Catalogue) -> Vec<Lint> {
         let mut lints = Vec::new();
-        for kind in catalogue.kinds_to_bind() {
+        let to_bind = catalogue.kinds_to_bind();
+        for &kind in &to_bind {
             let binds_kind = self
                 .purposes
                 .iter()
@@ -206,6 +210,26 @@ impl Register {
                         ),
                     )),
                 }
+            }
+        }
+        for purpose in &self.purposes {
+            for binding in purpose
+                .governs
+                .iter()
+                .filter(|g| !to_bind.contains(&g.record_kind))
+            {
+                let kind = binding.record_kind;
+                let governed = catalogue.governed_as(kind);
+                let why = if governed != kind {
+                    format!("they are governed as the {governed} records they belong to")
+                } else {
+                    "they hold no personal data".to_owned()
+                };
+                lints.push(Lint::new(
+                    LintCode::BindingWithoutEffect,
+                    LintEntity::entry(LintEntityKind::Purpose, purpose.id.as_uuid()),
+                    format!("the purpose binds {kind} records, but {why}"),
+                ));
             }
         }
         lints
@@ -485,6 +509,38 @@ mod tests {
             lints[0].message
         );
         assert_eq!(lints[1].entity.record_kind, Some(RecordKind::Consent));
+    }
+
+    #[test]
+    fn a_binding_that_decides_nothing_is_a_warning_on_its_purpose() {
+        let register = devon_with(&[(
+            "Support tickets",
+            vec![
+                Governs::all(RecordKind::Ticket),
+                Governs::all(RecordKind::Consent),
+                Governs::all(RecordKind::TicketComment),
+                Governs::all(RecordKind::Asset),
+            ],
+        )]);
+        let lints = register.binding_lints(&CATALOGUE);
+        assert_eq!(
+            codes(&lints),
+            [
+                (LintCode::BindingWithoutEffect, None),
+                (LintCode::BindingWithoutEffect, None)
+            ]
+        );
+        assert_eq!(lints[0].severity, super::super::lint::Severity::Warning);
+        assert_eq!(lints[0].entity.kind, LintEntityKind::Purpose);
+        assert_eq!(
+            lints[0].message,
+            "the purpose binds ticket_comment records, but they are governed as the ticket \
+             records they belong to"
+        );
+        assert_eq!(
+            lints[1].message,
+            "the purpose binds asset records, but they hold no personal data"
+        );
     }
 
     #[test]

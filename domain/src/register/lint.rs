@@ -48,6 +48,9 @@ closed_set! {
         UnboundRecordKind = "unbound_record_kind",
         /// A kind of desk record (or a category of tickets) that two or more purposes govern.
         AmbiguousBinding = "ambiguous_binding",
+        /// A purpose binds a kind of desk record that holds no personal data, or that is
+        /// governed as another kind's rows (a ticket's comments as the ticket): it says nothing.
+        BindingWithoutEffect = "binding_without_effect",
     }
 }
 
@@ -61,7 +64,8 @@ impl LintCode {
             LintCode::TransferWithoutRiskAssessment
             | LintCode::PurposeWithoutRetention
             | LintCode::RetentionTriggerWithoutConsent
-            | LintCode::PolicyDocumentWithoutReviewDate => Severity::Warning,
+            | LintCode::PolicyDocumentWithoutReviewDate
+            | LintCode::BindingWithoutEffect => Severity::Warning,
         }
     }
 
@@ -80,6 +84,7 @@ impl LintCode {
             // Purposes are specified (5(1)(b)): rows under two of them have no one basis,
             // recipients or retention.
             LintCode::AmbiguousBinding => "Art 5(1)(b), 6(1)",
+            LintCode::BindingWithoutEffect => "Art 30(1)(b)",
         }
     }
 }
@@ -112,7 +117,7 @@ pub struct LintEntity {
 }
 
 impl LintEntity {
-    fn entry(kind: LintEntityKind, id: Uuid) -> LintEntity {
+    pub(crate) fn entry(kind: LintEntityKind, id: Uuid) -> LintEntity {
         LintEntity {
             kind,
             id: Some(id),
