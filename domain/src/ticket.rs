@@ -182,6 +182,26 @@ pub struct TicketChange {
 }
 
 impl TicketChange {
+    /// Whether the change might leave a ticket flagged as holding special category data under
+    /// a purpose that has not been checked for it: it sets the flag, or moves the ticket to
+    /// another category (and so perhaps under another purpose).
+    pub fn touches_special_category(&self) -> bool {
+        self.contains_special_category == Some(true) || self.category.is_some()
+    }
+
+    /// The category whose governing purpose must have an Art 9(2) condition once the change is
+    /// made to `current` (Art 9(1)): the resulting category, when the ticket ends up flagged
+    /// and the change set the flag or changed the category. Clearing the flag needs nothing.
+    pub fn special_category_to_check(&self, current: &Ticket) -> Option<TicketCategory> {
+        let flagged = self
+            .contains_special_category
+            .unwrap_or(current.contains_special_category);
+        let category = self.category.unwrap_or(current.category);
+        let sets_flag = self.contains_special_category == Some(true);
+        let moves = category != current.category;
+        (flagged && (sets_flag || moves)).then_some(category)
+    }
+
     /// What someone who is only a requester may change on a ticket of theirs: its wording, and
     /// its status only once the desk has resolved it, to confirm (`closed`) or to reopen it
     /// (`open`). Triage (category, priority, assignment, the special-category flag) is the
@@ -276,6 +296,57 @@ impl Ticket {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_flagged_ticket_is_checked_when_flagged_or_moved() {
+        let mut current = sample_ticket();
+        let flag = |on| TicketChange {
+            contains_special_category: Some(on),
+            ..TicketChange::default()
+        };
+        let move_to = |category| TicketChange {
+            category: Some(category),
+            ..TicketChange::default()
+        };
+        // Not flagged: only setting the flag needs a check, of the category it ends in.
+        assert_eq!(current.category, TicketCategory::ItSystem);
+        assert_eq!(
+            flag(true).special_category_to_check(&current),
+            Some(TicketCategory::ItSystem)
+        );
+        assert_eq!(
+            move_to(TicketCategory::Complaint).special_category_to_check(&current),
+            None
+        );
+        let both = TicketChange {
+            category: Some(TicketCategory::Complaint),
+            contains_special_category: Some(true),
+            ..TicketChange::default()
+        };
+        assert_eq!(
+            both.special_category_to_check(&current),
+            Some(TicketCategory::Complaint)
+        );
+        // Flagged: a move re-checks; clearing the flag, or staying put, does not.
+        current.contains_special_category = true;
+        assert_eq!(
+            move_to(TicketCategory::Complaint).special_category_to_check(&current),
+            Some(TicketCategory::Complaint)
+        );
+        assert_eq!(
+            move_to(TicketCategory::ItSystem).special_category_to_check(&current),
+            None
+        );
+        let clear_and_move = TicketChange {
+            category: Some(TicketCategory::Complaint),
+            contains_special_category: Some(false),
+            ..TicketChange::default()
+        };
+        assert_eq!(clear_and_move.special_category_to_check(&current), None);
+        assert!(clear_and_move.touches_special_category());
+        assert!(!flag(false).touches_special_category());
+        assert!(!TicketChange::default().touches_special_category());
+    }
+
     use super::*;
     use crate::ids::{OrgId, TicketId};
     use TicketStatus::*;

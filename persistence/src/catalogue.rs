@@ -13,6 +13,9 @@ use domain::catalogue::{
     Catalogue, Column, DataKind, Erasure, KeepReason, NotPersonal, PersonKey, PersonLink,
     RecordKind, Replacement, Table,
 };
+use domain::ids::{self, OrgId};
+use domain::party::Party;
+use domain::register::Holding;
 
 use crate::connection::AnyConnection;
 use crate::error::StoreError;
@@ -617,9 +620,173 @@ pub fn live_columns(conn: &mut AnyConnection) -> Result<Vec<(String, String)>, S
         .collect())
 }
 
+#[derive(QueryableByName)]
+struct Found {
+    #[diesel(sql_type = Text)]
+    category: String,
+}
+
+/// How a column is matched against one of the person's keys.
+enum Match {
+    Equals(String),
+    /// A document naming the person among its text ([`PersonKey::Mentions`]).
+    Contains(String),
+}
+
+/// The values a column holding `key` has for the person with `person_id` and `external_id`
+/// (their token subject), as rows store them today. `pseudonyms` are theirs in the audit trail.
+///
+/// Kept in one place: when rows come to name people by `PersonId` alone, this is what changes.
+fn matches_for(
+    key: PersonKey,
+    person_id: ids::PersonId,
+    external_id: Option<&str>,
+    pseudonyms: &[String],
+) -> Vec<Match> {
+    let id = person_id.to_string();
+    let subject = external_id.map(|s| Match::Equals(s.to_owned()));
+    match key {
+        PersonKey::PersonId => vec![Match::Equals(id)],
+        // An account the person holds is theirs once adopted; one not yet moved still names
+        // them. A processor's staff act as `subject@slug`: never this organisation's person.
+        PersonKey::Account => subject.into_iter().collect(),
+        PersonKey::Mentions => vec![Match::Contains(id)],
+        PersonKey::Pseudonym => pseudonyms.iter().cloned().map(Match::Equals).collect(),
+    }
+}
+
+/// What the organisation's desk holds about a person, as the register binds it: each record
+/// kind with a row about them or naming them, for tickets with each category, in the order of
+/// [`Holding`]. Walks [`CATALOGUE`]: a table's person link and every column naming a person
+/// (the agent assigned, who approved). A table linked through another (a ticket's comments) is
+/// governed as that table's rows, so its rows count as the parent's kind, with the parent's
+/// category.
+pub fn record_kinds_about(
+    conn: &mut AnyConnection,
+    org_id: OrgId,
+    person_id: ids::PersonId,
+    external_id: Option<&str>,
+) -> Result<Vec<Holding>, StoreError> {
+    let mut identities = vec![Party::Person(person_id)];
+    identities.extend(external_id.map(|s| Party::Account(s.to_owned())));
+    let pseudonyms = crate::audit::pseudonyms(conn, org_id, &identities)?;
+    let mut held = Vec::new();
+    for table in CATALOGUE.tables {
+        let governed = CATALOGUE.governed_as(table.record);
+        // The tenant, and the table a through link joins for it (and for a ticket's category).
+        let parent = match table.person {
+            Some(PersonLink::Through { column, table }) => {
+                CATALOGUE.table(table).map(|parent| (column, parent))
+            }
+            _ => None,
+        };
+        let tenant = match parent {
+            Some(_) => "p.org_id",
+            None if table.column("org_id").is_some() => "t.org_id",
+            None => continue,
+        };
+        let category = match parent {
+            _ if governed != RecordKind::Ticket => "CAST('' AS TEXT)",
+            Some(_) => "p.category",
+            None => "t.category",
+        };
+        let join = parent
+            .map(|(column, parent)| format!(" JOIN {} p ON t.{column} = p.id", parent.name))
+            .unwrap_or_default();
+        let mut columns: Vec<(&str, PersonKey)> = table.person_columns().collect();
+        if let Some(PersonLink::Column { column, key }) = table.person
+            && !columns.contains(&(column, key))
+        {
+            columns.push((column, key));
+        }
+        for (column, key) in columns {
+            for value in matches_for(key, person_id, external_id, &pseudonyms) {
+                let (op, value) = match value {
+                    Match::Equals(v) => ("=", v),
+                    Match::Contains(v) => ("LIKE", format!("%{v}%")),
+                };
+                // Names come from the catalogue, never from a request; values are bound.
+                let sql = format!(
+                    "SELECT DISTINCT {category} AS category FROM {} t{join} \
+                     WHERE {tenant} = {{1}} AND t.{column} {op} {{2}}",
+                    table.name
+                );
+                for found in found(conn, &sql, &org_id.to_string(), &value)? {
+                    let holding = if governed == RecordKind::Ticket {
+                        let category = found
+                            .category
+                            .parse()
+                            .map_err(|_| StoreError::Corrupt(format!("{}.category", table.name)))?;
+                        Holding::ticket(category)
+                    } else {
+                        Holding::of(governed)
+                    };
+                    held.push(holding);
+                }
+            }
+        }
+    }
+    held.sort();
+    held.dedup();
+    Ok(held)
+}
+
+/// Runs `sql` with its placeholders `{1}` and `{2}` bound to `first` and `second`, in that
+/// order in the text, on either backend.
+fn found(
+    conn: &mut AnyConnection,
+    sql: &str,
+    first: &str,
+    second: &str,
+) -> Result<Vec<Found>, StoreError> {
+    use diesel::RunQueryDsl;
+    Ok(match conn {
+        AnyConnection::Sqlite(conn) => {
+            diesel::sql_query(sql.replace("{1}", "?").replace("{2}", "?"))
+                .bind::<Text, _>(first)
+                .bind::<Text, _>(second)
+                .load(conn)?
+        }
+        AnyConnection::Postgresql(conn) => {
+            diesel::sql_query(sql.replace("{1}", "$1").replace("{2}", "$2"))
+                .bind::<Text, _>(first)
+                .bind::<Text, _>(second)
+                .load(conn)?
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_seed_registers_bind_every_kind_holding_personal_data() {
+        for register in domain::register::demo::all() {
+            assert_eq!(register.binding_lints(&CATALOGUE), [], "{}", register.slug);
+        }
+    }
+
+    #[test]
+    fn the_departments_leave_only_surveys_unbound() {
+        // Nothing published gives DCMS or DExEU a survey purpose.
+        for register in [
+            domain::register::demo::dcms(),
+            domain::register::demo::dexeu(),
+        ] {
+            let unbound: Vec<_> = register
+                .binding_lints(&CATALOGUE)
+                .iter()
+                .map(|l| l.entity.record_kind)
+                .collect();
+            assert_eq!(
+                unbound,
+                [Some(RecordKind::Consent), Some(RecordKind::SurveyAnswer)],
+                "{}",
+                register.slug
+            );
+        }
+    }
 
     #[test]
     fn the_catalogue_is_consistent() {

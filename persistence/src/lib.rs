@@ -39,5 +39,5 @@ pub fn transaction<T>(
     conn.transaction(work)
 }
 pub use error::StoreError;
-pub use migrations::{revert_all_migrations, run_migrations};
+pub use migrations::{revert_all_migrations, run_migrations, run_migrations_through};
 pub use pool::{Db, PoolSizes};

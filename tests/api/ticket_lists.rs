@@ -9,6 +9,8 @@ use crate::helpers::*;
 
 /// Three tickets of the organisation, returned oldest first, the first changed last.
 async fn three_tickets(app: &TestApp, agent: &str) -> [Value; 3] {
+    // The second is flagged as holding health details: the register must allow it (Art 9).
+    govern_tickets_with_art_9(app, ORG).await;
     let t1 = app
         .create_ticket(
             agent,

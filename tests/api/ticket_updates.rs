@@ -192,6 +192,8 @@ async fn if_match_takes_lists_and_tags_never_issued_fail_the_precondition() {
 #[tokio::test]
 async fn the_desk_triages_assigns_and_unassigns() {
     let d = desk().await;
+    // Flagging health details needs a purpose with an Art 9(2) condition governing the ticket.
+    govern_tickets_with_art_9(&d.app, ORG).await;
     let id = d.alices_ticket().await;
     let change = json!({
         "title": "VPN drops every hour",

@@ -53,6 +53,8 @@ async fn a_new_ticket_gets_defaults_a_location_and_an_etag() {
 #[tokio::test]
 async fn the_desk_raises_tickets_on_behalf_of_someone_with_every_field() {
     let app = spawn_app().await;
+    // Flagging health details needs a purpose with an Art 9(2) condition governing the ticket.
+    govern_tickets_with_art_9(&app, ORG).await;
     let agent = app.token(ORG, &["agent"], "agent-1");
     let body = json!({
         "kind": "service_request",

@@ -386,6 +386,14 @@ impl RoleSet for PeopleViewers {
     ];
 }
 
+/// Who may read what is processed about a person and why (`/people/{id}/processing`): the
+/// domain's rule for reading a person (`domain::people::role_may`), so requesters (their own
+/// only), agents, the DPO and integrators; not administrators or auditors (Art 5(1)(c)).
+pub struct ProcessingReaders;
+impl RoleSet for ProcessingReaders {
+    const ROLES: &'static [Role] = &[Role::Requester, Role::Agent, Role::Dpo, Role::Integrator];
+}
+
 /// Who may reach what the DPO grants agents by name (reasonable adjustments, the disclosures
 /// log): the DPO, and agents (when granted the duty). Never a processor's user: the grant names
 /// the controller's own staff.

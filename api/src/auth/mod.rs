@@ -16,5 +16,6 @@ pub use caller::{
 pub use caller::{ConsentHolders, Requesters, SurveyReporters};
 pub use caller::{
     DisclosureViewers, DpoOrGrantedAgents, Dpos, PeopleReaders, PeopleViewers, PeopleWriters,
+    ProcessingReaders,
 };
 pub use verify::{AuthConfig, AuthError, Claims, Verifier};

@@ -248,7 +248,7 @@ pub struct PutAdjustments {
 
 /// The caller's own record, resolved from their token at the edge, if they have one. None for
 /// a processor's user acting for a controller.
-fn own_record(
+pub(crate) fn own_record(
     conn: &mut persistence::AnyConnection,
     caller: &Principal,
 ) -> Result<Option<StoredPerson>, StoreError> {
@@ -259,7 +259,7 @@ fn own_record(
 }
 
 /// Whether the caller is the person.
-fn is_subject(caller: &Principal, person: &Person) -> bool {
+pub(crate) fn is_subject(caller: &Principal, person: &Person) -> bool {
     caller.person() == Some(person.id)
 }
 
@@ -288,7 +288,11 @@ fn about(person: PersonId) -> Option<Party> {
 }
 
 /// A trail of one `operation` on the person record.
-fn person_trail(caller: &Principal, operation: AuditOperation, person: PersonId) -> Trail {
+pub(crate) fn person_trail(
+    caller: &Principal,
+    operation: AuditOperation,
+    person: PersonId,
+) -> Trail {
     Trail::single(
         caller,
         clock::now(),

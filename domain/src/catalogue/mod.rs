@@ -347,6 +347,43 @@ impl Catalogue {
             .collect()
     }
 
+    /// Whether some table of `kind` holds personal data.
+    pub fn holds_personal_data(&self, kind: RecordKind) -> bool {
+        self.tables
+            .iter()
+            .any(|t| t.record == kind && t.columns.iter().any(|c| c.personal().is_some()))
+    }
+
+    /// The record kind whose register binding governs rows of `kind`. A kind whose tables find
+    /// their person through another table's rows (a comment through its ticket, an account's
+    /// change through the account) is processed for whatever those rows are processed for, so
+    /// it is governed as they are; any other kind by its own binding.
+    pub fn governed_as(&self, kind: RecordKind) -> RecordKind {
+        let mut current = kind;
+        // A chain of links is as long as the catalogue at most; a cycle (a fault) stops there.
+        for _ in 0..self.tables.len() {
+            let parent = self.tables.iter().find_map(|t| match t.person {
+                Some(PersonLink::Through { table, .. }) if t.record == current => self.table(table),
+                _ => None,
+            });
+            match parent {
+                Some(parent) => current = parent.record,
+                None => break,
+            }
+        }
+        current
+    }
+
+    /// The record kinds the processing register must bind to a purpose, in [`RecordKind::ALL`]
+    /// order: those holding personal data, less those governed as another kind's rows.
+    pub fn kinds_to_bind(&self) -> Vec<RecordKind> {
+        RecordKind::ALL
+            .iter()
+            .copied()
+            .filter(|&kind| self.holds_personal_data(kind) && self.governed_as(kind) == kind)
+            .collect()
+    }
+
     /// The kinds of personal data some table holds, in [`DataKind::ALL`] order.
     pub fn kinds_held(&self) -> Vec<DataKind> {
         DataKind::ALL
@@ -653,6 +690,19 @@ mod tests {
             NOTES.person_columns().collect::<Vec<_>>(),
             [("author", PersonKey::Account)]
         );
+    }
+
+    #[test]
+    fn kinds_linked_through_another_table_are_governed_as_its_rows() {
+        assert_eq!(
+            GOOD.governed_as(RecordKind::TicketComment),
+            RecordKind::Person
+        );
+        assert_eq!(GOOD.governed_as(RecordKind::Person), RecordKind::Person);
+        assert!(GOOD.holds_personal_data(RecordKind::TicketComment));
+        assert!(!GOOD.holds_personal_data(RecordKind::Asset));
+        assert_eq!(GOOD.kinds_to_bind(), [RecordKind::Person]);
+        assert!(Catalogue::EMPTY.kinds_to_bind().is_empty());
     }
 
     #[test]

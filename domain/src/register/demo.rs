@@ -17,9 +17,10 @@ use crate::ids::{
     AgreementId, DataCategoryId, OrgId, PurposeId, RecipientId, RetentionPolicyId, TransferId,
 };
 
-use crate::catalogue::DataKind;
+use crate::catalogue::{DataKind, RecordKind};
 
 use super::agreement::{ProcessingAgreement, Standing};
+use super::binding::Governs;
 use super::data_category::DataCategory;
 use super::identity::{Contact, OrganisationDetails};
 use super::lawful_basis::LawfulBasis;
@@ -246,8 +247,39 @@ fn purpose(
         automated_means: true,
         automated_decision_making: false,
         automated_decision_logic: None,
+        governs: Vec::new(),
     }
 }
+
+/// Binds every row of each of `kinds` to `purpose`.
+fn bind(purpose: &mut Purpose, kinds: &[RecordKind]) {
+    purpose
+        .governs
+        .extend(kinds.iter().map(|&kind| Governs::all(kind)));
+}
+
+/// The records the desk keeps about its people: their record and its history, what HR and
+/// identity systems send, and their accounts. Each seed binds them to the purpose that sets up
+/// and runs people's access (the notices tie joiners and leavers to accounts).
+const PEOPLE_RECORDS: [RecordKind; 5] = [
+    RecordKind::Person,
+    RecordKind::PersonChange,
+    RecordKind::HrSyncAnswer,
+    RecordKind::DirectoryProfile,
+    RecordKind::Account,
+];
+
+/// The desk's trails of what its staff did: duties granted, the audit trail, register changes,
+/// notices published, the disclosures log. No notice names them as a purpose of their own; each
+/// seed binds them to the purpose nearest the duty that makes them kept (security of processing
+/// and accountability, Art 5(2), 32).
+const TRAILS: [RecordKind; 5] = [
+    RecordKind::DutyGrant,
+    RecordKind::AuditEvent,
+    RecordKind::RegisterChange,
+    RecordKind::PrivacyNotice,
+    RecordKind::Disclosure,
+];
 
 fn ids<T, I>(items: &[&T], id: impl Fn(&T) -> I) -> Vec<I> {
     items.iter().map(|item| id(item)).collect()
@@ -384,7 +416,7 @@ fn platform_purposes(
         owner: "Data Protection Officer".into(),
         review_date: None,
     });
-    let accounts = purpose(
+    let mut accounts = purpose(
         base + 0x1002,
         "User accounts",
         ACCOUNTS_DESCRIPTION,
@@ -393,7 +425,7 @@ fn platform_purposes(
         &data.contact(),
         kept,
     );
-    let assets = purpose(
+    let mut assets = purpose(
         base + 0x1004,
         "User assets",
         ASSETS_DESCRIPTION,
@@ -402,6 +434,11 @@ fn platform_purposes(
         &data.contact(),
         kept,
     );
+    // Every ticket, whatever its category, is an IT request or incident: the one purpose with
+    // the health condition governs them all, and the adjustments record beside them.
+    bind(&mut support, &[RecordKind::Ticket, RecordKind::Adjustment]);
+    bind(&mut accounts, &PEOPLE_RECORDS);
+    bind(&mut assets, &[RecordKind::AssetAssignment]);
     [support, accounts, assets]
 }
 
@@ -460,7 +497,7 @@ pub fn cabinet_office() -> Register {
     ];
     let [support, accounts, assets] =
         platform_purposes(base, "Cabinet Office", &staff, &data, &kept);
-    let access = purpose(
+    let mut access = purpose(
         base + 0x1003,
         "Access to government data",
         "To control access to, and ownership of, government data including its deletion",
@@ -479,6 +516,12 @@ pub fn cabinet_office() -> Register {
         &kept,
     );
     surveys.provision_requirement = ProvisionRequirement::Voluntary;
+    // Controlling access to government data is what the trails of who did what serve.
+    bind(&mut access, &TRAILS);
+    bind(
+        &mut surveys,
+        &[RecordKind::Consent, RecordKind::SurveyAnswer],
+    );
     let mut purposes = vec![support, accounts, access, assets, surveys];
     for p in &mut purposes {
         // Everything is stored on the department's IT infrastructure, run by these processors,
@@ -548,6 +591,9 @@ fn platform_department(slug_text: &str, name: &str, address: &str) -> Register {
     for p in &mut purposes {
         p.recipients = vec![processor.id];
     }
+    // The trails are kept with the accounts they record the use of. Nothing published gives
+    // the department a survey purpose, so its consents and answers stay unbound (a lint).
+    bind(&mut purposes[1], &TRAILS);
     Register {
         slug: slug(slug_text),
         organisation: OrganisationDetails {
@@ -711,7 +757,7 @@ pub fn devon() -> Register {
         p.provision_requirement = ProvisionRequirement::Voluntary;
         p
     };
-    let tickets = on_public_task(
+    let mut tickets = on_public_task(
         base + 0x1001,
         "Support tickets",
         "To record a ticket on the Zoho Desk ticketing system related to issues raised by the \
@@ -752,6 +798,23 @@ pub fn devon() -> Register {
     );
     legal.recipients = vec![courts.id];
     legal.provision_requirement = ProvisionRequirement::Voluntary;
+    // The notice's one purpose for the desk's own records is the support ticket: it governs
+    // every ticket (none with an Art 9(2) condition, so a ticket flagged as holding health
+    // details is refused), the people and accounts the tickets are about, and their feedback.
+    bind(&mut tickets, &[RecordKind::Ticket]);
+    bind(&mut tickets, &PEOPLE_RECORDS);
+    bind(
+        &mut tickets,
+        &[
+            RecordKind::AssetAssignment,
+            RecordKind::Consent,
+            RecordKind::SurveyAnswer,
+        ],
+    );
+    // Health details are held only under the safeguarding condition, Art 9(2)(h).
+    bind(&mut safeguarding, &[RecordKind::Adjustment]);
+    // The trails are kept to meet legal obligations (Art 5(2), 30, 32).
+    bind(&mut legal, &TRAILS);
     Register {
         slug: slug(DEVON),
         organisation: OrganisationDetails {
@@ -971,7 +1034,7 @@ pub fn derby() -> Register {
         p
     };
 
-    let requests = build(
+    let mut requests = build(
         0x1001,
         "Service requests, incidents and problem cases",
         "Help resolve Service Requests, Incidents and Problem Cases raised on the IT Portal or \
@@ -982,7 +1045,7 @@ pub fn derby() -> Register {
         &[&name, &contact, &accounts, &cases],
         &[&suppliers, &consultants, &schools, &homes, &museums],
     );
-    let user_accounts = build(
+    let mut user_accounts = build(
         0x1002,
         "User accounts",
         "Set up and manage user accounts such as e-mail accounts and shared folder permissions, \
@@ -1012,7 +1075,7 @@ pub fn derby() -> Register {
         &[],
     );
     it_surveys.provision_requirement = ProvisionRequirement::Voluntary;
-    let it_equipment = build(
+    let mut it_equipment = build(
         0x1005,
         "IT equipment",
         "Manage the use and allocation of IT equipment such as laptops, tablets and mobile \
@@ -1060,7 +1123,7 @@ pub fn derby() -> Register {
         &[&usage],
         &[],
     );
-    let information_security = build(
+    let mut information_security = build(
         0x100a,
         "Information security",
         "Manage and promote information security",
@@ -1184,6 +1247,23 @@ pub fn derby() -> Register {
         owner: "Information Governance".into(),
         review_date: None,
     });
+    // Each record kind goes to the bullet that names it. Tickets are service requests,
+    // incidents and problem cases whatever their category, with no Art 9(2) condition: health
+    // details belong in the adjustments record, not a ticket.
+    bind(&mut requests, &[RecordKind::Ticket]);
+    bind(&mut user_accounts, &PEOPLE_RECORDS);
+    bind(
+        &mut it_surveys,
+        &[RecordKind::Consent, RecordKind::SurveyAnswer],
+    );
+    bind(&mut it_equipment, &[RecordKind::AssetAssignment]);
+    // The disclosures log goes with the statutory disclosures; the other trails with security.
+    let (disclosures, trails): (Vec<RecordKind>, Vec<RecordKind>) = TRAILS
+        .iter()
+        .partition(|&&kind| kind == RecordKind::Disclosure);
+    bind(&mut information_security, &trails);
+    bind(&mut statutory, &disclosures);
+    bind(&mut adjustments, &[RecordKind::Adjustment]);
     Register {
         slug: slug(DERBY),
         organisation: OrganisationDetails {

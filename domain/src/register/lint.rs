@@ -5,7 +5,9 @@
 use serde::Serialize;
 use uuid::Uuid;
 
+use crate::catalogue::RecordKind;
 use crate::closed_set;
+use crate::ticket::TicketCategory;
 
 use super::lawful_basis::LawfulBasis;
 use super::purpose::Purpose;
@@ -41,19 +43,29 @@ closed_set! {
         RetentionTriggerWithoutConsent = "retention_trigger_without_consent",
         /// An appropriate policy document has no review date.
         PolicyDocumentWithoutReviewDate = "policy_document_without_review_date",
+        /// A kind of desk record holding personal data (or a category of tickets) that no
+        /// purpose governs.
+        UnboundRecordKind = "unbound_record_kind",
+        /// A kind of desk record (or a category of tickets) that two or more purposes govern.
+        AmbiguousBinding = "ambiguous_binding",
+        /// A purpose binds a kind of desk record that holds no personal data, or that is
+        /// governed as another kind's rows (a ticket's comments as the ticket): it says nothing.
+        BindingWithoutEffect = "binding_without_effect",
     }
 }
 
 impl LintCode {
     pub fn severity(self) -> Severity {
         match self {
-            LintCode::LegitimateInterestsInPublicTask | LintCode::LegacyModelClauses => {
-                Severity::Error
-            }
+            LintCode::LegitimateInterestsInPublicTask
+            | LintCode::LegacyModelClauses
+            | LintCode::UnboundRecordKind
+            | LintCode::AmbiguousBinding => Severity::Error,
             LintCode::TransferWithoutRiskAssessment
             | LintCode::PurposeWithoutRetention
             | LintCode::RetentionTriggerWithoutConsent
-            | LintCode::PolicyDocumentWithoutReviewDate => Severity::Warning,
+            | LintCode::PolicyDocumentWithoutReviewDate
+            | LintCode::BindingWithoutEffect => Severity::Warning,
         }
     }
 
@@ -66,6 +78,13 @@ impl LintCode {
             LintCode::PurposeWithoutRetention => "Art 5(1)(e), 13(2)(a)",
             LintCode::RetentionTriggerWithoutConsent => "Art 5(1)(e)",
             LintCode::PolicyDocumentWithoutReviewDate => "DPA 2018 Sch 1 para 39, 40",
+            // Processing is lawful only on a basis (6(1)), and the record names each purpose
+            // (30(1)(b)): rows bound to none are held on no recorded basis.
+            LintCode::UnboundRecordKind => "Art 6(1), 30(1)(b)",
+            // Purposes are specified (5(1)(b)): rows under two of them have no one basis,
+            // recipients or retention.
+            LintCode::AmbiguousBinding => "Art 5(1)(b), 6(1)",
+            LintCode::BindingWithoutEffect => "Art 30(1)(b)",
         }
     }
 }
@@ -75,15 +94,46 @@ closed_set! {
     pub enum LintEntityKind for "kind" {
         Purpose = "purpose",
         Transfer = "transfer",
+        /// A kind of desk record, which is no register entry: the binding lints concern one.
+        RecordKind = "record_kind",
     }
 }
 
-/// The register entry a lint concerns.
+/// What a lint concerns: a register entry by id, or a kind of desk record (for tickets,
+/// perhaps one category).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LintEntity {
     pub kind: LintEntityKind,
-    pub id: Uuid,
+    /// The entry's id; absent for a record kind.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<Uuid>,
+    /// The record kind, for `kind: record_kind`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record_kind: Option<RecordKind>,
+    /// The category of tickets, where the lint concerns one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_category: Option<TicketCategory>,
+}
+
+impl LintEntity {
+    pub(crate) fn entry(kind: LintEntityKind, id: Uuid) -> LintEntity {
+        LintEntity {
+            kind,
+            id: Some(id),
+            record_kind: None,
+            ticket_category: None,
+        }
+    }
+
+    pub fn record_kind(kind: RecordKind, ticket_category: Option<TicketCategory>) -> LintEntity {
+        LintEntity {
+            kind: LintEntityKind::RecordKind,
+            id: None,
+            record_kind: Some(kind),
+            ticket_category,
+        }
+    }
 }
 
 /// A finding about a register entry that is lawful to store but wrong under today's law. The
@@ -99,7 +149,7 @@ pub struct Lint {
 }
 
 impl Lint {
-    fn new(code: LintCode, entity: LintEntity, message: impl Into<String>) -> Self {
+    pub(crate) fn new(code: LintCode, entity: LintEntity, message: impl Into<String>) -> Self {
         Self {
             code,
             severity: code.severity(),
@@ -126,10 +176,7 @@ pub fn lint_purpose(
     purpose: &Purpose,
     retention_policies: &[RetentionPolicy],
 ) -> Vec<Lint> {
-    let entity = LintEntity {
-        kind: LintEntityKind::Purpose,
-        id: purpose.id.as_uuid(),
-    };
+    let entity = LintEntity::entry(LintEntityKind::Purpose, purpose.id.as_uuid());
     let mut lints = Vec::new();
 
     if organisation_is_public_authority
@@ -196,10 +243,7 @@ pub fn lint_purpose(
 ///   Addendum or binding corporate rules is lawful only if the data protection test is
 ///   considered met, and no assessment is recorded.
 pub fn lint_transfer(transfer: &Transfer) -> Vec<Lint> {
-    let entity = LintEntity {
-        kind: LintEntityKind::Transfer,
-        id: transfer.id.as_uuid(),
-    };
+    let entity = LintEntity::entry(LintEntityKind::Transfer, transfer.id.as_uuid());
     let mut lints = Vec::new();
     if transfer.mechanism.is_legacy() {
         lints.push(Lint::new(
@@ -248,7 +292,7 @@ mod tests {
             ]
         );
         let support = seeds::purpose_named(&register, "IT requests and incidents");
-        assert_eq!(lints[0].entity.id, support.id.as_uuid());
+        assert_eq!(lints[0].entity.id, Some(support.id.as_uuid()));
         assert_eq!(lints[0].entity.kind, LintEntityKind::Purpose);
         assert_eq!(lints[1].entity.kind, LintEntityKind::Transfer);
         assert_eq!(lints[1].severity, Severity::Error);
@@ -272,7 +316,7 @@ mod tests {
             ]
         );
         let security = seeds::purpose_named(&register, "Information and cyber security");
-        assert_eq!(lints[0].entity.id, security.id.as_uuid());
+        assert_eq!(lints[0].entity.id, Some(security.id.as_uuid()));
         assert_eq!(lints[0].severity, Severity::Error);
         assert_eq!(
             lints[0].message,
@@ -397,10 +441,7 @@ mod tests {
         assert!(Severity::Error > Severity::Warning && Severity::Warning > Severity::Info);
         let lint = Lint::new(
             LintCode::PurposeWithoutRetention,
-            LintEntity {
-                kind: LintEntityKind::Purpose,
-                id: Uuid::from_u128(5),
-            },
+            LintEntity::entry(LintEntityKind::Purpose, Uuid::from_u128(5)),
             "x",
         );
         let json = serde_json::to_value(&lint).expect("json");

@@ -8,6 +8,7 @@
 //! as written and flagged, never silently rewritten.
 
 pub mod agreement;
+pub mod binding;
 pub mod data_category;
 pub mod data_map;
 pub mod demo;
@@ -27,6 +28,7 @@ pub mod transfer;
 pub mod violation;
 
 pub use agreement::{AgreementStatus, PartyAct, ProcessingAgreement, Standing};
+pub use binding::{Governing, Governs, HeldForPurpose, Holding, PersonProcessing};
 pub use data_category::DataCategory;
 pub use identity::{Contact, OrganisationDetails};
 pub use lawful_basis::{LawfulBasis, RecognisedLegitimateInterest};

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::closed_set;
 use crate::ids::{DataCategoryId, PurposeId, RecipientId, RetentionPolicyId, TransferId};
 
+use super::binding::{Governs, governs_violations};
 use super::data_category::DataCategory;
 use super::lawful_basis::{LawfulBasis, RecognisedLegitimateInterest};
 use super::rights::{ApplicableRight, RightsFacts, applicable_rights};
@@ -80,6 +81,10 @@ pub struct Purpose {
     pub automated_decision_making: bool,
     /// Art 13(2)(f), 14(2)(g): meaningful information about the logic of those decisions.
     pub automated_decision_logic: Option<String>,
+    /// The kinds of desk record this purpose governs (its bindings). Absent from entries stored
+    /// before bindings existed, which govern nothing until rewritten.
+    #[serde(default)]
+    pub governs: Vec<Governs>,
 }
 
 impl Purpose {
@@ -111,6 +116,7 @@ impl Purpose {
         self.check_lawful_basis(&mut violations);
         self.check_special_category(categories, &mut violations);
         self.check_transparency(&mut violations);
+        violations.extend(governs_violations(&self.governs));
         all_or_nothing(violations)
     }
 

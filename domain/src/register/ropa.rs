@@ -10,6 +10,7 @@ use crate::csv::push_row;
 use crate::ids::{AgreementId, PurposeId, TransferId};
 
 use super::agreement::ProcessingAgreement;
+use super::binding::Governs;
 use super::identity::{Contact, OrganisationDetails};
 use super::lawful_basis::{LawfulBasis, RecognisedLegitimateInterest};
 use super::purpose::{DataSource, ProvisionRequirement, Purpose};
@@ -183,10 +184,13 @@ pub struct PurposeRecord {
     pub automated_decision_logic: Option<String>,
     /// The rights the people whose data this is may exercise, and how far (Chapter III).
     pub rights: Vec<ApplicableRight>,
+    /// The kinds of desk record the purpose governs: what its basis, recipients and retention
+    /// apply to.
+    pub governs: Vec<Governs>,
 }
 
 impl PurposeRecord {
-    fn new(register: &Register, purpose: &Purpose) -> Self {
+    pub(crate) fn new(register: &Register, purpose: &Purpose) -> Self {
         Self {
             purpose_id: purpose.id,
             name: purpose.name.clone(),
@@ -236,6 +240,7 @@ impl PurposeRecord {
             automated_decision_making: purpose.automated_decision_making,
             automated_decision_logic: purpose.automated_decision_logic.clone(),
             rights: purpose.rights(),
+            governs: purpose.governs.clone(),
         }
     }
 }
@@ -762,6 +767,7 @@ mod tests {
             automated_means: true,
             automated_decision_making: false,
             automated_decision_logic: None,
+            governs: Vec::new(),
         };
         Register {
             slug: OrgSlug::parse("dcms").expect("slug"),

@@ -142,3 +142,32 @@ impl Keepers {
         text(&self.create(kind, body).await, "id")
     }
 }
+
+/// A purpose of `org` governing every ticket, holding health details under Art 9(2)(b) (DPA 2018
+/// Sch 1 para 1, with its policy document), so the desk may flag tickets as holding special
+/// category data. Made by an administrator of `org`; returns the purpose.
+pub async fn govern_tickets_with_art_9(app: &TestApp, org: &str) -> Value {
+    let admin = app.token(org, &["admin"], "keeper-1");
+    let post = |path: String, body: Value| {
+        let admin = admin.clone();
+        async move {
+            let response = app.post_json(&path, Some(&admin), &body).await;
+            json_body(response, StatusCode::CREATED).await
+        }
+    };
+    let health = post(
+        Kind::DataCategory.collection(),
+        special_category_body("Health details"),
+    )
+    .await;
+    let mut purpose = purpose_body("IT requests and incidents", &[&text(&health, "id")]);
+    purpose["special_category_condition"] = json!("b");
+    purpose["schedule_1_condition"] = json!("employment");
+    purpose["policy_document"] = json!({
+        "reference": "Appropriate policy document",
+        "owner": "Data Protection Officer",
+        "review_date": "2027-03-31",
+    });
+    purpose["governs"] = json!([{ "record_kind": "ticket" }]);
+    post(Kind::Purpose.collection(), purpose).await
+}

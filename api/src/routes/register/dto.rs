@@ -6,8 +6,8 @@ use domain::catalogue::DataKind;
 use domain::ids::{DataCategoryId, PurposeId, RecipientId, RetentionPolicyId, TransferId};
 use domain::party::Party;
 use domain::register::{
-    ApplicableRight, ChangeAction, CountryCode, DataCategory, DataSource, EntryKind, LawfulBasis,
-    Lint, PolicyDocument, ProvisionRequirement, Purpose, Recipient, RecipientKind,
+    ApplicableRight, ChangeAction, CountryCode, DataCategory, DataSource, EntryKind, Governs,
+    LawfulBasis, Lint, PolicyDocument, ProvisionRequirement, Purpose, Recipient, RecipientKind,
     RecognisedLegitimateInterest, RetentionAction, RetentionPeriod, RetentionPolicy,
     RetentionTrigger, Schedule1Condition, SpecialCategoryCondition, Transfer, TransferMechanism,
 };
@@ -174,6 +174,12 @@ pub struct PurposeInput {
     #[schema(max_length = 4000)]
     #[serde(default)]
     pub automated_decision_logic: Option<String>,
+    /// The kinds of desk record the purpose governs, tickets perhaps by category. Each kind
+    /// holding personal data must be governed by exactly one purpose (a register lint).
+    #[validate(length(max = 50))]
+    #[schema(max_items = 50)]
+    #[serde(default)]
+    pub governs: Vec<Governs>,
 }
 
 fn yes() -> bool {
@@ -203,6 +209,7 @@ impl PurposeInput {
             automated_means: self.automated_means,
             automated_decision_making: self.automated_decision_making,
             automated_decision_logic: self.automated_decision_logic,
+            governs: self.governs,
         }
     }
 }

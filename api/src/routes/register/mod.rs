@@ -9,6 +9,7 @@ use actix_web::{get, web};
 use chrono::{DateTime, Utc};
 use domain::register::{Entry, EntryKind};
 use persistence::StoreError;
+use persistence::catalogue::CATALOGUE;
 use persistence::register::{self, Actor, ChangeFilter, Meta, Stored};
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
@@ -257,7 +258,8 @@ async fn list_changes(
 /// Findings about entries that are lawful to store but wrong under today's law, each with its
 /// severity, article and the entry it concerns: 6(1)(ea) or (f) used by a public authority in
 /// its tasks, legacy Model Contract Clauses, a purpose without retention, a policy document
-/// without a review date, and more.
+/// without a review date, and more. Then the bindings: each kind of desk record holding
+/// personal data (tickets category by category) that no purpose governs, or that two do.
 #[utoipa::path(
     tag = "register",
     params(AsOfQuery),
@@ -281,7 +283,7 @@ async fn list_lints(
     let loaded = state
         .read(move |conn| register::load(conn, org_id, as_of))
         .await?;
-    Ok(web::Json(LintReport {
-        items: loaded.register.lints(),
-    }))
+    let mut items = loaded.register.lints();
+    items.extend(loaded.register.binding_lints(&CATALOGUE));
+    Ok(web::Json(LintReport { items }))
 }

@@ -8,7 +8,7 @@ use domain::audit::{AuditOperation, RecordKind};
 use domain::ids::{CommentId, OrgId, PersonId, TicketId};
 use domain::party::Party;
 use domain::role::Role;
-use domain::ticket::{CommentVisibility, Ticket, TicketChange, TicketKind};
+use domain::ticket::{CommentVisibility, Ticket, TicketCategory, TicketChange, TicketKind};
 use persistence::tickets::{self, Comment, NewTicket, TicketFilter};
 use persistence::{AnyConnection, StoreError, parties, people};
 
@@ -21,7 +21,9 @@ use crate::http::etag::{IfMatchHeader, created, if_match, tagged};
 use crate::http::json::ValidJson;
 use crate::http::page::PageQuery;
 use crate::http::params::{Params, path_id};
-use crate::http::problem::responses::{BodyProblems, ListProblems, PathProblems, Stale};
+use crate::http::problem::responses::{
+    BodyProblems, ListProblems, PathProblems, PayloadTooLarge, Stale, UnsupportedMediaType,
+};
 use crate::http::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
 
@@ -113,6 +115,22 @@ fn about(ticket: &Ticket) -> Option<Party> {
     Some(ticket.requester.clone())
 }
 
+/// Art 9(1): a ticket flagged as holding special category data (health or disability details)
+/// is refused unless the purpose the register binds its category to has an Art 9(2)
+/// condition. The register is read in the write's transaction, so the check and the write see
+/// the same register; the refusal is a 422 naming `contains_special_category` and Art 9.
+fn check_special_category(
+    conn: &mut persistence::AnyConnection,
+    org_id: domain::ids::OrgId,
+    category: TicketCategory,
+) -> Result<(), persistence::StoreError> {
+    let register = persistence::register::load(conn, org_id, None)?.register;
+    register
+        .special_category_ticket(category)
+        .map(|_| ())
+        .map_err(|violation| persistence::StoreError::Refused(vec![violation]))
+}
+
 /// Loads a ticket the caller may see, inside a storage call. A ticket hidden from the caller is
 /// the same `NotFound` as one that does not exist, so existence does not leak.
 fn load_visible(
@@ -141,7 +159,10 @@ fn load_visible(
         (status = 201, description = "Ticket raised", body = TicketDto,
             headers(("ETag" = String, description = "Version of the ticket"), ("Location" = String))),
         (status = 403, description = "Role may not raise tickets, or this kind or assignment", body = Problem, content_type = "application/problem+json"),
-        BodyProblems,
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, description = "Fields missing, of the wrong type or out of bounds, `errors` naming each; or `contains_special_category` set on a ticket whose category the register binds to no purpose with an Art 9(2) condition (Art 9(1))", body = Problem, content_type = "application/problem+json"),
+        PathProblems,
     )
 )]
 #[post("/tickets")]
@@ -183,6 +204,9 @@ async fn create_ticket(
                 assigned_agent: agent(conn, org_id, body.assigned_agent)?,
                 contains_special_category: body.contains_special_category,
             };
+            if new.contains_special_category {
+                check_special_category(conn, new.org_id, new.category)?;
+            }
             let ticket = tickets::create_within(conn, new, now)?;
             trail.record(
                 AuditOperation::Create,
@@ -339,7 +363,10 @@ async fn get_ticket(
         (status = 404, description = "No such ticket in the caller's organisation", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Illegal status transition", body = Problem, content_type = "application/problem+json"),
         (status = 412, response = Stale),
-        BodyProblems,
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, description = "Fields missing, of the wrong type or out of bounds, `errors` naming each; or the ticket would be flagged `contains_special_category` under a category the register binds to no purpose with an Art 9(2) condition (Art 9(1)), whether the flag is set or the flagged ticket moves category", body = Problem, content_type = "application/problem+json"),
+        PathProblems,
     )
 )]
 #[patch("/tickets/{id}")]
@@ -358,16 +385,28 @@ async fn update_ticket(
     let now = clock::now();
     let ticket = state
         .write_audited(Trail::new(&caller, now), move |conn, trail| {
+            // Read only when the change may need the Art 9 check.
+            let register = if change.touches_special_category() {
+                Some(persistence::register::load(conn, principal.org_id, None)?.register)
+            } else {
+                None
+            };
             // Anyone outside the desk must see the ticket (404 otherwise, as for a missing one)
-            // and keep to what requesters may change (403).
+            // and keep to what requesters may change (403); then the Art 9 check (422).
             let permitted = |current: &Ticket, change: &TicketChange| {
-                if desk {
-                    return Ok(());
+                if !desk {
+                    if !may_see(&principal, current) {
+                        return Err(persistence::StoreError::NotFound);
+                    }
+                    change.check_open_to_requester(current.status)?;
                 }
-                if !may_see(&principal, current) {
-                    return Err(persistence::StoreError::NotFound);
+                let to_check = change.special_category_to_check(current);
+                if let (Some(register), Some(category)) = (&register, to_check) {
+                    register
+                        .special_category_ticket(category)
+                        .map_err(|v| persistence::StoreError::Refused(vec![v]))?;
                 }
-                Ok(change.check_open_to_requester(current.status)?)
+                Ok(())
             };
             if let Some(named) = agent_named {
                 change.assigned_agent = Some(agent(conn, principal.org_id, named)?);
