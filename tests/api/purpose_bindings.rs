@@ -141,6 +141,29 @@ async fn a_record_kind_holding_personal_data_with_no_purpose_is_a_lint_error() {
         needless["entity"],
         json!({"kind": "purpose", "id": text(&inventory, "id")})
     );
+
+    // Reasonable adjustments are health data: the purpose governing them needs an Art 9(2)
+    // condition, and this one (on the employment contract alone) has none.
+    purpose_governing(&k, "Support needs", json!([{"record_kind": "adjustment"}])).await;
+    let report = lints(&k.app, &k.auditor).await;
+    let adjustments: Vec<_> = binding_lints(&report)
+        .into_iter()
+        .filter(|l| l.1 == "adjustment")
+        .collect();
+    assert_eq!(
+        adjustments,
+        [(
+            "special_category_without_condition".to_owned(),
+            "adjustment".to_owned(),
+            String::new()
+        )]
+    );
+    let lint = report
+        .iter()
+        .find(|l| l["code"] == "special_category_without_condition")
+        .expect("the Art 9 lint");
+    assert_eq!(lint["severity"], "error");
+    assert_eq!(lint["article"], "Art 9(1), 9(2)");
 }
 
 #[tokio::test]

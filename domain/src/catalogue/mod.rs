@@ -354,6 +354,19 @@ impl Catalogue {
             .any(|t| t.record == kind && t.columns.iter().any(|c| c.personal().is_some()))
     }
 
+    /// Whether rows of `kind` always hold special category data (Art 9(1)), so whatever governs
+    /// them needs an Art 9(2) condition. Tickets are not: only a ticket flagged as holding
+    /// health details does, and each flagged ticket is checked as it is written.
+    pub fn always_special(&self, kind: RecordKind) -> bool {
+        kind != RecordKind::Ticket
+            && self.tables.iter().any(|t| {
+                t.record == kind
+                    && t.columns
+                        .iter()
+                        .any(|c| c.personal().is_some_and(|p| p.kind.is_special()))
+            })
+    }
+
     /// The record kind whose register binding governs rows of `kind`. A kind whose tables find
     /// their person through another table's rows (a comment through its ticket, an account's
     /// change through the account) is processed for whatever those rows are processed for, so

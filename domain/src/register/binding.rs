@@ -166,6 +166,9 @@ impl Register {
     ///   at all, one lint for tickets, not one per category.
     /// - `ambiguous_binding` (error, Art 5(1)(b), 6(1)): a kind or ticket category governed by
     ///   two purposes, so which basis, recipients and retention apply is not said.
+    /// - `special_category_without_condition` (error, Art 9(1), 9(2)): a kind that always holds
+    ///   special category data (reasonable adjustments) governed by a purpose with no Art 9(2)
+    ///   condition: the data is held with no condition that lifts the prohibition.
     /// - `binding_without_effect` (warning, Art 30(1)(b)), after those: a purpose binds a kind
     ///   that holds no personal data, or is governed as another kind's rows; the record would
     ///   otherwise claim the purpose decides something it does not.
@@ -188,6 +191,21 @@ impl Register {
             for holding in holdings {
                 let entity = LintEntity::record_kind(holding.record_kind, holding.ticket_category);
                 match self.governing(holding) {
+                    Governing::By(purpose)
+                        if catalogue.always_special(kind)
+                            && purpose.special_category_condition.is_none() =>
+                    {
+                        lints.push(Lint::new(
+                            LintCode::SpecialCategoryWithoutCondition,
+                            entity,
+                            format!(
+                                "{} hold special category data, but the purpose governing them \
+                                 ({}) has no Art 9(2) condition",
+                                holding.describe(),
+                                purpose.name
+                            ),
+                        ));
+                    }
                     Governing::By(_) => {}
                     Governing::Unbound => lints.push(Lint::new(
                         LintCode::UnboundRecordKind,
@@ -341,6 +359,7 @@ mod tests {
     use crate::catalogue::{Column, DataKind, Erasure, PersonKey, PersonLink, Table};
     use crate::register::demo;
     use crate::register::lint::LintEntityKind;
+    use crate::register::special_category::SpecialCategoryCondition;
 
     const ERASE: Erasure = Erasure::DeleteRow;
 
@@ -420,6 +439,41 @@ mod tests {
         assert_eq!(lints[0].entity.record_kind, Some(RecordKind::Consent));
         assert_eq!(lints[0].entity.id, None);
         assert!(lints[0].message.contains("consent records"), "{lints:?}");
+    }
+
+    #[test]
+    fn adjustments_need_a_purpose_with_an_art_9_condition() {
+        const WITH_ADJUSTMENTS: Catalogue = Catalogue {
+            tables: &[Table {
+                name: "person_adjustments",
+                record: RecordKind::Adjustment,
+                person: Some(PersonLink::Column {
+                    column: "person_id",
+                    key: PersonKey::PersonId,
+                }),
+                columns: &[
+                    Column::naming("person_id", PersonKey::PersonId, DataKind::Health, ERASE),
+                    Column::about_row("condition", DataKind::Health, ERASE),
+                ],
+            }],
+        };
+        let mut register = devon_with(&[(
+            "Support tickets",
+            vec![Governs::all(RecordKind::Adjustment)],
+        )]);
+        let lints = register.binding_lints(&WITH_ADJUSTMENTS);
+        assert_eq!(
+            codes(&lints),
+            [(LintCode::SpecialCategoryWithoutCondition, None)]
+        );
+        assert_eq!(lints[0].entity.record_kind, Some(RecordKind::Adjustment));
+        let governing = register
+            .purposes
+            .iter_mut()
+            .find(|p| p.name == "Support tickets")
+            .expect("the purpose");
+        governing.special_category_condition = Some(SpecialCategoryCondition::Employment);
+        assert_eq!(codes(&register.binding_lints(&WITH_ADJUSTMENTS)), []);
     }
 
     #[test]

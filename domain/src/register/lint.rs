@@ -51,6 +51,9 @@ closed_set! {
         /// A purpose binds a kind of desk record that holds no personal data, or that is
         /// governed as another kind's rows (a ticket's comments as the ticket): it says nothing.
         BindingWithoutEffect = "binding_without_effect",
+        /// A kind of desk record that always holds special category data (reasonable
+        /// adjustments) is governed by a purpose with no Art 9(2) condition.
+        SpecialCategoryWithoutCondition = "special_category_without_condition",
     }
 }
 
@@ -60,7 +63,8 @@ impl LintCode {
             LintCode::LegitimateInterestsInPublicTask
             | LintCode::LegacyModelClauses
             | LintCode::UnboundRecordKind
-            | LintCode::AmbiguousBinding => Severity::Error,
+            | LintCode::AmbiguousBinding
+            | LintCode::SpecialCategoryWithoutCondition => Severity::Error,
             LintCode::TransferWithoutRiskAssessment
             | LintCode::PurposeWithoutRetention
             | LintCode::RetentionTriggerWithoutConsent
@@ -85,6 +89,8 @@ impl LintCode {
             // recipients or retention.
             LintCode::AmbiguousBinding => "Art 5(1)(b), 6(1)",
             LintCode::BindingWithoutEffect => "Art 30(1)(b)",
+            // Special category data is processed only under a 9(2) condition.
+            LintCode::SpecialCategoryWithoutCondition => "Art 9(1), 9(2)",
         }
     }
 }
