@@ -10,6 +10,7 @@ use persistence::{AnyConnection, Db, StoreError};
 
 use crate::audit::{ReadRecorder, Trail};
 use crate::auth::Verifier;
+use crate::auth::parties::PartyCache;
 use crate::clock;
 use crate::http::ApiError;
 
@@ -37,6 +38,8 @@ pub struct AppState {
     orgs: RwLock<HashMap<OrgSlug, OrgId>>,
     /// Where reads of personal data are recorded.
     reads: ReadRecorder,
+    /// Token subjects recently resolved to parties; whoever writes people forgets them.
+    pub parties: PartyCache,
 }
 
 impl AppState {
@@ -48,6 +51,7 @@ impl AppState {
             verifier,
             settings: Settings::default(),
             orgs: RwLock::new(HashMap::new()),
+            parties: PartyCache::default(),
         }
     }
 

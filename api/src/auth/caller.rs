@@ -330,10 +330,18 @@ async fn authenticate(
             processor: Some(org_id),
         });
     }
-    let subject = claims.sub;
-    let party = state
-        .read(move |conn| persistence::parties::resolve(conn, org_id, &subject))
-        .await?;
+    let party = match state.parties.get(org_id, &claims.sub) {
+        Some(party) => party,
+        None => {
+            let generation = state.parties.generation();
+            let subject = claims.sub.clone();
+            let party = state
+                .read(move |conn| persistence::parties::resolve(conn, org_id, &subject))
+                .await?;
+            state.parties.put(org_id, &claims.sub, &party, generation);
+            party
+        }
+    };
     Ok(Principal {
         party,
         org,

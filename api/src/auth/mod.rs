@@ -6,6 +6,7 @@ mod caller;
 pub mod gate;
 pub mod jwks;
 pub mod mint;
+pub mod parties;
 mod verify;
 
 pub use caller::{AssetOverseers, AssetReaders, AuditReaders, Members};

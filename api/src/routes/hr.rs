@@ -223,6 +223,7 @@ async fn hr_sync(
             ),
             other => other,
         })?;
+    state.parties.forget_all();
     let json = |status: StatusCode, body: String| {
         HttpResponse::build(status)
             .content_type("application/json")

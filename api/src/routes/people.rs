@@ -458,6 +458,7 @@ async fn create_person(
         })
         .await
         .map_err(external_id_conflict)?;
+    state.parties.forget_all();
     let location = format!("/api/v1/people/{}", stored.person.id);
     Ok(created(
         &location,
@@ -696,6 +697,7 @@ async fn update_person(
         .await
         .map_err(ApiError::not_found_as("person"))
         .map_err(external_id_conflict)?;
+    state.parties.forget_all();
     Ok(with_etag(stored))
 }
 

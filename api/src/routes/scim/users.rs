@@ -262,6 +262,7 @@ async fn write(
             Ok(outcome)
         })
         .await?;
+    state.parties.forget_all();
     Ok(outcome?)
 }
 
