@@ -345,3 +345,49 @@ async fn reading_a_history_is_audited_as_a_read_of_the_person() {
         assert!(!body.contains(plain), "{plain} appears in the trail");
     }
 }
+
+#[tokio::test]
+async fn a_processors_staff_read_a_controllers_person_history_as_they_read_the_record() {
+    // The demo has the Cabinet Office processing for DCMS.
+    let app = spawn_seeded_app().await;
+    let person = app.record_person("dcms", "D1", json!({})).await;
+    let path = changes_of(&person);
+    let processor_admin = app.token("cabinet-office", &["admin"], "co-admin");
+    let patched = send(
+        app.request(
+            Method::PATCH,
+            &format!("{PEOPLE}/{person}"),
+            Some(&processor_admin),
+        )
+        .header("Acting-For", "dcms")
+        .json(&json!({"given_name": "Joanne"})),
+    )
+    .await;
+    json_body(patched, StatusCode::OK).await;
+
+    let processor_agent = app.token("cabinet-office", &["agent"], "co-agent");
+    let acting = send(
+        app.request(Method::GET, &path, Some(&processor_agent))
+            .header("Acting-For", "dcms"),
+    )
+    .await;
+    let items = items(&json_body(acting, StatusCode::OK).await);
+    assert_eq!(versions(&items), [2, 1]);
+    // Recorded as the processor's staff, never as one of the controller's people.
+    assert_eq!(items[0]["actor"], by_account("co-admin@cabinet-office"));
+    assert_eq!(items[1]["actor"], by_account("hr-system"));
+
+    // Without Acting-For the controller's person is none of the processor's.
+    problem(
+        app.get(&path, Some(&processor_agent)).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    // What is a person's own is refused under Acting-For.
+    let own = send(
+        app.request(Method::GET, OWN_CHANGES, Some(&processor_agent))
+            .header("Acting-For", "dcms"),
+    )
+    .await;
+    problem(own, StatusCode::FORBIDDEN).await;
+}
