@@ -69,6 +69,7 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
                 .configure(routes::records::configure)
                 .configure(routes::notices::configure)
                 .configure(routes::people::configure)
+                .configure(routes::person_history::configure)
                 .configure(routes::processing::configure)
                 .configure(routes::hr::configure)
                 .configure(routes::accounts::configure)

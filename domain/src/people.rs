@@ -90,6 +90,26 @@ closed_set! {
     }
 }
 
+closed_set! {
+    /// What a recorded change did to a person record: the first change of a record creates it;
+    /// records are never deleted through a change (erasure removes their history with them).
+    pub enum PersonChangeAction for "action" {
+        Created = "created",
+        Updated = "updated",
+    }
+}
+
+impl PersonChangeAction {
+    /// The action of a change with the record as it was `before` (none when it is new).
+    pub fn of<T>(before: Option<&T>) -> PersonChangeAction {
+        if before.is_none() {
+            PersonChangeAction::Created
+        } else {
+            PersonChangeAction::Updated
+        }
+    }
+}
+
 /// The status a person's dates give on `today`. `leaves_on` is the last day of employment, as
 /// HR systems record a leaving date, so a person is a leaver from the day after it; before
 /// `starts_on` they are a joiner; otherwise (including when no dates are held, as for people
@@ -483,6 +503,32 @@ mod tests {
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+    }
+
+    #[test]
+    fn a_change_with_no_record_before_it_creates_the_person() {
+        let person = sample_person();
+        assert_eq!(
+            PersonChangeAction::of::<Person>(None),
+            PersonChangeAction::Created
+        );
+        assert_eq!(
+            PersonChangeAction::of(Some(&person)),
+            PersonChangeAction::Updated
+        );
+    }
+
+    #[test]
+    fn a_person_as_stored_in_their_history_carries_no_health_data() {
+        // The change history keeps the record as this JSON: adjustments (Art 9) are never in it.
+        let json = serde_json::to_value(sample_person()).expect("serialises");
+        let object = json.as_object().expect("an object");
+        for field in object.keys() {
+            assert!(
+                !field.contains("adjustment") && !field.contains("health"),
+                "{field} would put health data in the history"
+            );
+        }
     }
 
     fn sample_person() -> Person {

@@ -2,18 +2,22 @@
 //! after, who changed it and when. Written in the transaction of the change itself by every
 //! writer of people (the desk, HR sync, SCIM), so no change goes unrecorded. The same place
 //! moves an account's rows to the person who takes it as their `external_id`
-//! ([`crate::parties::adopt`]), so no writer can forget to.
+//! ([`crate::parties::adopt`]), so no writer can forget to. [`changes`] reads a person's
+//! history back, newest first.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use domain::ids::{OrgId, PersonId};
+use domain::page::PageLimit;
 use domain::party::Party;
-use domain::people::Person;
+use domain::people::{Person, PersonChangeAction};
 
 use crate::connection::{AnyConnection, execute_batch_insert};
 use crate::error::StoreError;
-use crate::parties::{adopt, columns};
+use crate::page::page_of;
+use crate::parties::{adopt, columns, party};
 use crate::schema::person_changes;
-use crate::time::to_db;
+use crate::time::{from_db, to_db};
 
 /// One change as it is recorded: `before` is absent when the change created the person.
 pub struct PersonChange<'a> {
@@ -51,17 +55,13 @@ impl TryFrom<&PersonChange<'_>> for ChangeRow {
 
     fn try_from(change: &PersonChange<'_>) -> Result<Self, StoreError> {
         // What the change did: a change with no record before it created the person.
-        let action = if change.before.is_none() {
-            "created"
-        } else {
-            "updated"
-        };
+        let action = PersonChangeAction::of(change.before);
         let (actor_id, actor_account) = columns(change.actor);
         Ok(ChangeRow {
             person_id: change.after.id.to_string(),
             version: change.after.version,
             org_id: change.after.org_id.to_string(),
-            action: action.to_owned(),
+            action: action.as_str().to_owned(),
             actor_id,
             actor_account,
             at: to_db(change.at),
@@ -100,4 +100,75 @@ pub fn record(conn: &mut AnyConnection, changes: &[PersonChange<'_>]) -> Result<
         )?;
     }
     Ok(())
+}
+
+/// One recorded change, read back: the record before it (none when it created the person) and
+/// after it, who made it and when. The bodies are [`Person`]s, which never hold adjustments.
+#[derive(Debug, Clone)]
+pub struct StoredChange {
+    pub person_id: PersonId,
+    /// The record's version the change made.
+    pub version: i64,
+    pub action: PersonChangeAction,
+    pub actor: Party,
+    pub at: DateTime<Utc>,
+    pub before: Option<Person>,
+    pub after: Person,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = person_changes)]
+struct StoredRow {
+    person_id: String,
+    version: i64,
+    action: String,
+    actor_id: Option<String>,
+    actor_account: Option<String>,
+    at: chrono::NaiveDateTime,
+    before_body: Option<String>,
+    after_body: String,
+}
+
+fn parse_body(text: &str) -> Result<Person, StoreError> {
+    serde_json::from_str(text).map_err(|_| corrupt("body"))
+}
+
+impl TryFrom<StoredRow> for StoredChange {
+    type Error = StoreError;
+
+    fn try_from(row: StoredRow) -> Result<Self, StoreError> {
+        Ok(StoredChange {
+            person_id: row.person_id.parse().map_err(|_| corrupt("person id"))?,
+            version: row.version,
+            action: row.action.parse().map_err(|_| corrupt("action"))?,
+            actor: party("person change actor", row.actor_id, row.actor_account)?,
+            at: from_db(row.at),
+            before: row.before_body.as_deref().map(parse_body).transpose()?,
+            after: parse_body(&row.after_body)?,
+        })
+    }
+}
+
+/// A page of the person's history in the organisation, newest first: at most `limit` changes
+/// older than version `before` (from the newest when `None`), and whether more follow. The
+/// history is keyed by the version each change made, so the page is read by primary key.
+/// Another organisation's person has no history here: an empty page.
+pub fn changes(
+    conn: &mut AnyConnection,
+    org_id: OrgId,
+    person_id: PersonId,
+    before: Option<i64>,
+    limit: PageLimit,
+) -> Result<(Vec<StoredChange>, bool), StoreError> {
+    let mut query = person_changes::table
+        .filter(person_changes::person_id.eq(person_id.to_string()))
+        .filter(person_changes::org_id.eq(org_id.to_string()))
+        .select(StoredRow::as_select())
+        .order(person_changes::version.desc())
+        .limit(i64::from(limit.get()) + 1)
+        .into_boxed();
+    if let Some(before) = before {
+        query = query.filter(person_changes::version.lt(before));
+    }
+    page_of(query.load::<StoredRow>(conn)?, limit)
 }

@@ -28,6 +28,7 @@ mod migrations;
 mod notices;
 mod organisations;
 mod people;
+mod person_history;
 mod purpose_bindings;
 mod records;
 mod register_entries;

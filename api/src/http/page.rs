@@ -54,6 +54,18 @@ pub fn next_cursor<T>(items: &[T], more: bool, id_of: impl Fn(&T) -> Uuid) -> Op
     }
 }
 
+/// The cursor key of an item of a history keyed by version (a person's changes) rather than by
+/// id: the version as the key's 16 bytes. Versions start at 1.
+pub fn version_key(version: i64) -> Uuid {
+    Uuid::from_u128(u128::try_from(version).unwrap_or(0))
+}
+
+/// The version a cursor key names, for a page of the versions below it. A key past every
+/// version (any the published pattern admits) names a boundary above them all.
+pub fn version_of_key(key: Uuid) -> i64 {
+    i64::try_from(key.as_u128()).unwrap_or(i64::MAX)
+}
+
 /// The `limit` parameter: default 50, at most 500.
 pub fn parse_limit(params: &mut Params, value: Option<&str>) -> PageLimit {
     let requested = params.optional::<i64>("limit", value);
@@ -128,6 +140,14 @@ mod tests {
         let mut params = Params::default();
         assert_eq!(parse_cursor::<Uuid>(&mut params, Some(&cursor)), Some(id));
         assert!(params.finish().is_ok());
+    }
+
+    #[test]
+    fn version_keys_round_trip_and_every_key_is_a_boundary() {
+        for version in [1, 2, 50, i64::MAX] {
+            assert_eq!(version_of_key(version_key(version)), version);
+        }
+        assert_eq!(version_of_key(Uuid::max()), i64::MAX);
     }
 
     #[test]

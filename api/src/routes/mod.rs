@@ -11,6 +11,7 @@ pub mod hr;
 pub mod notices;
 pub mod organisations;
 pub mod people;
+pub mod person_history;
 pub mod processing;
 pub mod records;
 pub mod register;

@@ -268,12 +268,28 @@ fn roles(caller: &Principal) -> Vec<Role> {
 }
 
 /// The domain's read rule, widened to administrators (who keep the desk's records).
-fn may_read(caller: &Principal, person: &Person) -> bool {
+pub(crate) fn may_read(caller: &Principal, person: &Person) -> bool {
     let context = AccessContext {
         is_subject: is_subject(caller, person),
         adjustments_granted: false,
     };
     caller.has(Role::Admin) || check_access(&roles(caller), PersonAction::Read, context).is_ok()
+}
+
+/// The organisation's person `id`, if the caller may read their record: the same `NotFound`
+/// for one they may not read as for one that does not exist. Whatever reads a person's data
+/// through their record (the record, its history) decides with this.
+pub(crate) fn readable(
+    conn: &mut persistence::AnyConnection,
+    caller: &Principal,
+    id: PersonId,
+) -> Result<StoredPerson, StoreError> {
+    let stored = people::get(conn, caller.org_id, id)?;
+    if may_read(caller, &stored.person) {
+        Ok(stored)
+    } else {
+        Err(StoreError::NotFound)
+    }
 }
 
 /// Whether the caller may change anything of a record: the HR or identity integration, and
@@ -565,14 +581,7 @@ async fn get_person(
     let id: PersonId = path_id("id", &id)?;
     let principal = caller.principal.clone();
     let stored = state
-        .read(move |conn| {
-            let stored = people::get(conn, principal.org_id, id)?;
-            if may_read(&principal, &stored.person) {
-                Ok(stored)
-            } else {
-                Err(StoreError::NotFound)
-            }
-        })
+        .read(move |conn| readable(conn, &principal, id))
         .await
         .map_err(ApiError::not_found_as("person"))?;
     let trail = person_trail(&caller, AuditOperation::Read, stored.person.id);
