@@ -102,6 +102,15 @@ async fn the_desk_names_a_requester_by_person_id() {
         .list(TICKETS, &agent, &[("requester_id", person.as_str())])
         .await;
     assert_eq!(ids(&found), [text(&ticket, "id")]);
+    // Filters narrow together: an account held by no one and a person id match nothing.
+    let neither = app
+        .list(
+            TICKETS,
+            &agent,
+            &[("requester_id", person.as_str()), ("requester", "agent-1")],
+        )
+        .await;
+    assert!(neither.is_empty());
 
     body["requester_id"] = json!(uuid::Uuid::now_v7());
     problem_naming(

@@ -273,17 +273,21 @@ async fn list_tickets(
     };
     let (limit, after) = page.parse::<TicketId>(&mut params);
     params.finish()?;
-    if requester_account.is_some() && filter.requester.is_some() {
-        return Err(ApiError::field(
-            "requester_id",
-            "filter by requester or by requester_id, not both",
-        ));
-    }
     let org_id = caller.org_id;
     let (items, more) = state
         .read(move |conn| {
+            // Filters narrow together: an account and a person id name one requester, or
+            // no ticket matches both.
             if let Some(account) = requester_account {
-                filter.requester = Some(parties::resolve(conn, org_id, &account)?);
+                let named = parties::resolve(conn, org_id, &account)?;
+                if filter
+                    .requester
+                    .as_ref()
+                    .is_some_and(|by_id| *by_id != named)
+                {
+                    return Ok((Vec::new(), false));
+                }
+                filter.requester = Some(named);
             }
             tickets::list(conn, org_id, &filter, limit, after)
         })
