@@ -59,9 +59,10 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
 // ---------------------------------------------------------------------------------------------
 // Bodies
 
-/// A person the desk holds data about. Health and disability details are never here.
+/// A person record's own fields: as it stands, or as a change found or left it. Health and
+/// disability details are never here.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct PersonDto {
+pub struct PersonStateDto {
     pub id: PersonId,
     pub kind: PersonKind,
     /// The HR or identity system's key, unique in the organisation; tokens name people by it.
@@ -84,14 +85,11 @@ pub struct PersonDto {
     pub status: PersonStatus,
     /// The record's version; its ETag.
     pub version: i64,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
 }
 
-impl From<StoredPerson> for PersonDto {
-    fn from(stored: StoredPerson) -> Self {
-        let p = stored.person;
-        PersonDto {
+impl From<Person> for PersonStateDto {
+    fn from(p: Person) -> Self {
+        PersonStateDto {
             id: p.id,
             kind: p.kind,
             external_id: p.external_id.map(String::from),
@@ -106,6 +104,23 @@ impl From<StoredPerson> for PersonDto {
             leaves_on: p.leaves_on,
             status: p.status,
             version: p.version,
+        }
+    }
+}
+
+/// A person the desk holds data about, with when the record was made and last changed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonDto {
+    #[serde(flatten)]
+    pub record: PersonStateDto,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<StoredPerson> for PersonDto {
+    fn from(stored: StoredPerson) -> Self {
+        PersonDto {
+            record: PersonStateDto::from(stored.person),
             created_at: stored.created_at,
             updated_at: stored.updated_at,
         }

@@ -8,11 +8,11 @@
 //! the person record, which never holds their adjustments (Art 9).
 
 use actix_web::{get, web};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use domain::audit::AuditOperation;
 use domain::ids::PersonId;
 use domain::party::Party;
-use domain::people::{Person, PersonChangeAction, PersonKind, PersonStatus, SecurityClearance};
+use domain::people::PersonChangeAction;
 use persistence::person_history::{self, StoredChange};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -23,7 +23,7 @@ use crate::http::page::{PageQuery, page, version_key, version_of_key};
 use crate::http::params::{Params, path_id};
 use crate::http::problem::responses::ListProblems;
 use crate::http::{ApiError, ApiResult, Problem};
-use crate::routes::people::{self, own_record, person_trail};
+use crate::routes::people::{self, PersonStateDto, own_record, person_trail};
 use crate::state::AppState;
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -35,51 +35,6 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
 
 // ---------------------------------------------------------------------------------------------
 // Bodies
-
-/// A person record as a change found or left it. Health and disability details are never here.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PersonStateDto {
-    pub id: PersonId,
-    pub kind: PersonKind,
-    /// The HR or identity system's key.
-    pub external_id: Option<String>,
-    pub given_name: String,
-    pub family_name: String,
-    /// Business email.
-    pub email: Option<String>,
-    /// Business telephone.
-    pub phone: Option<String>,
-    /// Business address, lines separated by newlines.
-    pub address: Option<String>,
-    pub date_of_birth: Option<NaiveDate>,
-    pub clearance: SecurityClearance,
-    pub starts_on: Option<NaiveDate>,
-    pub leaves_on: Option<NaiveDate>,
-    pub status: PersonStatus,
-    /// The record's version.
-    pub version: i64,
-}
-
-impl From<Person> for PersonStateDto {
-    fn from(p: Person) -> Self {
-        PersonStateDto {
-            id: p.id,
-            kind: p.kind,
-            external_id: p.external_id.map(String::from),
-            given_name: p.given_name,
-            family_name: p.family_name,
-            email: p.email.map(String::from),
-            phone: p.phone.map(String::from),
-            address: p.address,
-            date_of_birth: p.date_of_birth,
-            clearance: p.clearance,
-            starts_on: p.starts_on,
-            leaves_on: p.leaves_on,
-            status: p.status,
-            version: p.version,
-        }
-    }
-}
 
 /// One change to a person record: who made it, when, and the record before and after.
 #[derive(Debug, Serialize, ToSchema)]
