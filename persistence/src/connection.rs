@@ -61,10 +61,9 @@ pub(crate) fn establish(url: &str) -> diesel::ConnectionResult<AnyConnection> {
     }
 }
 
-/// Executes a statement on the connection's own backend: a multi-row INSERT, which diesel builds
-/// as one statement on SQLite (when no value is left to a column default: rows that insert say
-/// `treat_none_as_default_value = false`) and on PostgreSQL but not through `AnyConnection`, or
-/// raw SQL written with the backend's own placeholders.
+/// Executes a multi-row INSERT on the connection's own backend. diesel builds one statement for
+/// many rows on SQLite (when no value is left to a column default: rows that insert say
+/// `treat_none_as_default_value = false`) and on PostgreSQL, but not through `AnyConnection`.
 macro_rules! execute_batch_insert {
     ($conn:expr, $insert:expr) => {
         match $conn {

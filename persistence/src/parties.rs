@@ -7,11 +7,11 @@
 
 use diesel::sql_types::Text;
 use domain::catalogue::PersonKey;
-use domain::ids::{OrgId, PersonId};
+use domain::ids::OrgId;
 use domain::party::Party;
 
 use crate::catalogue::CATALOGUE;
-use crate::connection::{AnyConnection, execute_batch_insert};
+use crate::connection::AnyConnection;
 use crate::error::StoreError;
 
 /// The two columns `party` is stored in.
@@ -119,42 +119,84 @@ fn pairs() -> Vec<Pair> {
     pairs
 }
 
-/// Moves every row of `org` that names `account` to `person`, in the caller's transaction.
-/// A duty the person already holds is not granted twice: the account's copy goes.
-pub fn adopt(
-    conn: &mut AnyConnection,
-    org_id: OrgId,
-    account: &str,
-    person: PersonId,
-) -> Result<(), StoreError> {
+/// Accounts per statement of [`adopt`]: far under either backend's bound parameters.
+const ACCOUNTS_PER_STATEMENT: usize = 500;
+
+/// Moves every row of `org` that names one of `accounts` to the person of `org` whose
+/// `external_id` it now is, in the caller's transaction: one statement per column pair for a
+/// whole batch of people. A duty the person already holds is not granted twice: the account's
+/// copy goes.
+pub fn adopt(conn: &mut AnyConnection, org_id: OrgId, accounts: &[&str]) -> Result<(), StoreError> {
     let postgres = matches!(conn, AnyConnection::Postgresql(_));
-    // $1 the person, $2 the account, $3 the organisation.
-    let (p1, p2, p3) = if postgres {
-        ("$1", "$2", "$3")
-    } else {
-        ("?1", "?2", "?3")
+    let mark = |n: usize| {
+        if postgres {
+            format!("${n}")
+        } else {
+            format!("?{n}")
+        }
     };
-    let bind = |sql: String| {
-        diesel::sql_query(sql)
-            .bind::<Text, _>(person.to_string())
-            .bind::<Text, _>(account.to_owned())
-            .bind::<Text, _>(org_id.to_string())
-    };
-    let duplicate_grants = format!(
-        "DELETE FROM duty_grants WHERE subject_account = {p2} AND org_id = {p3} AND duty IN \
-         (SELECT g.duty FROM duty_grants g WHERE g.org_id = {p3} AND g.subject_id = {p1})"
-    );
-    execute_batch_insert!(conn, bind(duplicate_grants))?;
-    for pair in pairs() {
-        let Pair { table, stem, scope } = pair;
-        let sql = format!(
-            "UPDATE {table} SET {stem}_id = {p1}, {stem}_account = NULL \
-             WHERE {stem}_account = {p2} AND {}",
-            scope.replace("{org}", p3)
+    // The organisation is the first parameter, the accounts the rest.
+    let org = mark(1);
+    for chunk in accounts.chunks(ACCOUNTS_PER_STATEMENT) {
+        let list = (2..chunk.len() + 2)
+            .map(mark)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let holder = |table: &str, stem: &str| {
+            format!(
+                "(SELECT p.id FROM people p WHERE p.org_id = {org} \
+                 AND p.external_id = {table}.{stem}_account)"
+            )
+        };
+        let duplicate_grants = format!(
+            "DELETE FROM duty_grants WHERE org_id = {org} AND subject_account IN ({list}) \
+             AND EXISTS (SELECT 1 FROM duty_grants g WHERE g.org_id = {org} \
+             AND g.duty = duty_grants.duty AND g.subject_id = {})",
+            holder("duty_grants", "subject")
         );
-        execute_batch_insert!(conn, bind(sql))?;
+        execute(conn, &duplicate_grants, org_id, chunk)?;
+        for Pair { table, stem, scope } in pairs() {
+            let sql = format!(
+                "UPDATE {table} SET {stem}_id = {}, {stem}_account = NULL \
+                 WHERE {stem}_account IN ({list}) AND {}",
+                holder(table, stem),
+                scope.replace("{org}", &org)
+            );
+            execute(conn, &sql, org_id, chunk)?;
+        }
     }
     Ok(())
+}
+
+/// Runs raw SQL on the connection's own backend with the organisation and `accounts` bound in
+/// that order.
+fn execute(
+    conn: &mut AnyConnection,
+    sql: &str,
+    org_id: OrgId,
+    accounts: &[&str],
+) -> Result<usize, StoreError> {
+    use diesel::RunQueryDsl;
+    Ok(match conn {
+        AnyConnection::Sqlite(c) => {
+            let mut query = diesel::sql_query(sql)
+                .into_boxed::<diesel::sqlite::Sqlite>()
+                .bind::<Text, _>(org_id.to_string());
+            for account in accounts {
+                query = query.bind::<Text, _>(account.to_string());
+            }
+            query.execute(c)?
+        }
+        AnyConnection::Postgresql(c) => {
+            let mut query = diesel::sql_query(sql)
+                .into_boxed::<diesel::pg::Pg>()
+                .bind::<Text, _>(org_id.to_string());
+            for account in accounts {
+                query = query.bind::<Text, _>(account.to_string());
+            }
+            query.execute(c)?
+        }
+    })
 }
 
 #[cfg(test)]

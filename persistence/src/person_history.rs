@@ -84,10 +84,14 @@ fn account_taken<'a>(change: &PersonChange<'a>) -> Option<&'a str> {
 /// Records changes inside the caller's transaction, in multi-row INSERTs, and moves the rows of
 /// any account a person has just taken as their `external_id` to them.
 pub fn record(conn: &mut AnyConnection, changes: &[PersonChange<'_>]) -> Result<(), StoreError> {
+    let mut taken: std::collections::BTreeMap<_, Vec<&str>> = Default::default();
     for change in changes {
         if let Some(account) = account_taken(change) {
-            adopt(conn, change.after.org_id, account, change.after.id)?;
+            taken.entry(change.after.org_id).or_default().push(account);
         }
+    }
+    for (org_id, accounts) in taken {
+        adopt(conn, org_id, &accounts)?;
     }
     for chunk in changes.chunks(CHANGES_PER_INSERT) {
         let rows = chunk

@@ -135,3 +135,45 @@ async fn the_desk_names_a_requester_by_person_id() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_duty_granted_to_an_account_follows_it_to_the_person_who_takes_it() {
+    let app = spawn_app().await;
+    let dpo = app.token(ORG, &["dpo"], "dpo-1");
+    let agent = app.token(ORG, &["agent"], "agent-7");
+    let person = app.record_person(ORG, "E5", json!({})).await;
+    let adjustments = format!("{PEOPLE}/{person}/adjustments");
+    json_body(
+        app.put_json(
+            &adjustments,
+            Some(&dpo),
+            &json!({ "reasonable_adjustments": "Large monitor", "condition": "b" }),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let grant = json_body(
+        app.put_json("/api/v1/adjustment-readers/agent-7", Some(&dpo), &json!({}))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(grant["subject"], by_account("agent-7"));
+    json_body(app.get(&adjustments, Some(&agent)).await, StatusCode::OK).await;
+
+    // The agent joins the HR feed under that account: the grant is now the person's.
+    let agent_person = app.record_person(ORG, "agent-7", json!({})).await;
+    json_body(app.get(&adjustments, Some(&agent)).await, StatusCode::OK).await;
+    let again = json_body(
+        app.put_json("/api/v1/adjustment-readers/agent-7", Some(&dpo), &json!({}))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(again["subject"], by_person(&agent_person));
+    assert_eq!(
+        again["granted_at"], grant["granted_at"],
+        "the first grant, kept"
+    );
+}
