@@ -99,7 +99,12 @@ fn pairs() -> Vec<Pair> {
             table: owner,
         }) = table.person
         {
-            format!("{column} IN (SELECT id FROM {owner} WHERE org_id = {{org}})")
+            // Correlated, so only the rows an account names are looked up, never the owner
+            // table's whole organisation.
+            format!(
+                "EXISTS (SELECT 1 FROM {owner} o WHERE o.id = {}.{column} AND o.org_id = {{org}})",
+                table.name
+            )
         } else {
             continue;
         };
