@@ -4,6 +4,7 @@
 //! counts. Every write and read is audited.
 
 use chrono::{Duration, NaiveDate, Utc};
+use domain::rights_requests::uk_date;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -125,8 +126,12 @@ async fn a_complaint_carries_its_acknowledgement_date_and_a_nation_counts() {
         .make(&d.bob, &json!({"right": "complaint", "nation": "scotland"}))
         .await;
     assert_eq!(made["nation"], "scotland");
-    let received: NaiveDate = text(&made, "received_at")[..10].parse().expect("a date");
-    assert_eq!(date(&made, "acknowledge_by"), received + Duration::days(30));
+    let received_at: chrono::DateTime<Utc> = text(&made, "received_at").parse().expect("a moment");
+    // The day of receipt is the day in the UK.
+    assert_eq!(
+        date(&made, "acknowledge_by"),
+        uk_date(received_at) + Duration::days(30)
+    );
 }
 
 #[tokio::test]
@@ -334,7 +339,7 @@ async fn the_queue_runs_by_due_date_with_its_counts() {
         .map(|r| (date(r, "due_on"), text(r, "id")))
         .collect();
     assert_eq!(listed, expected);
-    let today = Utc::now().date_naive();
+    let today = uk_date(Utc::now());
     let overdue = expected.iter().filter(|(due, _)| *due < today).count();
     let this_week = expected
         .iter()

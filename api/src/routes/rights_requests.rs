@@ -14,7 +14,7 @@ use domain::audit::{AuditOperation, RecordKind};
 use domain::ids::{PersonId, RightsRequestId};
 use domain::party::Party;
 use domain::register::rights::Right;
-use domain::rights_requests::{Channel, Deadlines, Nation, RelevantTime, RequestStatus};
+use domain::rights_requests::{Channel, Deadlines, Nation, RelevantTime, RequestStatus, uk_date};
 use domain::role::Role;
 use persistence::StoreError;
 use persistence::people;
@@ -103,7 +103,7 @@ pub struct MakeRightsRequest {
 }
 
 /// The DPO's work queue: open requests by due date, then id, with how many are overdue and
-/// due within the week (today and the six days after, UTC) across the whole queue.
+/// due within the week (today and the six days after, in the UK) across the whole queue.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RightsRequestQueue {
     pub items: Vec<RightsRequestDto>,
@@ -207,7 +207,7 @@ async fn make_rights_request(
     let nation = body.nation.unwrap_or_default();
     let deadlines = Deadlines::of(
         body.right,
-        &RelevantTime::received(received_at.date_naive()),
+        &RelevantTime::received(uk_date(received_at)),
         nation,
     );
     let request = RightsRequest {
@@ -260,7 +260,7 @@ async fn make_rights_request(
 ///
 /// The organisation's open requests, by due date then id, with how many are `overdue` and
 /// `due_this_week` (due today or in the six days after) across the whole queue, counted on
-/// today's date (UTC). For the DPO.
+/// today's date in the UK. For the DPO.
 #[utoipa::path(
     operation_id = "list_rights_requests",
     tag = "rights-requests",
@@ -282,7 +282,7 @@ async fn list_rights_requests(
     let (limit, after) = page.parse::<RightsRequestId>(&mut params);
     params.finish()?;
     let now = clock::now();
-    let today = now.date_naive();
+    let today = uk_date(now);
     let org_id = caller.org_id;
     let ((items, more), (overdue, due_this_week)) = state
         .read(move |conn| {

@@ -2,7 +2,7 @@
 //! amended (with Art 12A on the relevant time), and the acknowledgement of a complaint under
 //! DPA 2018 s.164A.
 
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 
 use super::bank_holidays::{Nation, on_or_next_working_day};
 
@@ -44,6 +44,29 @@ impl RelevantTime {
         .flatten()
         .max()
         .unwrap_or(self.received_on)
+    }
+}
+
+/// The calendar day in the United Kingdom at a moment: British Summer Time (UTC+1) from 01:00
+/// UTC on the last Sunday of March to 01:00 UTC on the last Sunday of October (Summer Time Act
+/// 1972 as amended by SI 2002/262), Greenwich Mean Time otherwise. A request received at 00:30
+/// BST on 1 June was received on 1 June, though it is still 31 May in UTC.
+pub fn uk_date(at: DateTime<Utc>) -> NaiveDate {
+    let year = at.year();
+    let last_sunday = |month: u32| {
+        NaiveDate::from_weekday_of_month_opt(year, month, Weekday::Sun, 5)
+            .or_else(|| NaiveDate::from_weekday_of_month_opt(year, month, Weekday::Sun, 4))
+            .and_then(|day| day.and_hms_opt(1, 0, 0))
+            .map(|moment| moment.and_utc())
+    };
+    let summer = match (last_sunday(3), last_sunday(10)) {
+        (Some(starts), Some(ends)) => at >= starts && at < ends,
+        _ => false,
+    };
+    if summer {
+        (at + Duration::hours(1)).date_naive()
+    } else {
+        at.date_naive()
     }
 }
 
@@ -208,6 +231,25 @@ mod tests {
     fn complaints_are_acknowledged_within_thirty_days() {
         assert_eq!(acknowledge_by(d(2026, 6, 19)), d(2026, 7, 19));
         assert_eq!(acknowledge_by(d(2026, 12, 15)), d(2027, 1, 14));
+    }
+
+    #[test]
+    fn uk_dates_follow_summer_time() {
+        let at = |s: &str| {
+            DateTime::parse_from_rfc3339(s)
+                .expect("a moment")
+                .with_timezone(&Utc)
+        };
+        // Summer: 23:30 UTC on 31 May is 00:30 BST on 1 June.
+        assert_eq!(uk_date(at("2026-05-31T23:30:00Z")), d(2026, 6, 1));
+        assert_eq!(uk_date(at("2026-05-31T22:59:59Z")), d(2026, 5, 31));
+        // Winter: GMT.
+        assert_eq!(uk_date(at("2026-12-01T23:30:00Z")), d(2026, 12, 1));
+        // 2026 summer time runs from 01:00 UTC on 29 March to 01:00 UTC on 25 October.
+        assert_eq!(uk_date(at("2026-03-29T00:59:59Z")), d(2026, 3, 29));
+        assert_eq!(uk_date(at("2026-03-28T23:30:00Z")), d(2026, 3, 28));
+        assert_eq!(uk_date(at("2026-10-24T23:30:00Z")), d(2026, 10, 25));
+        assert_eq!(uk_date(at("2026-10-25T23:30:00Z")), d(2026, 10, 25));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::closed_set;
 use crate::register::rights::Right;
 
 pub use bank_holidays::Nation;
-pub use clock::{RelevantTime, Urgency, acknowledge_by, due_on, urgency};
+pub use clock::{RelevantTime, Urgency, acknowledge_by, due_on, uk_date, urgency};
 
 closed_set! {
     /// How a request reached the controller.
