@@ -46,6 +46,7 @@ closed_set! {
         Assignment = "assignment",
         Consent = "consent",
         SurveyAnswer = "survey_answer",
+        RightsRequest = "rights_request",
     }
 }
 

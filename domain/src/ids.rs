@@ -115,6 +115,11 @@ uuid_id!(
     DisclosureId
 );
 uuid_id!(
+    /// A request by a person to exercise one of their rights (UK GDPR Chapter III, Art 7(3),
+    /// DPA 2018 s.164A).
+    RightsRequestId
+);
+uuid_id!(
     /// A record of consent given (and perhaps withdrawn) for a purpose (Art 7(1)).
     ConsentId
 );

@@ -19,6 +19,7 @@ pub mod page;
 pub mod party;
 pub mod people;
 pub mod register;
+pub mod rights_requests;
 pub mod role;
 pub mod scim;
 pub mod surveys;

@@ -321,6 +321,28 @@ pub static CATALOGUE: Catalogue = Catalogue {
                 np("version", RecordState),
             ],
         },
+        // Requests to exercise a right: kept when the person is erased, since the controller
+        // must show it answered them within the statutory time (Art 5(2), 12(3)).
+        Table {
+            name: "rights_requests",
+            record: RecordKind::RightsRequest,
+            person: by("person_id", PersonId),
+            columns: &[
+                np("id", RowId),
+                np("org_id", Tenant),
+                naming("person_id", PersonId, Activity, DISCLOSED),
+                np("right_kind", RecordState),
+                np("channel", RecordState),
+                np("nation", RecordState),
+                np("received_at", RecordState),
+                np("due_on", RecordState),
+                np("acknowledge_by", RecordState),
+                np("status", RecordState),
+                person_of("logged_by_id", Activity),
+                account_of("logged_by_account", Activity, DISCLOSED),
+                np("logged_at", RecordState),
+            ],
+        },
         // The audit trail names people only by keyed pseudonyms, so it outlives their erasure
         // without keeping their identity; it is append-only (the database refuses changes).
         Table {

@@ -22,6 +22,7 @@ pub mod people;
 pub mod person_history;
 mod pool;
 pub mod register;
+pub mod rights_requests;
 mod schema;
 pub mod surveys;
 pub mod tickets;

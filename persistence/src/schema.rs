@@ -294,6 +294,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     hr_sync_requests,
     consents,
     survey_answers,
+    rights_requests,
     directory_profiles
 );
 
@@ -377,6 +378,24 @@ diesel::table! {
         recorded_by_account -> Nullable<Text>,
         recorded_at -> Timestamp,
         version -> BigInt,
+    }
+}
+
+diesel::table! {
+    rights_requests (id) {
+        id -> Text,
+        org_id -> Text,
+        person_id -> Text,
+        right_kind -> Text,
+        channel -> Text,
+        nation -> Text,
+        received_at -> Timestamp,
+        due_on -> Date,
+        acknowledge_by -> Nullable<Date>,
+        status -> Text,
+        logged_by_id -> Nullable<Text>,
+        logged_by_account -> Nullable<Text>,
+        logged_at -> Timestamp,
     }
 }
 

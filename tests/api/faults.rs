@@ -237,21 +237,31 @@ async fn a_full_sqlite_disk_refuses_writes_with_507_and_audited_reads_with_503()
     let agent = app.token(ORG, &["agent"], "agent-1");
     let first = text(&app.create_ticket(&agent, &incident("First")).await, "id");
 
-    let filler = json!({
-        "kind": "incident",
-        "category": "it_system",
-        "title": "Filling the disk",
-        "description": "x".repeat(20_000),
-    });
-    let mut stored = 0;
-    let refused = loop {
-        let response = app.post_json(TICKETS, Some(&agent), &filler).await;
-        if response.status() != StatusCode::CREATED {
-            break response;
-        }
-        stored += 1;
-        assert!(stored < 2_000, "a 4 MiB disk should have filled by now");
+    let filler = |size: usize| {
+        json!({
+            "kind": "incident",
+            "category": "it_system",
+            "title": "Filling the disk",
+            "description": "x".repeat(size),
+        })
     };
+    // Filled with large tickets, then smaller ones into what room is left, so that even a small
+    // row (an audit event) finds no free page: where the last large one is refused depends on
+    // how the schema's pages happen to lie.
+    let mut stored = 0;
+    let mut refused = None;
+    for size in [20_000, 2_000, 200, 1] {
+        loop {
+            let response = app.post_json(TICKETS, Some(&agent), &filler(size)).await;
+            if response.status() != StatusCode::CREATED {
+                refused = Some(response);
+                break;
+            }
+            stored += 1;
+            assert!(stored < 20_000, "a 4 MiB disk should have filled by now");
+        }
+    }
+    let refused = refused.expect("the disk filled");
     assert!(stored > 0, "the disk had room at first");
     let body = problem(refused, StatusCode::INSUFFICIENT_STORAGE).await;
     assert!(text(&body, "detail").contains("full"), "{body}");
@@ -267,7 +277,7 @@ async fn a_full_sqlite_disk_refuses_writes_with_507_and_audited_reads_with_503()
     let ready = app.get("/health/ready", None).await;
     assert_eq!(ready.status(), StatusCode::OK);
     // A second write is refused the same way: the writer is not left broken.
-    let again = app.post_json(TICKETS, Some(&agent), &filler).await;
+    let again = app.post_json(TICKETS, Some(&agent), &filler(20_000)).await;
     problem(again, StatusCode::INSUFFICIENT_STORAGE).await;
     drop(app);
     drop(disk);

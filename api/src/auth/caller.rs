@@ -139,6 +139,15 @@ impl RoleSet for ConsentHolders {
     const PROCESSOR_MAY_ACT: bool = false;
 }
 
+/// Who makes and reads rights requests: the person themselves (their own), and the data
+/// protection officer, who logs requests received by letter, phone or email and keeps the queue.
+/// Never a processor's user: the requests are the controller's own record.
+pub struct RightsRequesters;
+impl RoleSet for RightsRequesters {
+    const ROLES: &'static [Role] = &[Role::Requester, Role::Dpo];
+    const PROCESSOR_MAY_ACT: bool = false;
+}
+
 /// Who reads the satisfaction report (never a group under 5): the desk, the DPO, auditors.
 pub struct SurveyReporters;
 impl RoleSet for SurveyReporters {

@@ -14,7 +14,7 @@ pub use caller::{
     Caller, Desk, DeskOrDpo, Integrators, Principal, RegisterKeepers, RegisterReaders, RoleSet,
     Staff, TicketEditors,
 };
-pub use caller::{ConsentHolders, Requesters, SurveyReporters};
+pub use caller::{ConsentHolders, Requesters, RightsRequesters, SurveyReporters};
 pub use caller::{
     DisclosureViewers, DpoOrGrantedAgents, Dpos, PeopleReaders, PeopleViewers, PeopleWriters,
     ProcessingReaders,

@@ -15,6 +15,7 @@ pub mod person_history;
 pub mod processing;
 pub mod records;
 pub mod register;
+pub mod rights_requests;
 pub mod scim;
 pub mod surveys;
 pub mod tickets;

@@ -51,6 +51,7 @@ closed_set! {
         DirectoryProfile = "directory_profile",
         Disclosure = "disclosure",
         DisclosureVersion = "disclosure_version",
+        RightsRequest = "rights_request",
         AuditEvent = "audit_event",
         AuditChain = "audit_chain",
         AuditCheckpoint = "audit_checkpoint",

@@ -270,15 +270,16 @@ const PEOPLE_RECORDS: [RecordKind; 5] = [
 ];
 
 /// The desk's trails of what its staff did: duties granted, the audit trail, register changes,
-/// notices published, the disclosures log. No notice names them as a purpose of their own; each
+/// notices published, the disclosures log, the rights requests log. No notice names them as a purpose of their own; each
 /// seed binds them to the purpose nearest the duty that makes them kept (security of processing
 /// and accountability, Art 5(2), 32).
-const TRAILS: [RecordKind; 5] = [
+const TRAILS: [RecordKind; 6] = [
     RecordKind::DutyGrant,
     RecordKind::AuditEvent,
     RecordKind::RegisterChange,
     RecordKind::PrivacyNotice,
     RecordKind::Disclosure,
+    RecordKind::RightsRequest,
 ];
 
 fn ids<T, I>(items: &[&T], id: impl Fn(&T) -> I) -> Vec<I> {
@@ -1257,10 +1258,11 @@ pub fn derby() -> Register {
         &[RecordKind::Consent, RecordKind::SurveyAnswer],
     );
     bind(&mut it_equipment, &[RecordKind::AssetAssignment]);
-    // The disclosures log goes with the statutory disclosures; the other trails with security.
+    // The disclosures and rights requests logs go with the statutory disclosures; the other
+    // trails with security.
     let (disclosures, trails): (Vec<RecordKind>, Vec<RecordKind>) = TRAILS
         .iter()
-        .partition(|&&kind| kind == RecordKind::Disclosure);
+        .partition(|&&kind| matches!(kind, RecordKind::Disclosure | RecordKind::RightsRequest));
     bind(&mut information_security, &trails);
     bind(&mut statutory, &disclosures);
     bind(&mut adjustments, &[RecordKind::Adjustment]);

@@ -192,6 +192,16 @@ impl Fixtures {
         .await;
         values.insert("disclosures".to_owned(), disclosure.clone());
         ids.push(("disclosure", disclosure));
+        // A request the member made for themselves.
+        let rights_request = created(
+            app,
+            &requester,
+            "/api/v1/rights-requests",
+            &json!({"right": "access"}),
+        )
+        .await;
+        values.insert("rights-requests".to_owned(), rights_request.clone());
+        ids.push(("rights request", rights_request));
 
         let purpose = values["purposes"].clone();
         let agreement = processor_in_force(app, CONTROLLER, PROCESSOR, &purpose).await;
