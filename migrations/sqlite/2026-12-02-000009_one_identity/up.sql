@@ -83,12 +83,12 @@ CREATE INDEX tickets_org_raised_by_account ON tickets (org_id, raised_by_account
 CREATE INDEX ticket_comments_author ON ticket_comments (author_id);
 
 -- Where a person record takes an account as its external_id, the account's rows are found by it.
-CREATE INDEX tickets_assigned_agent_account ON tickets (assigned_agent_account) WHERE assigned_agent_account IS NOT NULL;
+CREATE INDEX tickets_assigned_agent_account ON tickets (org_id, assigned_agent_account) WHERE assigned_agent_account IS NOT NULL;
 CREATE INDEX ticket_comments_author_account ON ticket_comments (author_account) WHERE author_account IS NOT NULL;
-CREATE INDEX register_changes_actor_account ON register_changes (actor_account) WHERE actor_account IS NOT NULL;
-CREATE INDEX privacy_notices_published_by_account ON privacy_notices (published_by_account) WHERE published_by_account IS NOT NULL;
-CREATE INDEX person_changes_actor_account ON person_changes (actor_account) WHERE actor_account IS NOT NULL;
-CREATE INDEX disclosures_recorded_by_account ON disclosures (recorded_by_account) WHERE recorded_by_account IS NOT NULL;
+CREATE INDEX register_changes_actor_account ON register_changes (org_id, actor_account) WHERE actor_account IS NOT NULL;
+CREATE INDEX privacy_notices_published_by_account ON privacy_notices (org_id, published_by_account) WHERE published_by_account IS NOT NULL;
+CREATE INDEX person_changes_actor_account ON person_changes (org_id, actor_account) WHERE actor_account IS NOT NULL;
+CREATE INDEX disclosures_recorded_by_account ON disclosures (org_id, recorded_by_account) WHERE recorded_by_account IS NOT NULL;
 CREATE INDEX disclosure_versions_actor_account ON disclosure_versions (actor_account) WHERE actor_account IS NOT NULL;
 CREATE INDEX account_changes_actor_account ON account_changes (actor_account) WHERE actor_account IS NOT NULL;
 CREATE INDEX assignment_changes_actor_account ON assignment_changes (actor_account) WHERE actor_account IS NOT NULL;
@@ -116,5 +116,5 @@ FROM duty_grants g;
 DROP TABLE duty_grants;
 ALTER TABLE duty_grants_new RENAME TO duty_grants;
 CREATE UNIQUE INDEX duty_grants_grantee ON duty_grants (org_id, duty, COALESCE(subject_id, ''), COALESCE(subject_account, ''));
-CREATE INDEX duty_grants_subject_account ON duty_grants (subject_account) WHERE subject_account IS NOT NULL;
-CREATE INDEX duty_grants_granted_by_account ON duty_grants (granted_by_account) WHERE granted_by_account IS NOT NULL;
+CREATE INDEX duty_grants_subject_account ON duty_grants (org_id, subject_account) WHERE subject_account IS NOT NULL;
+CREATE INDEX duty_grants_granted_by_account ON duty_grants (org_id, granted_by_account) WHERE granted_by_account IS NOT NULL;
