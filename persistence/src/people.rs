@@ -210,6 +210,24 @@ pub fn get(
         .try_into()
 }
 
+/// That `id` names one of the organisation's people; otherwise the request named no one,
+/// refused as an invalid `field` (another organisation's person is the same as none).
+pub fn ensure_known(
+    conn: &mut AnyConnection,
+    org_id: OrgId,
+    id: PersonId,
+    field: &'static str,
+) -> Result<(), StoreError> {
+    match get(conn, org_id, id) {
+        Ok(_) => Ok(()),
+        Err(StoreError::NotFound) => Err(StoreError::Domain(domain::DomainError::invalid(
+            field,
+            "no such person in the organisation",
+        ))),
+        Err(other) => Err(other),
+    }
+}
+
 /// The organisation's person with this HR or identity key (a token's `sub`), if any.
 pub fn find_by_external_id(
     conn: &mut AnyConnection,

@@ -256,10 +256,12 @@ async fn create_account(
     let trail = account_trail(&caller, now, AuditOperation::Create, &stored.account);
     let stored = state
         .write_audited(trail, move |conn, _| {
-            match people::get(conn, stored.account.org_id, stored.account.person_id) {
-                Err(StoreError::NotFound) => return Err(unknown("person_id", "a person")),
-                other => other?,
-            };
+            people::ensure_known(
+                conn,
+                stored.account.org_id,
+                stored.account.person_id,
+                "person_id",
+            )?;
             accounts::create(conn, &stored, change_id, &actor)?;
             Ok(stored)
         })

@@ -560,16 +560,7 @@ async fn request_assignment(
                     "requesters ask for assets for themselves only",
                 )));
             }
-            match persistence::people::get(conn, org_id, person_id) {
-                Ok(_) => {}
-                Err(StoreError::NotFound) => {
-                    return Err(StoreError::Domain(DomainError::invalid(
-                        "person_id",
-                        "no such person in this organisation",
-                    )));
-                }
-                Err(other) => return Err(other),
-            }
+            persistence::people::ensure_known(conn, org_id, person_id, "person_id")?;
             let assignment = Assignment {
                 id: assignment_id,
                 asset_id,

@@ -226,28 +226,17 @@ async fn make_rights_request(
     };
     let stored = state
         .write_audited(Trail::new(&caller, now), move |conn, trail| {
-            persistence::transaction(conn, |conn| {
-                match people::get(conn, request.org_id, request.person_id) {
-                    Ok(_) => {}
-                    Err(StoreError::NotFound) => {
-                        return Ok(Err(ApiError::field(
-                            "person_id",
-                            "no such person in the organisation",
-                        )));
-                    }
-                    Err(other) => return Err(other),
-                }
-                rights_requests::insert(conn, &request)?;
-                trail.record(
-                    AuditOperation::Create,
-                    RecordKind::RightsRequest,
-                    request.id,
-                    Some(Party::Person(request.person_id)),
-                );
-                Ok(Ok(request))
-            })
+            people::ensure_known(conn, request.org_id, request.person_id, "person_id")?;
+            rights_requests::insert(conn, &request)?;
+            trail.record(
+                AuditOperation::Create,
+                RecordKind::RightsRequest,
+                request.id,
+                Some(Party::Person(request.person_id)),
+            );
+            Ok(request)
         })
-        .await??;
+        .await?;
     let location = format!("/api/v1/rights-requests/{}", stored.id);
     let mut response = HttpResponse::Created().json(RightsRequestDto::from(stored));
     if let Ok(value) = header::HeaderValue::from_str(&location) {

@@ -3,7 +3,6 @@
 mod dto;
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
-use domain::DomainError;
 use domain::audit::{AuditOperation, RecordKind};
 use domain::ids::{CommentId, OrgId, PersonId, TicketId};
 use domain::party::Party;
@@ -86,14 +85,10 @@ impl Named {
     fn resolve(self, conn: &mut AnyConnection, org_id: OrgId) -> Result<Party, StoreError> {
         match self {
             Named::Account(account) => parties::resolve(conn, org_id, &account),
-            Named::Person(id) => match people::get(conn, org_id, id) {
-                Ok(_) => Ok(Party::Person(id)),
-                Err(StoreError::NotFound) => Err(StoreError::Domain(DomainError::invalid(
-                    "requester_id",
-                    "no person with this id in the organisation",
-                ))),
-                Err(other) => Err(other),
-            },
+            Named::Person(id) => {
+                people::ensure_known(conn, org_id, id, "requester_id")?;
+                Ok(Party::Person(id))
+            }
             Named::Caller(party) => Ok(party),
         }
     }
