@@ -25,7 +25,10 @@ use crate::error::StoreError;
 use crate::page::page_of;
 use crate::schema::{
     audit_chains, audit_checkpoints, audit_events, audit_pseudonym_keys, audit_signing_keys,
+    audit_subject_postings,
 };
+
+pub mod subject_index;
 use crate::time::{from_db, to_db};
 
 /// SHA-256 and Ed25519 from aws-lc-rs, for the domain's chain rules.
@@ -513,7 +516,39 @@ pub struct EventFilter {
     pub record_kind: Option<RecordKind>,
 }
 
-/// A page of the organisation's events, newest first, after the cursor event.
+/// Narrows a boxed query over `audit_events` (alone or joined) by everything in the filter
+/// but subjects, which the two ways of finding events treat differently.
+macro_rules! narrowed {
+    ($query:expr, $filter:expr, $before:expr) => {{
+        let mut query = $query;
+        let filter: &EventFilter = $filter;
+        if let Some(from) = filter.from {
+            query = query.filter(audit_events::at.ge(to_db(from)));
+        }
+        if let Some(to) = filter.to {
+            query = query.filter(audit_events::at.lt(to_db(to)));
+        }
+        if let Some(actors) = &filter.actors {
+            query = query.filter(audit_events::actor.eq_any(actors.clone()));
+        }
+        if let Some(operation) = filter.operation {
+            query = query.filter(audit_events::operation.eq(operation.as_str()));
+        }
+        if let Some(kind) = filter.record_kind {
+            query = query.filter(audit_events::record_kind.eq(kind.as_str()));
+        }
+        if let Some(before) = $before {
+            query = query.filter(audit_events::seq.lt(before));
+        }
+        query
+    }};
+}
+
+/// A page of the organisation's events, newest first (by their place in the chain), after the
+/// cursor event; a cursor naming no event of the organisation ends the list.
+///
+/// Events about given subjects are found by their postings up to the subject index's mark and
+/// by a scan of the few events after it (see [`subject_index`]).
 pub fn list(
     conn: &mut AnyConnection,
     org_id: OrgId,
@@ -521,34 +556,61 @@ pub fn list(
     limit: PageLimit,
     after: Option<Uuid>,
 ) -> Result<(Vec<AuditEvent>, bool), StoreError> {
-    let mut query = audit_events::table
+    let before = match after {
+        Some(after) => {
+            let seq = audit_events::table
+                .find(after.to_string())
+                .filter(audit_events::org_id.eq(org_id.to_string()))
+                .select(audit_events::seq)
+                .first::<i64>(conn)
+                .optional()?;
+            match seq {
+                Some(seq) => Some(seq),
+                None => return Ok((Vec::new(), false)),
+            }
+        }
+        None => None,
+    };
+    let wanted = i64::from(limit.get()) + 1;
+    let events = audit_events::table
         .filter(audit_events::org_id.eq(org_id.to_string()))
         .select(EventRow::as_select())
-        .order(audit_events::id.desc())
-        .limit(i64::from(limit.get()) + 1)
+        .order(audit_events::seq.desc())
         .into_boxed();
-    if let Some(from) = filter.from {
-        query = query.filter(audit_events::at.ge(to_db(from)));
+    let Some(subjects) = &filter.subjects else {
+        let rows = narrowed!(events, filter, before)
+            .limit(wanted)
+            .load::<EventRow>(conn)?;
+        return page_of(rows, limit);
+    };
+    let indexed = subject_index::indexed_seq(conn, org_id)?;
+    // Newest first: the events after the mark, then the postings up to it.
+    let mut rows = narrowed!(events, filter, before)
+        .filter(audit_events::seq.gt(indexed))
+        .filter(audit_events::subject.eq_any(subjects.clone()))
+        .limit(wanted)
+        .load::<EventRow>(conn)?;
+    let missing = wanted - i64::try_from(rows.len()).unwrap_or(wanted);
+    if missing > 0 {
+        let filed = audit_subject_postings::table
+            .inner_join(
+                audit_events::table.on(audit_events::org_id
+                    .eq(audit_subject_postings::org_id)
+                    .and(audit_events::seq.eq(audit_subject_postings::seq))),
+            )
+            .filter(audit_subject_postings::org_id.eq(org_id.to_string()))
+            .filter(audit_subject_postings::subject.eq_any(subjects.clone()))
+            .filter(audit_subject_postings::seq.le(indexed))
+            .select(EventRow::as_select())
+            .order(audit_subject_postings::seq.desc())
+            .into_boxed();
+        rows.extend(
+            narrowed!(filed, filter, before)
+                .limit(missing)
+                .load::<EventRow>(conn)?,
+        );
     }
-    if let Some(to) = filter.to {
-        query = query.filter(audit_events::at.lt(to_db(to)));
-    }
-    if let Some(actors) = &filter.actors {
-        query = query.filter(audit_events::actor.eq_any(actors.clone()));
-    }
-    if let Some(subjects) = &filter.subjects {
-        query = query.filter(audit_events::subject.eq_any(subjects.clone()));
-    }
-    if let Some(operation) = filter.operation {
-        query = query.filter(audit_events::operation.eq(operation.as_str()));
-    }
-    if let Some(kind) = filter.record_kind {
-        query = query.filter(audit_events::record_kind.eq(kind.as_str()));
-    }
-    if let Some(after) = after {
-        query = query.filter(audit_events::id.lt(after.to_string()));
-    }
-    page_of(query.load::<EventRow>(conn)?, limit)
+    page_of(rows, limit)
 }
 
 /// Events of the organisation's chain after position `after` up to `until`, in order, at most
@@ -704,5 +766,88 @@ mod tests {
         let event = &chain(&mut conn, org, 0, 1, 1).expect("the event")[0];
         assert_eq!(event.subject.as_ref(), Some(&mine[0]));
         assert_ne!(event.actor, mine[0]);
+    }
+
+    /// Every event about `subject`, paging `limit` at a time, newest first.
+    fn about(db: &Db, org_id: OrgId, subject: &str, limit: u16) -> Vec<i64> {
+        let mut conn = db.read().expect("reader");
+        let key =
+            pseudonyms(&mut conn, org_id, &[Party::Account(subject.into())]).expect("pseudonyms");
+        let filter = EventFilter {
+            subjects: Some(key),
+            ..EventFilter::default()
+        };
+        let mut seqs = Vec::new();
+        let mut after = None;
+        loop {
+            let limit = PageLimit::parse(Some(i64::from(limit))).expect("a limit");
+            let (page, more) = list(&mut conn, org_id, &filter, limit, after).expect("lists");
+            seqs.extend(page.iter().map(|e| e.seq));
+            after = page.last().map(|e| e.id);
+            if !more {
+                return seqs;
+            }
+        }
+    }
+
+    fn append_about(db: &Db, org_id: OrgId, subjects: &[&str], at: DateTime<Utc>) {
+        let occurrences: Vec<Occurrence> = subjects
+            .iter()
+            .map(|s| Occurrence {
+                subject: Some(Party::Account((*s).into())),
+                ..read_by(org_id, "agent-1", at)
+            })
+            .collect();
+        let mut conn = db.write().expect("writer");
+        crate::transaction(&mut conn, |conn| append(conn, &occurrences)).expect("appends");
+    }
+
+    #[test]
+    fn a_subjects_events_are_found_once_each_across_filed_half_filed_and_unfiled_events() {
+        let (_dir, db, a, b, now) = two_orgs();
+        let round = ["p1", "p2", "p3", "p1", "p4", "p1", "p2"];
+        let expect = |db: &Db| {
+            let all = about(db, a, "p1", 100);
+            for limit in [1, 2, 5] {
+                assert_eq!(about(db, a, "p1", limit), all, "pages of {limit}");
+            }
+            let mut sorted = all.clone();
+            sorted.sort_unstable_by(|x, y| y.cmp(x));
+            sorted.dedup();
+            assert_eq!(all, sorted, "newest first, each once");
+            all
+        };
+        append_about(&db, a, &round, now);
+        append_about(&db, b, &round, now);
+        assert_eq!(expect(&db), vec![6, 4, 1], "nothing filed yet");
+
+        // A pass filing two postings to a transaction, stopped after the first.
+        subject_index::pass(&db, a, 2, 1).expect("a partial pass");
+        append_about(&db, a, &round, now);
+        assert_eq!(expect(&db), vec![13, 11, 8, 6, 4, 1]);
+        let mut conn = db.read().expect("reader");
+        assert_eq!(subject_index::indexed_seq(&mut conn, a).expect("mark"), 0);
+        drop(conn);
+
+        // The pass resumes where it stopped, files nothing twice (postings are unique), and
+        // only then starts another.
+        assert_eq!(subject_index::index_pass(&db, a, 2).expect("resumes"), 7);
+        assert_eq!(expect(&db), vec![13, 11, 8, 6, 4, 1]);
+        assert_eq!(subject_index::index_pass(&db, a, 2).expect("next pass"), 7);
+        assert_eq!(
+            subject_index::index_pass(&db, a, 2).expect("nothing left"),
+            0
+        );
+        append_about(&db, a, &["p1"], now);
+        assert_eq!(expect(&db), vec![15, 13, 11, 8, 6, 4, 1]);
+
+        // The other organisation's events were neither filed nor mixed in.
+        let mut conn = db.read().expect("reader");
+        assert_eq!(subject_index::indexed_seq(&mut conn, b).expect("mark"), 0);
+        let mut behind = subject_index::behind(&mut conn).expect("behind");
+        behind.sort();
+        assert_eq!(behind, vec![(a, 1, false), (b, 7, false)]);
+        drop(conn);
+        assert_eq!(about(&db, b, "p1", 2), vec![6, 4, 1]);
     }
 }

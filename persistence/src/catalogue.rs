@@ -373,6 +373,29 @@ pub static CATALOGUE: Catalogue = Catalogue {
                 np("last_hash", Digest),
             ],
         },
+        // The audit events' subject index: the same pseudonyms, filed by subject.
+        Table {
+            name: "audit_subject_postings",
+            record: RecordKind::AuditEvent,
+            person: by("subject", Pseudonym),
+            columns: &[
+                np("org_id", Tenant),
+                naming("subject", Pseudonym, Activity, AUDITED),
+                np("seq", RecordState),
+            ],
+        },
+        Table {
+            name: "audit_subject_marks",
+            record: RecordKind::AuditChain,
+            person: None,
+            columns: &[
+                np("org_id", Tenant),
+                np("indexed_seq", RecordState),
+                np("pass_upto", RecordState),
+                // The last subject a pass has filed: a pseudonym, held only while it runs.
+                naming("pass_done_through", Pseudonym, Activity, AUDITED),
+            ],
+        },
         Table {
             name: "audit_checkpoints",
             record: RecordKind::AuditCheckpoint,

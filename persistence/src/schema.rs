@@ -340,6 +340,23 @@ diesel::table! {
 }
 
 diesel::table! {
+    audit_subject_marks (org_id) {
+        org_id -> Text,
+        indexed_seq -> BigInt,
+        pass_upto -> Nullable<BigInt>,
+        pass_done_through -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    audit_subject_postings (org_id, subject, seq) {
+        org_id -> Text,
+        subject -> Text,
+        seq -> BigInt,
+    }
+}
+
+diesel::table! {
     audit_checkpoints (org_id, seq) {
         org_id -> Text,
         seq -> BigInt,
@@ -425,3 +442,5 @@ diesel::table! {
         after_body -> Text,
     }
 }
+
+diesel::allow_tables_to_appear_in_same_query!(audit_events, audit_subject_postings);

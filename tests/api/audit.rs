@@ -291,6 +291,58 @@ async fn the_dpo_finds_a_persons_events_by_the_identity_they_know() {
     assert_eq!(auditor_list.len(), 4);
 }
 
+/// Files every event of the desk's organisation by subject, as the server's indexer does.
+async fn file_by_subject(app: &TestApp) {
+    let db = app.database().connect();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = db.read().expect("a connection");
+        let behind = persistence::audit::subject_index::behind(&mut conn).expect("the marks");
+        drop(conn);
+        for (org, _, _) in behind {
+            persistence::audit::subject_index::index_pass(&db, org, 2).expect("a pass");
+        }
+    })
+    .await
+    .expect("the pass does not panic");
+}
+
+#[tokio::test]
+async fn a_persons_events_are_found_whole_before_and_after_they_are_filed_by_subject() {
+    let d = desk().await;
+    let e100 = d.app.token(ORG, &["requester"], "E100");
+    let expect = |count: usize| {
+        let d = &d;
+        async move {
+            // The truth: every event, unfiltered, whose subject is E100's pseudonym.
+            let all = d.events(&[]).await;
+            let about = d.events(&[("subject", "E100")]).await;
+            let pseudonym = about[0]["subject"].clone();
+            let truth: Vec<&Value> = all.iter().filter(|e| e["subject"] == pseudonym).collect();
+            assert_eq!(about.len(), count);
+            assert_eq!(about.iter().collect::<Vec<_>>(), truth);
+            for limit in [1, 3] {
+                let paged: Vec<Value> = d
+                    .app
+                    .list_all(&format!("{EVENTS}?subject=E100"), &d.dpo, limit)
+                    .await
+                    .concat();
+                assert_eq!(paged, about, "pages of {limit}");
+            }
+        }
+    };
+    for round in 0..3 {
+        for n in 0..2 {
+            let ticket = d.ticket_for("E100").await;
+            d.ticket_for(&format!("staff-{round}{n}")).await;
+            d.app.ticket(&e100, &ticket).await;
+        }
+        // Two creates and two reads a round.
+        expect(4 * (round + 1)).await;
+        file_by_subject(&d.app).await;
+        expect(4 * (round + 1)).await;
+    }
+}
+
 #[tokio::test]
 async fn listing_audit_events_checks_token_role_organisation_and_parameters() {
     let d = desk().await;

@@ -2,6 +2,7 @@
 //! an auditor checks offline.
 
 pub mod export;
+pub(crate) mod indexer;
 mod recorder;
 
 pub use recorder::{ReadRecorder, Trail};

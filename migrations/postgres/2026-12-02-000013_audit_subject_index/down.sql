@@ -1,0 +1,4 @@
+CREATE INDEX audit_events_org_id ON audit_events (org_id, id);
+CREATE INDEX audit_events_org_subject ON audit_events (org_id, subject, id);
+DROP TABLE audit_subject_postings;
+DROP TABLE audit_subject_marks;
