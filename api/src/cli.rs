@@ -3,7 +3,7 @@
 use std::net::TcpListener;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
-use persistence::{Db, PoolSizes};
+use persistence::{Db, PoolSizes, StoreError};
 
 use crate::audit::export::{AuditExport, CheckpointDto, verify_export};
 use crate::auth::Verifier;
@@ -127,15 +127,14 @@ fn parse_ttl(text: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("not a usable lifetime: {text}"))
 }
 
-fn open_db(args: &DatabaseArgs) -> Result<Db, String> {
+fn connect_and_migrate(args: &DatabaseArgs) -> Result<Db, StoreError> {
     let db = Db::connect(
         &args.database_url,
         PoolSizes {
             read: args.pool_size,
         },
-    )
-    .map_err(|e| format!("cannot open the database: {e}"))?;
-    let applied = persistence::run_migrations(&db).map_err(|e| e.to_string())?;
+    )?;
+    let applied = persistence::run_migrations(&db)?;
     tracing::info!(
         applied,
         backend = db.backend().as_str(),
@@ -144,8 +143,49 @@ fn open_db(args: &DatabaseArgs) -> Result<Db, String> {
     Ok(db)
 }
 
+fn open_db(args: &DatabaseArgs) -> Result<Db, String> {
+    connect_and_migrate(args).map_err(|e| match e {
+        StoreError::Unavailable(_) => format!("cannot open the database: {e}"),
+        other => other.to_string(),
+    })
+}
+
+/// How long `serve` waits between attempts to reach a database that is down when it starts.
+const DATABASE_RETRY: std::time::Duration = std::time::Duration::from_secs(2);
+/// Attempts between two warnings that the database is still out of reach (about a minute).
+const ATTEMPTS_PER_WARNING: u32 = 30;
+
+/// The database, migrated, once it can be reached: a server started while its database is down
+/// (a host booting, a failover) waits for it rather than exiting. Any other fault (a bad URL,
+/// a migration that fails) ends the start at once.
+async fn wait_for_database(args: &DatabaseArgs) -> Result<Db, String> {
+    let mut attempts = 0_u32;
+    loop {
+        let attempt = args.clone();
+        let opened = tokio::task::spawn_blocking(move || connect_and_migrate(&attempt))
+            .await
+            .map_err(|_| "opening the database did not finish".to_owned())?;
+        match opened {
+            Ok(db) => {
+                if attempts > 0 {
+                    tracing::info!(attempts, "the database can be reached: serving");
+                }
+                return Ok(db);
+            }
+            Err(StoreError::Unavailable(reason)) => {
+                if attempts.is_multiple_of(ATTEMPTS_PER_WARNING) {
+                    tracing::warn!(%reason, "the database cannot be reached; waiting for it");
+                }
+                attempts = attempts.saturating_add(1);
+                tokio::time::sleep(DATABASE_RETRY).await;
+            }
+            Err(other) => return Err(other.to_string()),
+        }
+    }
+}
+
 async fn serve(args: ServeArgs) -> Result<(), String> {
-    let db = open_db(&args.database)?;
+    let db = wait_for_database(&args.database).await?;
     let verifier = Verifier::new(args.auth.auth_config(true)?)?;
     let listener =
         TcpListener::bind(&args.bind).map_err(|e| format!("cannot bind {}: {e}", args.bind))?;

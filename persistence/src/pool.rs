@@ -6,9 +6,9 @@
 //! neither is any connection opened before it: a restart closes them all. Spotting that costs
 //! no query: each connection notes the errors its own queries met.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use diesel::Connection;
 use diesel::connection::{Instrumentation, InstrumentationEvent, SimpleConnection};
@@ -62,6 +62,38 @@ fn is_lost(conn: &mut AnyConnection) -> bool {
     conn.instrumentation()
         .downcast_ref::<Watch>()
         .is_some_and(|w| w.lost || w.opened_at_losses < w.reach.losses.load(Ordering::Acquire))
+}
+
+/// How often a failure to open a connection is logged at most.
+const CONNECT_ERROR_LOG_EVERY: Duration = Duration::from_secs(30);
+
+/// Logs failures to open a connection at most once in [`CONNECT_ERROR_LOG_EVERY`]: while the
+/// database is down the pool retries many times a second, and requests already say 503.
+#[derive(Debug, Default)]
+struct RareConnectErrors {
+    last: Mutex<Option<Instant>>,
+}
+
+impl<E: std::fmt::Display> r2d2::HandleError<E> for RareConnectErrors {
+    fn handle_error(&self, error: E) {
+        let Ok(mut last) = self.last.lock() else {
+            return;
+        };
+        if last.is_none_or(|at| at.elapsed() >= CONNECT_ERROR_LOG_EVERY) {
+            *last = Some(Instant::now());
+            tracing::warn!(%error, "a database connection could not be opened");
+        }
+    }
+}
+
+/// One [`RareConnectErrors`] for both of a database's pools.
+#[derive(Debug)]
+struct SharedErrors(Arc<RareConnectErrors>);
+
+impl<E: std::fmt::Display> r2d2::HandleError<E> for SharedErrors {
+    fn handle_error(&self, error: E) {
+        self.0.handle_error(error);
+    }
 }
 
 /// Opens connections for r2d2 by the URL's scheme.
@@ -131,9 +163,11 @@ impl Db {
     pub fn connect(url: &str, sizes: PoolSizes) -> Result<Db, StoreError> {
         let backend = Backend::of_url(url);
         let reach = Arc::new(Reachability::default());
+        let errors = Arc::new(RareConnectErrors::default());
         let build = |size: u32| {
             Pool::builder()
                 .max_size(size)
+                .error_handler(Box::new(SharedErrors(errors.clone())))
                 // An extra query on every checkout costs 10-30% of throughput; a lost
                 // connection is known by its own errors instead (see `Watch`).
                 .test_on_check_out(false)

@@ -194,6 +194,48 @@ async fn a_postgres_restart_is_answered_503_and_service_resumes_by_itself() {
     assert_eq!(ready.status(), StatusCode::OK);
 }
 
+#[tokio::test]
+async fn a_server_started_while_postgres_is_down_waits_and_serves_once_it_is_back() {
+    if !on_postgres() {
+        eprintln!("starting before PostgreSQL is tested in the PostgreSQL pass");
+        return;
+    }
+    let cluster = Arc::new(
+        tokio::task::spawn_blocking(Cluster::start)
+            .await
+            .expect("the cluster starts"),
+    );
+    let halting = cluster.clone();
+    tokio::task::spawn_blocking(move || halting.halt())
+        .await
+        .expect("the cluster stops");
+    let data = tempfile::tempdir().expect("a data directory");
+    let mut app = TestApp::starting(&cluster.url(), data.path());
+    // Longer than a pool takes to give up on a first connection.
+    assert!(!app.ready_within(Duration::from_secs(8)).await);
+    assert!(
+        app.running(),
+        "the server waits for its database, not exits"
+    );
+
+    let resuming = cluster.clone();
+    tokio::task::spawn_blocking(move || resuming.resume())
+        .await
+        .expect("the cluster starts again");
+    let back = Instant::now();
+    assert!(
+        app.ready_within(Duration::from_secs(30)).await,
+        "ready within 30 s of the database's return"
+    );
+    eprintln!(
+        "ready {} ms after PostgreSQL accepted connections",
+        back.elapsed().as_millis()
+    );
+    let agent = app.token(ORG, &["agent"], "agent-1");
+    let created = app.create_ticket(&agent, &incident("After the wait")).await;
+    assert_eq!(text(&created, "title"), "After the wait");
+}
+
 /// A tmpfs of `size` mounted for one test: a disk that really fills. Needs root.
 struct SmallDisk {
     dir: tempfile::TempDir,

@@ -377,6 +377,16 @@ impl TestApp {
     /// the suite's token settings; answers once the server is ready. The caller keeps the
     /// database, so a test can kill this server and serve the same data again.
     pub async fn process(database_url: &str, data_dir: &std::path::Path) -> TestApp {
+        let app = TestApp::starting(database_url, data_dir);
+        assert!(
+            app.ready_within(Duration::from_secs(15)).await,
+            "the server process did not become ready"
+        );
+        app
+    }
+
+    /// [`TestApp::process`] without waiting for it to be ready.
+    pub fn starting(database_url: &str, data_dir: &std::path::Path) -> TestApp {
         let port = free_port();
         let child = std::process::Command::new(env!("CARGO_BIN_EXE_servicedesk-under-test"))
             .arg("serve")
@@ -392,16 +402,29 @@ impl TestApp {
             .stderr(std::process::Stdio::null())
             .spawn()
             .expect("the server binary starts");
-        let app = TestApp::at(port, Serving::Process(child), None);
-        for _ in 0..300 {
-            if let Ok(ready) = app.client.get(app.url("/health/ready")).send().await
+        TestApp::at(port, Serving::Process(child), None)
+    }
+
+    /// Whether `/health/ready` answers 200 within `wait` (a bound against a hang).
+    pub async fn ready_within(&self, wait: Duration) -> bool {
+        let deadline = std::time::Instant::now() + wait;
+        while std::time::Instant::now() < deadline {
+            if let Ok(ready) = self.client.get(self.url("/health/ready")).send().await
                 && ready.status() == StatusCode::OK
             {
-                return app;
+                return true;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        panic!("the server process did not become ready");
+        false
+    }
+
+    /// Whether the server process is still running.
+    pub fn running(&mut self) -> bool {
+        match &mut self.serving {
+            Serving::Process(child) => child.try_wait().is_ok_and(|status| status.is_none()),
+            Serving::InProcess { .. } => true,
+        }
     }
 
     /// The database the server runs on (none for a server process, whose caller keeps it).
