@@ -47,6 +47,9 @@ closed_set! {
         Consent = "consent",
         SurveyAnswer = "survey_answer",
         RightsRequest = "rights_request",
+        Rectification = "rectification",
+        RecipientNotice = "recipient_notice",
+        Restriction = "restriction",
     }
 }
 

@@ -15,7 +15,8 @@ use domain::catalogue::{
 };
 use domain::ids::{self, OrgId};
 use domain::party::Party;
-use domain::register::Holding;
+use domain::people::Person;
+use domain::register::{Holding, PersonProcessing};
 
 use crate::connection::AnyConnection;
 use crate::error::StoreError;
@@ -263,6 +264,8 @@ pub static CATALOGUE: Catalogue = Catalogue {
                 np("at", RecordState),
                 row("before_body", Identity, DELETE),
                 row("after_body", Identity, DELETE),
+                // The rights request a correction answered.
+                np("request_id", Reference),
             ],
         },
         Table {
@@ -341,6 +344,70 @@ pub static CATALOGUE: Catalogue = Catalogue {
                 person_of("logged_by_id", Activity),
                 account_of("logged_by_account", Activity, DISCLOSED),
                 np("logged_at", RecordState),
+            ],
+        },
+        // What answered a rectification request: kept when the person is erased, like the
+        // request (Art 5(2)). The corrected values are in the person record and its history;
+        // a supplementary statement is the person's own account, erased with them.
+        Table {
+            name: "rectifications",
+            record: RecordKind::Rectification,
+            person: by("person_id", PersonId),
+            columns: &[
+                np("id", RowId),
+                np("org_id", Tenant),
+                naming("person_id", PersonId, Activity, DISCLOSED),
+                np("request_id", Reference),
+                np("corrected", RecordState),
+                np("person_version", RecordState),
+                row("supplementary_statement", FreeText, ERASED_TEXT),
+                np("rectified_at", RecordState),
+                person_of("rectified_by_id", Activity),
+                account_of("rectified_by_account", Activity, DISCLOSED),
+            ],
+        },
+        // What each recipient was told (Art 19): kept when the person is erased, since the
+        // erasure itself is told to the same recipients and the notices show Art 19 was met.
+        // A notice names what was done and to what, never the data.
+        Table {
+            name: "recipient_notices",
+            record: RecordKind::RecipientNotice,
+            person: by("person_id", PersonId),
+            columns: &[
+                np("id", RowId),
+                np("org_id", Tenant),
+                naming("person_id", PersonId, Activity, DISCLOSED),
+                np("recipient_id", Reference),
+                np("action", RecordState),
+                np("request_id", Reference),
+                np("items", RecordState),
+                np("notice", RecordState),
+                np("notified_at", RecordState),
+                person_of("notified_by_id", Activity),
+                account_of("notified_by_account", Activity, DISCLOSED),
+            ],
+        },
+        // Restrictions of processing (Art 18): kept when the person is erased, to show the
+        // objection was honoured while it was weighed and the person told before it was lifted.
+        Table {
+            name: "restrictions",
+            record: RecordKind::Restriction,
+            person: by("person_id", PersonId),
+            columns: &[
+                np("id", RowId),
+                np("org_id", Tenant),
+                naming("person_id", PersonId, Activity, DISCLOSED),
+                np("ground", RecordState),
+                np("request_id", Reference),
+                np("purposes", Organisation),
+                np("placed_at", RecordState),
+                person_of("placed_by_id", Activity),
+                account_of("placed_by_account", Activity, DISCLOSED),
+                np("lifted_at", RecordState),
+                person_of("lifted_by_id", Activity),
+                account_of("lifted_by_account", Activity, DISCLOSED),
+                np("lift_reason", RecordState),
+                np("lifting_notice", RecordState),
             ],
         },
         // The audit trail names people only by keyed pseudonyms, so it outlives their erasure
@@ -774,6 +841,20 @@ pub fn record_kinds_about(
     held.sort();
     held.dedup();
     Ok(held)
+}
+
+/// What the organisation's register says of the processing of `person`'s data (Art 15(1)):
+/// each purpose governing a kind of record the desk holds about them, by the register as it
+/// stands, and what no single purpose governs.
+pub fn processing_of(
+    conn: &mut AnyConnection,
+    org_id: OrgId,
+    person: &Person,
+) -> Result<PersonProcessing, StoreError> {
+    let external_id = person.external_id.as_ref().map(|e| e.as_str());
+    let holdings = record_kinds_about(conn, org_id, person.id, external_id)?;
+    let register = crate::register::load(conn, org_id, None)?.register;
+    Ok(register.processing_of(&holdings))
 }
 
 /// Runs `sql` with its placeholders `{1}` and `{2}` bound to `first` and `second`, in that

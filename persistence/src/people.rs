@@ -13,7 +13,7 @@ use crate::connection::AnyConnection;
 use crate::connection::execute_batch_insert;
 use crate::error::StoreError;
 use crate::page::page_of;
-use crate::person_history::{self, PersonChange};
+use crate::person_history::{self, Author, PersonChange};
 use crate::schema::{people, person_adjustments};
 use crate::time::{from_db, to_db};
 
@@ -141,7 +141,7 @@ fn created<'a>(person: &'a StoredPerson, actor: &'a Party) -> PersonChange<'a> {
     PersonChange {
         before: None,
         after: &person.person,
-        actor,
+        author: actor.into(),
         at: person.updated_at,
     }
 }
@@ -166,14 +166,14 @@ pub fn insert_many(
     person_history::record(conn, &changes)
 }
 
-/// Writes a changed person over the version it was read at, and the change in the history: a
-/// change that landed in between (another writer's) is `Stale`, never silently overwritten.
-/// `after` carries its new version already.
-pub fn replace(
+/// Writes a changed person over the version it was read at, and the change in the history as
+/// `author`'s: a change that landed in between (another writer's) is `Stale`, never silently
+/// overwritten. `after` carries its new version already.
+pub fn replace<'a>(
     conn: &mut AnyConnection,
     before: &StoredPerson,
     after: &StoredPerson,
-    actor: &Party,
+    author: impl Into<Author<'a>>,
 ) -> Result<(), StoreError> {
     let written = diesel::update(
         people::table
@@ -190,7 +190,7 @@ pub fn replace(
         &[PersonChange {
             before: Some(&before.person),
             after: &after.person,
-            actor,
+            author: author.into(),
             at: after.updated_at,
         }],
     )
@@ -286,16 +286,17 @@ pub fn list(
 /// one (or refuses); its version and `updated_at` are set here. With `accepted_versions` (from
 /// `If-Match`), a record whose version is not among them is refused as `Stale`; the guarded
 /// UPDATE also catches a change that lands between this read and the write. The change goes in
-/// the history as `actor`'s.
-pub fn update(
+/// the history as `author`'s.
+pub fn update<'a>(
     conn: &mut AnyConnection,
     org_id: OrgId,
     id: PersonId,
     accepted_versions: Option<Vec<i64>>,
     change: impl FnOnce(&StoredPerson) -> Result<Person, StoreError>,
-    actor: &Party,
+    author: impl Into<Author<'a>>,
     now: DateTime<Utc>,
 ) -> Result<StoredPerson, StoreError> {
+    let author = author.into();
     conn.transaction(|conn| {
         let current = get(conn, org_id, id)?;
         let mut person = change(&current)?;
@@ -312,7 +313,7 @@ pub fn update(
             created_at: current.created_at,
             updated_at: now,
         };
-        replace(conn, &current, &next, actor)?;
+        replace(conn, &current, &next, author)?;
         Ok(next)
     })
 }

@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use domain::ids::{OrgId, PersonId};
+use domain::ids::{OrgId, PersonId, RightsRequestId};
 use domain::page::PageLimit;
 use domain::party::Party;
 use domain::people::{Person, PersonChangeAction};
@@ -23,8 +23,26 @@ use crate::time::{from_db, to_db};
 pub struct PersonChange<'a> {
     pub before: Option<&'a Person>,
     pub after: &'a Person,
-    pub actor: &'a Party,
+    pub author: Author<'a>,
     pub at: DateTime<Utc>,
+}
+
+/// Who makes a change, and the rights request it answers, if any (an Art 16 correction): the
+/// history keeps the request as the change's reason.
+#[derive(Debug, Clone, Copy)]
+pub struct Author<'a> {
+    pub actor: &'a Party,
+    pub request: Option<RightsRequestId>,
+}
+
+impl<'a> From<&'a Party> for Author<'a> {
+    /// A change made for no request.
+    fn from(actor: &'a Party) -> Self {
+        Author {
+            actor,
+            request: None,
+        }
+    }
 }
 
 #[derive(Insertable)]
@@ -40,6 +58,7 @@ struct ChangeRow {
     at: chrono::NaiveDateTime,
     before_body: Option<String>,
     after_body: String,
+    request_id: Option<String>,
 }
 
 fn corrupt(what: &str) -> StoreError {
@@ -56,7 +75,7 @@ impl TryFrom<&PersonChange<'_>> for ChangeRow {
     fn try_from(change: &PersonChange<'_>) -> Result<Self, StoreError> {
         // What the change did: a change with no record before it created the person.
         let action = PersonChangeAction::of(change.before);
-        let (actor_id, actor_account) = columns(change.actor);
+        let (actor_id, actor_account) = columns(change.author.actor);
         Ok(ChangeRow {
             person_id: change.after.id.to_string(),
             version: change.after.version,
@@ -67,11 +86,12 @@ impl TryFrom<&PersonChange<'_>> for ChangeRow {
             at: to_db(change.at),
             before_body: change.before.map(body).transpose()?,
             after_body: body(change.after)?,
+            request_id: change.author.request.map(|r| r.to_string()),
         })
     }
 }
 
-/// Rows per multi-row INSERT: 8 columns each, far under either backend's parameter limit.
+/// Rows per multi-row INSERT: 10 columns each, far under either backend's parameter limit.
 const CHANGES_PER_INSERT: usize = 500;
 
 /// The account a change gives its person: their `external_id`, when it is new to them.
@@ -118,6 +138,8 @@ pub struct StoredChange {
     pub at: DateTime<Utc>,
     pub before: Option<Person>,
     pub after: Person,
+    /// The rights request the change answered (an Art 16 correction), if any.
+    pub request_id: Option<RightsRequestId>,
 }
 
 #[derive(Queryable, Selectable)]
@@ -131,6 +153,7 @@ struct StoredRow {
     at: chrono::NaiveDateTime,
     before_body: Option<String>,
     after_body: String,
+    request_id: Option<String>,
 }
 
 fn parse_body(text: &str) -> Result<Person, StoreError> {
@@ -149,6 +172,10 @@ impl TryFrom<StoredRow> for StoredChange {
             at: from_db(row.at),
             before: row.before_body.as_deref().map(parse_body).transpose()?,
             after: parse_body(&row.after_body)?,
+            request_id: row
+                .request_id
+                .map(|id| id.parse().map_err(|_| corrupt("request id")))
+                .transpose()?,
         })
     }
 }

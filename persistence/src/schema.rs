@@ -295,7 +295,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     consents,
     survey_answers,
     rights_requests,
-    directory_profiles
+    directory_profiles,
+    rectifications,
+    recipient_notices,
+    restrictions
 );
 
 diesel::table! {
@@ -440,6 +443,57 @@ diesel::table! {
         at -> Timestamp,
         before_body -> Nullable<Text>,
         after_body -> Text,
+        request_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    rectifications (id) {
+        id -> Text,
+        org_id -> Text,
+        person_id -> Text,
+        request_id -> Text,
+        corrected -> Text,
+        person_version -> Nullable<BigInt>,
+        supplementary_statement -> Nullable<Text>,
+        rectified_at -> Timestamp,
+        rectified_by_id -> Nullable<Text>,
+        rectified_by_account -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    recipient_notices (id) {
+        id -> Text,
+        org_id -> Text,
+        person_id -> Text,
+        recipient_id -> Text,
+        action -> Text,
+        request_id -> Nullable<Text>,
+        items -> Text,
+        notice -> Text,
+        notified_at -> Timestamp,
+        notified_by_id -> Nullable<Text>,
+        notified_by_account -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    restrictions (id) {
+        id -> Text,
+        org_id -> Text,
+        person_id -> Text,
+        ground -> Text,
+        request_id -> Text,
+        purposes -> Text,
+        placed_at -> Timestamp,
+        placed_by_id -> Nullable<Text>,
+        placed_by_account -> Nullable<Text>,
+        lifted_at -> Nullable<Timestamp>,
+        lifted_by_id -> Nullable<Text>,
+        lifted_by_account -> Nullable<Text>,
+        lift_reason -> Nullable<Text>,
+        lifting_notice -> Nullable<Text>,
     }
 }
 

@@ -11,7 +11,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::DomainError;
 use domain::audit::{AuditOperation, RecordKind};
 use domain::grants::Duty;
-use domain::ids::PersonId;
+use domain::ids::{OrgId, PersonId};
+use domain::page::PageLimit;
 use domain::party::Party;
 use domain::people::{
     AccessContext, Adjustments, Email, ExternalId, Person, PersonAction, PersonKind, PersonStatus,
@@ -23,6 +24,7 @@ use persistence::StoreError;
 use persistence::people::{self, PersonFilter, StoredPerson};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
 use validator::Validate;
 
 use crate::audit::Trail;
@@ -195,7 +197,7 @@ pub struct UpdatePerson {
 
 impl UpdatePerson {
     /// Whether the change touches only what a rectification may correct.
-    fn is_rectification(&self) -> bool {
+    pub(crate) fn is_rectification(&self) -> bool {
         self.kind.is_none()
             && self.external_id.is_none()
             && self.date_of_birth.is_none()
@@ -307,6 +309,48 @@ pub(crate) fn readable(
     }
 }
 
+/// How storage reads a page of records about one person: the organisation, the person, the
+/// page size and the id to continue after; the records, and whether more follow.
+pub(crate) type PageAboutPerson<T> = fn(
+    &mut persistence::AnyConnection,
+    OrgId,
+    PersonId,
+    PageLimit,
+    Option<Uuid>,
+) -> Result<(Vec<T>, bool), StoreError>;
+
+/// A page of records about the person whose id is `id` (as the path gives it), for whoever may
+/// read their record (the same 404 as a missing person otherwise), each listed in the trail as
+/// a record of `kind` about them.
+pub(crate) async fn page_about<T: Send + 'static>(
+    caller: &Principal,
+    state: &AppState,
+    id: &str,
+    page: &PageQuery,
+    kind: RecordKind,
+    load: PageAboutPerson<T>,
+    id_of: fn(&T) -> Uuid,
+) -> ApiResult<(Vec<T>, bool)> {
+    let id: PersonId = path_id("id", id)?;
+    let mut params = Params::default();
+    let (limit, after) = page.parse::<Uuid>(&mut params);
+    params.finish()?;
+    let principal = caller.clone();
+    let (items, more) = state
+        .read(move |conn| {
+            readable(conn, &principal, id)?;
+            load(conn, principal.org_id, id, limit, after)
+        })
+        .await
+        .map_err(ApiError::not_found_as("person"))?;
+    let mut trail = Trail::new(caller, clock::now());
+    for item in &items {
+        trail.record(AuditOperation::List, kind, id_of(item), about(id));
+    }
+    state.record_reads(trail).await?;
+    Ok((items, more))
+}
+
 /// Whether the caller may change anything of a record: the HR or identity integration, and
 /// administrators.
 fn may_write(caller: &Principal) -> bool {
@@ -353,23 +397,28 @@ fn parsed<T>(errors: &mut Vec<DomainError>, result: Result<T, DomainError>) -> O
     }
 }
 
+/// Field errors of a rule of law, as a storage refusal naming each field and `article`.
+pub(crate) fn refusal(errors: Vec<DomainError>, article: &'static str) -> StoreError {
+    StoreError::Refused(
+        errors
+            .into_iter()
+            .filter_map(|error| match error {
+                DomainError::Invalid { field, message } => Some(RuleViolation {
+                    field,
+                    article,
+                    message,
+                }),
+                _ => None,
+            })
+            .collect(),
+    )
+}
+
 /// The record's field rules (Art 5(1)(d)), as a storage refusal naming each field.
 fn validated(person: Person, today: NaiveDate) -> Result<Person, StoreError> {
     match person.validate(today) {
         Ok(()) => Ok(person),
-        Err(errors) => Err(StoreError::Refused(
-            errors
-                .into_iter()
-                .filter_map(|error| match error {
-                    DomainError::Invalid { field, message } => Some(RuleViolation {
-                        field,
-                        article: "Art 5(1)(d)",
-                        message,
-                    }),
-                    _ => None,
-                })
-                .collect(),
-        )),
+        Err(errors) => Err(refusal(errors, "Art 5(1)(d)")),
     }
 }
 
@@ -383,13 +432,13 @@ fn external_id_conflict(error: ApiError) -> ApiError {
 }
 
 /// Parses the text fields of a change that have domain types; every error at once.
-struct ParsedFields {
+pub(crate) struct ParsedFields {
     external_id: Option<Option<ExternalId>>,
     email: Option<Option<Email>>,
     phone: Option<Option<PhoneNumber>>,
 }
 
-fn parse_fields(
+pub(crate) fn parse_fields(
     external_id: Option<Option<&str>>,
     email: Option<Option<&str>>,
     phone: Option<Option<&str>>,
@@ -418,6 +467,71 @@ fn parse_fields(
         email,
         phone,
     })
+}
+
+/// The record `change` makes of `current`: the one code every change to a person's fields
+/// through the API goes through (an update, an Art 16 rectification). Outside the HR or identity
+/// integration the record must be readable (`NotFound` otherwise, as for a missing one), the
+/// caller allowed to correct it and the change a correction (403). The status follows the
+/// dates on `today`, and the result keeps the record's field rules.
+pub(crate) fn updated(
+    principal: &Principal,
+    current: &Person,
+    change: &UpdatePerson,
+    fields: ParsedFields,
+    today: NaiveDate,
+) -> Result<Person, StoreError> {
+    if !may_write(principal) {
+        if !may_read(principal, current) {
+            return Err(StoreError::NotFound);
+        }
+        let context = AccessContext {
+            is_subject: is_subject(principal, current),
+            adjustments_granted: false,
+        };
+        check_access(&roles(principal), PersonAction::Correct, context)?;
+        if !change.is_rectification() {
+            return Err(StoreError::Domain(DomainError::NotPermitted(
+                "a correction changes only given_name, family_name, email, phone and address",
+            )));
+        }
+    }
+    let mut next = current.clone();
+    if let Some(kind) = change.kind {
+        next.kind = kind;
+    }
+    if let Some(external_id) = fields.external_id {
+        next.external_id = external_id;
+    }
+    if let Some(given_name) = &change.given_name {
+        next.given_name = given_name.trim().to_owned();
+    }
+    if let Some(family_name) = &change.family_name {
+        next.family_name = family_name.trim().to_owned();
+    }
+    if let Some(email) = fields.email {
+        next.email = email;
+    }
+    if let Some(phone) = fields.phone {
+        next.phone = phone;
+    }
+    if let Some(address) = &change.address {
+        next.address = address.as_ref().map(|a| a.trim().to_owned());
+    }
+    if let Some(date_of_birth) = change.date_of_birth {
+        next.date_of_birth = date_of_birth;
+    }
+    if let Some(clearance) = change.clearance {
+        next.clearance = clearance;
+    }
+    if let Some(starts_on) = change.starts_on {
+        next.starts_on = starts_on;
+    }
+    if let Some(leaves_on) = change.leaves_on {
+        next.leaves_on = leaves_on;
+    }
+    next.status = next.status_on(today);
+    validated(next, today)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -650,70 +764,12 @@ async fn update_person(
     let trail = person_trail(&caller, AuditOperation::Update, id);
     let stored = state
         .write_audited(trail, move |conn, _| {
-            let change = |current: &StoredPerson| -> Result<Person, StoreError> {
-                let current = &current.person;
-                if !may_write(&principal) {
-                    // Outside the integration: the record must be readable (404 otherwise, as
-                    // for a missing one), the caller allowed to correct it, and the change a
-                    // correction (403).
-                    if !may_read(&principal, current) {
-                        return Err(StoreError::NotFound);
-                    }
-                    let context = AccessContext {
-                        is_subject: is_subject(&principal, current),
-                        adjustments_granted: false,
-                    };
-                    check_access(&roles(&principal), PersonAction::Correct, context)?;
-                    if !body.is_rectification() {
-                        return Err(StoreError::Domain(DomainError::NotPermitted(
-                            "a correction changes only given_name, family_name, email, phone \
-                             and address",
-                        )));
-                    }
-                }
-                let mut next = current.clone();
-                if let Some(kind) = body.kind {
-                    next.kind = kind;
-                }
-                if let Some(external_id) = fields.external_id {
-                    next.external_id = external_id;
-                }
-                if let Some(given_name) = &body.given_name {
-                    next.given_name = given_name.trim().to_owned();
-                }
-                if let Some(family_name) = &body.family_name {
-                    next.family_name = family_name.trim().to_owned();
-                }
-                if let Some(email) = fields.email {
-                    next.email = email;
-                }
-                if let Some(phone) = fields.phone {
-                    next.phone = phone;
-                }
-                if let Some(address) = &body.address {
-                    next.address = address.as_ref().map(|a| a.trim().to_owned());
-                }
-                if let Some(date_of_birth) = body.date_of_birth {
-                    next.date_of_birth = date_of_birth;
-                }
-                if let Some(clearance) = body.clearance {
-                    next.clearance = clearance;
-                }
-                if let Some(starts_on) = body.starts_on {
-                    next.starts_on = starts_on;
-                }
-                if let Some(leaves_on) = body.leaves_on {
-                    next.leaves_on = leaves_on;
-                }
-                next.status = next.status_on(today);
-                validated(next, today)
-            };
             people::update(
                 conn,
                 principal.org_id,
                 id,
                 expected,
-                change,
+                |current| updated(&principal, &current.person, &body, fields, today),
                 principal.actor(),
                 now,
             )

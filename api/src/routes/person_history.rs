@@ -10,7 +10,7 @@
 use actix_web::{get, web};
 use chrono::{DateTime, Utc};
 use domain::audit::AuditOperation;
-use domain::ids::PersonId;
+use domain::ids::{PersonId, RightsRequestId};
 use domain::party::Party;
 use domain::people::PersonChangeAction;
 use persistence::person_history::{self, StoredChange};
@@ -51,6 +51,8 @@ pub struct PersonChangeDto {
     pub before: Option<PersonStateDto>,
     /// The record after the change.
     pub after: PersonStateDto,
+    /// The rights request the change answered (an Art 16 rectification); null for any other.
+    pub request_id: Option<RightsRequestId>,
 }
 
 impl From<StoredChange> for PersonChangeDto {
@@ -63,6 +65,7 @@ impl From<StoredChange> for PersonChangeDto {
             at: c.at,
             before: c.before.map(PersonStateDto::from),
             after: c.after.into(),
+            request_id: c.request_id,
         }
     }
 }

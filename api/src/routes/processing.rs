@@ -17,7 +17,7 @@ use domain::people::{AccessContext, PersonAction, check_access};
 use domain::register::PersonProcessing;
 use domain::role::Role;
 use persistence::people::{self, StoredPerson};
-use persistence::{StoreError, catalogue, register};
+use persistence::{StoreError, catalogue, restrictions};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -26,6 +26,7 @@ use crate::http::params::path_id;
 use crate::http::problem::responses::{PathProblems, Unauthenticated};
 use crate::http::{ApiError, ApiResult, Problem};
 use crate::routes::people::{is_subject, own_record, person_trail};
+use crate::routes::restrictions::RestrictionDto;
 use crate::state::AppState;
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -35,12 +36,15 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(get_person_processing);
 }
 
-/// The processing of one person's data, purpose by purpose.
+/// The processing of one person's data, purpose by purpose, and what of it is restricted.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProcessingDto {
     pub person_id: PersonId,
     #[serde(flatten)]
     pub processing: PersonProcessing,
+    /// The restrictions that hold now (Art 18): the purposes named in them process the
+    /// person's data no further than storing it.
+    pub restrictions: Vec<RestrictionDto>,
 }
 
 /// What the register says of the processing of `stored`'s data, inside a storage call.
@@ -50,12 +54,13 @@ fn processing_of(
     stored: &StoredPerson,
 ) -> Result<ProcessingDto, StoreError> {
     let person = &stored.person;
-    let external_id = person.external_id.as_ref().map(|e| e.as_str());
-    let holdings = catalogue::record_kinds_about(conn, caller.org_id, person.id, external_id)?;
-    let register = register::load(conn, caller.org_id, None)?.register;
     Ok(ProcessingDto {
         person_id: person.id,
-        processing: register.processing_of(&holdings),
+        processing: catalogue::processing_of(conn, caller.org_id, person)?,
+        restrictions: restrictions::in_force(conn, caller.org_id, person.id)?
+            .into_iter()
+            .map(RestrictionDto::from)
+            .collect(),
     })
 }
 

@@ -31,6 +31,7 @@ use crate::http::page::{PageQuery, next_cursor};
 use crate::http::params::{Params, path_id};
 use crate::http::problem::responses::{BodyProblems, ListProblems, PathProblems};
 use crate::http::{ApiError, ApiResult, FieldError, Problem};
+use crate::routes::restrictions;
 use crate::state::AppState;
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -228,6 +229,7 @@ async fn make_rights_request(
         .write_audited(Trail::new(&caller, now), move |conn, trail| {
             people::ensure_known(conn, request.org_id, request.person_id, "person_id")?;
             rights_requests::insert(conn, &request)?;
+            restrictions::on_request_made(conn, trail, &request)?;
             trail.record(
                 AuditOperation::Create,
                 RecordKind::RightsRequest,

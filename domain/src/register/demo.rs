@@ -270,16 +270,29 @@ const PEOPLE_RECORDS: [RecordKind; 5] = [
 ];
 
 /// The desk's trails of what its staff did: duties granted, the audit trail, register changes,
-/// notices published, the disclosures log, the rights requests log. No notice names them as a purpose of their own; each
-/// seed binds them to the purpose nearest the duty that makes them kept (security of processing
-/// and accountability, Art 5(2), 32).
-const TRAILS: [RecordKind; 6] = [
+/// notices published, the disclosures log, the rights requests log and what answered them
+/// (rectifications, notices to recipients, restrictions). No notice names them as a purpose of
+/// their own; each seed binds them to the purpose nearest the duty that makes them kept
+/// (security of processing and accountability, Art 5(2), 32).
+const TRAILS: [RecordKind; 9] = [
     RecordKind::DutyGrant,
     RecordKind::AuditEvent,
     RecordKind::RegisterChange,
     RecordKind::PrivacyNotice,
     RecordKind::Disclosure,
     RecordKind::RightsRequest,
+    RecordKind::Rectification,
+    RecordKind::RecipientNotice,
+    RecordKind::Restriction,
+];
+
+/// The trails of answering people's rights, which Derby keeps with its statutory disclosures.
+const RIGHTS_TRAILS: [RecordKind; 5] = [
+    RecordKind::Disclosure,
+    RecordKind::RightsRequest,
+    RecordKind::Rectification,
+    RecordKind::RecipientNotice,
+    RecordKind::Restriction,
 ];
 
 fn ids<T, I>(items: &[&T], id: impl Fn(&T) -> I) -> Vec<I> {
@@ -1258,11 +1271,10 @@ pub fn derby() -> Register {
         &[RecordKind::Consent, RecordKind::SurveyAnswer],
     );
     bind(&mut it_equipment, &[RecordKind::AssetAssignment]);
-    // The disclosures and rights requests logs go with the statutory disclosures; the other
-    // trails with security.
-    let (disclosures, trails): (Vec<RecordKind>, Vec<RecordKind>) = TRAILS
-        .iter()
-        .partition(|&&kind| matches!(kind, RecordKind::Disclosure | RecordKind::RightsRequest));
+    // The disclosures and rights requests logs, and what answered the requests, go with the
+    // statutory disclosures; the other trails with security.
+    let (disclosures, trails): (Vec<RecordKind>, Vec<RecordKind>) =
+        TRAILS.iter().partition(|kind| RIGHTS_TRAILS.contains(kind));
     bind(&mut information_security, &trails);
     bind(&mut statutory, &disclosures);
     bind(&mut adjustments, &[RecordKind::Adjustment]);

@@ -311,6 +311,9 @@ fn valid_body(row: &Row, fixtures: &Fixtures) -> Option<Value> {
         ("PATCH", "/api/v1/disclosures/{id}") => json!({"reason": "Matrix correction"}),
         ("PATCH", "/api/v1/people/{id}") => json!({"given_name": "Jo"}),
         ("PUT", "/api/v1/people/{id}/adjustments") => adjustments(),
+        ("POST", "/api/v1/rights-requests/{id}/rectification") => {
+            json!({"supplementary_statement": "Matrix statement"})
+        }
         ("PUT", "/api/v1/processing-agreements/{id}") => {
             agreement(PROCESSOR, fixtures.value("purposes")?)
         }
