@@ -453,7 +453,7 @@ pub static CATALOGUE: Catalogue = Catalogue {
         },
         Table {
             name: "audit_subject_marks",
-            record: RecordKind::AuditChain,
+            record: RecordKind::AuditEvent,
             person: None,
             columns: &[
                 np("org_id", Tenant),
