@@ -14,7 +14,7 @@ use domain::audit::{AuditOperation, RecordKind};
 use domain::ids::{PersonId, RightsRequestId};
 use domain::party::Party;
 use domain::register::rights::Right;
-use domain::rights_requests::{Channel, Deadlines, Nation, RelevantTime, RequestStatus, uk_date};
+use domain::rights_requests::{BankHolidays, Channel, Nation, Progress, RequestStatus, uk_date};
 use domain::role::Role;
 use persistence::StoreError;
 use persistence::people;
@@ -205,11 +205,8 @@ async fn make_rights_request(
         return Err(ApiError::fields(faults));
     }
     let nation = body.nation.unwrap_or_default();
-    let deadlines = Deadlines::of(
-        body.right,
-        &RelevantTime::received(uk_date(received_at)),
-        nation,
-    );
+    let deadlines = Progress::received(body.right, nation, uk_date(received_at))
+        .deadlines(&BankHolidays::default());
     let request = RightsRequest {
         id: RightsRequestId::from_uuid(clock::new_uuid()),
         org_id: caller.org_id,
