@@ -33,6 +33,7 @@ mod purpose_bindings;
 mod records;
 mod register_entries;
 mod register_history;
+mod rights_request_steps;
 mod rights_requests;
 mod scim;
 mod settings;

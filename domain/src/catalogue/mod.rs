@@ -52,6 +52,7 @@ closed_set! {
         Disclosure = "disclosure",
         DisclosureVersion = "disclosure_version",
         RightsRequest = "rights_request",
+        RightsRequestStep = "rights_request_step",
         AuditEvent = "audit_event",
         AuditChain = "audit_chain",
         AuditCheckpoint = "audit_checkpoint",
