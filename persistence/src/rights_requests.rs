@@ -407,7 +407,8 @@ pub fn close(
     take_step(conn, org_id, id, &Step::Closed(outcome), record, holidays)
 }
 
-/// The day a pending request must be answered by: the extended date where there is one.
+/// The day a pending request must be answered by: the extended date where there is one
+/// (`Deadlines::respond_by`, in SQL for the queue's order and counts).
 fn respond_by() -> coalesce<rights_requests::extended_due_on, rights_requests::due_on> {
     coalesce(rights_requests::extended_due_on, rights_requests::due_on)
 }

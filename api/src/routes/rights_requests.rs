@@ -26,7 +26,7 @@ use persistence::StoreError;
 use persistence::people;
 use persistence::rights_requests::{self, RecordedStep, RightsRequest, StepRecord};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoResponses, ToSchema};
 use validator::Validate;
 
 use crate::audit::Trail;
@@ -533,6 +533,24 @@ async fn get_rights_request(
     Ok(web::Json(RightsRequestDto::from(request)))
 }
 
+/// What every step on a request may answer besides its body's problems.
+#[derive(IntoResponses)]
+#[expect(
+    dead_code,
+    reason = "a contract description only; ApiError builds the actual answers"
+)]
+enum StepProblems {
+    /// Only the DPO records the steps of a request
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
+    /// No such request of the organisation
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(Problem),
+    /// The step is not allowed where the request stands; the problem names the rule
+    #[response(status = 409, content_type = "application/problem+json")]
+    OutOfTurn(Problem),
+}
+
 /// When a step happened (now unless the body says), and the body field that said so.
 struct When {
     at: Option<DateTime<Utc>>,
@@ -614,9 +632,7 @@ fn information_step(what: Awaiting, body: &InformationStep) -> ApiResult<(Step, 
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The request as it now stands", body = RightsRequestDto),
-        (status = 403, description = "Only the DPO", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such request of the organisation", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The step is not allowed where the request stands; the problem names the rule", body = Problem, content_type = "application/problem+json"),
+        StepProblems,
         BodyProblems,
     )
 )]
@@ -645,9 +661,7 @@ async fn record_identity(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The request as it now stands", body = RightsRequestDto),
-        (status = 403, description = "Only the DPO", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such request of the organisation", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The step is not allowed where the request stands; the problem names the rule", body = Problem, content_type = "application/problem+json"),
+        StepProblems,
         BodyProblems,
     )
 )]
@@ -677,9 +691,7 @@ async fn record_clarification(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The request, extended", body = RightsRequestDto),
-        (status = 403, description = "Only the DPO", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such request of the organisation", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The step is not allowed where the request stands; the problem names the rule", body = Problem, content_type = "application/problem+json"),
+        StepProblems,
         BodyProblems,
     )
 )]
@@ -713,9 +725,7 @@ async fn extend_rights_request(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The complaint, acknowledged", body = RightsRequestDto),
-        (status = 403, description = "Only the DPO", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such request of the organisation", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The step is not allowed where the request stands; the problem names the rule", body = Problem, content_type = "application/problem+json"),
+        StepProblems,
         BodyProblems,
     )
 )]
@@ -752,9 +762,7 @@ async fn acknowledge_complaint(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The request, closed", body = RightsRequestDto),
-        (status = 403, description = "Only the DPO", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such request of the organisation", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The step is not allowed where the request stands; the problem names the rule", body = Problem, content_type = "application/problem+json"),
+        StepProblems,
         BodyProblems,
     )
 )]
