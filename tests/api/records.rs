@@ -422,6 +422,7 @@ async fn the_data_map_shows_the_desks_tables_storing_each_category() {
             "tickets",
             "ticket_comments",
             "disclosures",
+            "rights_request_steps",
             "disclosure_versions"
         ])
     );
