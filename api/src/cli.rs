@@ -8,7 +8,7 @@ use persistence::{Db, PoolSizes, StoreError};
 use crate::audit::export::{AuditExport, CheckpointDto, verify_export};
 use crate::auth::Verifier;
 use crate::auth::mint::{TokenRequest, mint_hs256};
-use crate::config::{AuthArgs, DatabaseArgs, unset_empty_env};
+use crate::config::{AuthArgs, CalendarArgs, DatabaseArgs, unset_empty_env};
 use crate::state::AppState;
 use crate::{app, clock, openapi, telemetry};
 
@@ -67,6 +67,8 @@ struct ServeArgs {
     database: DatabaseArgs,
     #[command(flatten)]
     auth: AuthArgs,
+    #[command(flatten)]
+    calendar: CalendarArgs,
     #[arg(long, env = "SERVICEDESK_BIND", default_value = "127.0.0.1:8080")]
     bind: String,
     /// Worker threads; defaults to the number of cores.
@@ -198,9 +200,15 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     }
     let ttl = i64::try_from(args.idempotency_ttl)
         .map_err(|_| "SERVICEDESK_IDEMPOTENCY_TTL is too long")?;
+    let holidays = args.calendar.bank_holidays.unwrap_or_default();
+    let one_off = holidays.one_off().count();
+    if one_off > 0 {
+        tracing::info!(one_off, "one-off bank holidays counted on top of the rules");
+    }
     let state = AppState::new(db, verifier)
         .audit_reads(args.audit_reads)
-        .idempotency_ttl(chrono::TimeDelta::seconds(ttl));
+        .idempotency_ttl(chrono::TimeDelta::seconds(ttl))
+        .bank_holidays(holidays);
     app::serve(listener, state, workers)
         .map_err(|e| e.to_string())?
         .await

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Command};
+use domain::rights_requests::BankHolidays;
 use jsonwebtoken::Algorithm;
 
 use crate::auth::AuthConfig;
@@ -43,6 +44,27 @@ pub struct AuthArgs {
     /// Where development files (the generated secret) are kept.
     #[arg(long, env = "SERVICEDESK_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
+}
+
+/// The calendar the statutory clocks count on.
+#[derive(Debug, Clone, Args)]
+pub struct CalendarArgs {
+    /// One-off bank holidays on top of each nation's by rule (a state funeral, a coronation):
+    /// `nation:YYYY-MM-DD` pairs separated by commas, the nation `england-and-wales`,
+    /// `scotland` or `northern-ireland`. Checked at start: a pair that does not parse stops it.
+    #[arg(long, env = "SERVICEDESK_BANK_HOLIDAYS", value_parser = parse_bank_holidays)]
+    pub bank_holidays: Option<BankHolidays>,
+}
+
+/// The one-off bank holidays of `SERVICEDESK_BANK_HOLIDAYS`, or why not.
+pub fn parse_bank_holidays(text: &str) -> Result<BankHolidays, String> {
+    BankHolidays::parse_one_off(text).map_err(|error| {
+        let why = match error {
+            domain::DomainError::Invalid { message, .. } => message,
+            other => other.to_string(),
+        };
+        format!("{why}; list one-off bank holidays as nation:YYYY-MM-DD pairs, comma-separated")
+    })
 }
 
 const DEV_SECRET_FILE: &str = "dev-jwt-secret";

@@ -6,6 +6,7 @@ use std::sync::{Arc, RwLock};
 use actix_web::web;
 use domain::ids::OrgId;
 use domain::organisation::OrgSlug;
+use domain::rights_requests::BankHolidays;
 use persistence::{AnyConnection, Db, StoreError};
 
 use crate::audit::{ReadRecorder, Trail};
@@ -34,6 +35,8 @@ pub struct AppState {
     pub db: Db,
     pub verifier: Arc<Verifier>,
     pub settings: Settings,
+    /// The bank holidays the statutory clocks count: by rule, and the one-off days configured.
+    pub holidays: Arc<BankHolidays>,
     /// Organisation ids by slug: organisations are never renamed, so once seen, cached.
     orgs: RwLock<HashMap<OrgSlug, OrgId>>,
     /// Where reads of personal data are recorded.
@@ -50,6 +53,7 @@ impl AppState {
             db,
             verifier,
             settings: Settings::default(),
+            holidays: Arc::new(BankHolidays::default()),
             orgs: RwLock::new(HashMap::new()),
             parties: PartyCache::default(),
         }
@@ -58,6 +62,12 @@ impl AppState {
     /// How long keyed HR sync answers are kept (a week unless told).
     pub fn idempotency_ttl(mut self, ttl: chrono::TimeDelta) -> Self {
         self.settings.idempotency_ttl = ttl;
+        self
+    }
+
+    /// Counts these bank holidays (each nation's by rule unless told of one-off days).
+    pub fn bank_holidays(mut self, holidays: BankHolidays) -> Self {
+        self.holidays = Arc::new(holidays);
         self
     }
 

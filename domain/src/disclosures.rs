@@ -341,6 +341,7 @@ mod tests {
         Register {
             slug: OrgSlug::parse("devon-cc").expect("slug"),
             organisation: OrganisationDetails {
+                nation: crate::rights_requests::Nation::EnglandAndWales,
                 name: "Devon County Council".into(),
                 ico_registration_number: None,
                 public_authority: true,

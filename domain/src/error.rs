@@ -25,6 +25,10 @@ pub enum DomainError {
     /// The change clashes with where the thing stands; the message says why.
     #[error("{0}")]
     Conflict(&'static str),
+    /// The step is not allowed where the thing stands, under the provision `rule` names; the
+    /// message says why (dates and closed-set names, never personal data).
+    #[error("{message} ({rule})")]
+    OutOfTurn { rule: &'static str, message: String },
 }
 
 impl DomainError {

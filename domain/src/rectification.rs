@@ -24,6 +24,7 @@ use crate::error::DomainError;
 use crate::people::{Person, check_text};
 use crate::recipient_notices::{NoticeAction, notice_text};
 use crate::register::rights::Right;
+use crate::rights_requests::RequestStatus;
 
 closed_set! {
     /// A field of the person record a rectification may correct (Art 16). Wire names are the
@@ -81,16 +82,26 @@ pub const SUPPLEMENTARY_STATEMENT: &str = "supplementary_statement";
 /// A supplementary statement is at most this many characters.
 pub const STATEMENT_MAX: usize = 4000;
 
-/// That the request a rectification answers asks for it: Art 16 is exercised by a
-/// rectification request, and a request for another right is answered as that right.
-pub fn check_request(right: Right) -> Result<(), DomainError> {
-    if right == Right::Rectification {
-        Ok(())
-    } else {
-        Err(DomainError::Conflict(
+/// That the request a rectification answers asks for it and awaits its answer: Art 16 is
+/// exercised by a rectification request (a request for another right is answered as that
+/// right); one paused for identity or clarification waits for it (Art 12(6)); one with its
+/// outcome is answered.
+pub fn check_request(right: Right, status: RequestStatus) -> Result<(), DomainError> {
+    if right != Right::Rectification {
+        return Err(DomainError::Conflict(
             "Art 16: corrections and supplementary statements answer a request whose right is \
              rectification; this request is for another right",
-        ))
+        ));
+    }
+    match status {
+        RequestStatus::Open => Ok(()),
+        RequestStatus::Paused => Err(DomainError::Conflict(
+            "Art 12(6): the request waits for information asked of the person; rectify once it \
+             has come",
+        )),
+        RequestStatus::Closed => Err(DomainError::Conflict(
+            "the request has its outcome: a rectification answers a request still open",
+        )),
     }
 }
 
@@ -201,14 +212,23 @@ mod tests {
     }
 
     #[test]
-    fn only_a_rectification_request_is_answered_by_a_rectification() {
-        assert_eq!(check_request(Right::Rectification), Ok(()));
+    fn only_an_open_rectification_request_is_answered_by_a_rectification() {
+        assert_eq!(
+            check_request(Right::Rectification, RequestStatus::Open),
+            Ok(())
+        );
         for &right in Right::ALL {
             if right != Right::Rectification {
-                let refused = check_request(right).expect_err("another right");
+                let refused = check_request(right, RequestStatus::Open).expect_err("another right");
                 assert!(refused.to_string().starts_with("Art 16"), "{refused}");
             }
         }
+        let paused = check_request(Right::Rectification, RequestStatus::Paused)
+            .expect_err("waiting for the person");
+        assert!(paused.to_string().starts_with("Art 12(6)"), "{paused}");
+        let closed = check_request(Right::Rectification, RequestStatus::Closed)
+            .expect_err("already answered");
+        assert!(closed.to_string().contains("outcome"), "{closed}");
     }
 
     #[test]

@@ -18,6 +18,7 @@ use crate::recipient_notices::{NoticeAction, notice_text};
 use crate::register::PersonProcessing;
 use crate::register::lawful_basis::LawfulBasis;
 use crate::register::rights::{RestrictionGround, Right};
+use crate::rights_requests::OutcomeKind;
 
 /// A purpose a restriction covers, as the register stated it when the restriction was placed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,8 +84,18 @@ closed_set! {
         /// Art 21(1): compelling legitimate grounds for the processing override the person's
         /// interests, rights and freedoms, or it is needed for legal claims; processing resumes.
         ObjectionOverridden = "objection_overridden",
-        /// The person withdrew the objection; processing resumes.
-        ObjectionWithdrawn = "objection_withdrawn",
+    }
+}
+
+/// What an objection's outcome does to the restriction it placed (Art 18(1)(d) holds only
+/// "pending the verification" of the controller's grounds): upheld, processing for the purposes
+/// ends for good (Art 21(1)); overruled, it resumes; upheld in part, the restriction stays until
+/// the DPO settles what resumes.
+pub fn lifted_by_outcome(outcome: OutcomeKind) -> Option<LiftReason> {
+    match outcome {
+        OutcomeKind::Fulfilled => Some(LiftReason::ObjectionUpheld),
+        OutcomeKind::Refused => Some(LiftReason::ObjectionOverridden),
+        OutcomeKind::PartlyFulfilled => None,
     }
 }
 
@@ -111,9 +122,6 @@ fn lifted_because(reason: LiftReason) -> &'static str {
              interests, rights and freedoms, or it is needed for legal claims (Art 21(1)), so \
              processing for these purposes resumes. You may complain to the Information \
              Commissioner's Office and seek a judicial remedy (Art 12(4))."
-        }
-        LiftReason::ObjectionWithdrawn => {
-            "You withdrew your objection, so processing for these purposes resumes."
         }
     }
 }
@@ -228,5 +236,18 @@ mod tests {
             text.contains("restricted (Art 18) for: Support tickets"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn an_objection_decided_either_way_lifts_its_restriction_and_one_decided_in_part_keeps_it() {
+        assert_eq!(
+            lifted_by_outcome(OutcomeKind::Fulfilled),
+            Some(LiftReason::ObjectionUpheld)
+        );
+        assert_eq!(
+            lifted_by_outcome(OutcomeKind::Refused),
+            Some(LiftReason::ObjectionOverridden)
+        );
+        assert_eq!(lifted_by_outcome(OutcomeKind::PartlyFulfilled), None);
     }
 }

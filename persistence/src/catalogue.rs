@@ -344,6 +344,28 @@ pub static CATALOGUE: Catalogue = Catalogue {
                 person_of("logged_by_id", Activity),
                 account_of("logged_by_account", Activity, DISCLOSED),
                 np("logged_at", RecordState),
+                np("extended_due_on", RecordState),
+            ],
+        },
+        // The steps taken on a request, and what the person was told at each (an extension's
+        // reasons, a refusal's): kept with the request, for the same reason.
+        Table {
+            name: "rights_request_steps",
+            record: RecordKind::RightsRequestStep,
+            person: through("request_id", "rights_requests"),
+            columns: &[
+                np("id", RowId),
+                np("request_id", Reference),
+                np("kind", RecordState),
+                np("occurred_at", RecordState),
+                np("months", RecordState),
+                np("outcome", RecordState),
+                np("ground", RecordState),
+                row("reasons", FreeText, DISCLOSED),
+                row("letter", FreeText, DISCLOSED),
+                person_of("actor_id", Activity),
+                account_of("actor_account", Activity, DISCLOSED),
+                np("recorded_at", RecordState),
             ],
         },
         // What answered a rectification request: kept when the person is erased, like the

@@ -350,6 +350,7 @@ fn organisation_slug(conn: &mut AnyConnection, org_id: OrgId) -> Result<OrgSlug,
 /// are.
 pub fn undeclared(name: String) -> OrganisationDetails {
     OrganisationDetails {
+        nation: domain::rights_requests::Nation::default(),
         name,
         ico_registration_number: None,
         public_authority: false,

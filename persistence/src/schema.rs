@@ -416,6 +416,24 @@ diesel::table! {
         logged_by_id -> Nullable<Text>,
         logged_by_account -> Nullable<Text>,
         logged_at -> Timestamp,
+        extended_due_on -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    rights_request_steps (id) {
+        id -> Text,
+        request_id -> Text,
+        kind -> Text,
+        occurred_at -> Timestamp,
+        months -> Nullable<BigInt>,
+        outcome -> Nullable<Text>,
+        ground -> Nullable<Text>,
+        reasons -> Nullable<Text>,
+        letter -> Nullable<Text>,
+        actor_id -> Nullable<Text>,
+        actor_account -> Nullable<Text>,
+        recorded_at -> Timestamp,
     }
 }
 

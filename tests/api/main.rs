@@ -35,6 +35,7 @@ mod rectification;
 mod register_entries;
 mod register_history;
 mod restrictions;
+mod rights_request_steps;
 mod rights_requests;
 mod scim;
 mod settings;

@@ -423,6 +423,7 @@ async fn the_data_map_shows_the_desks_tables_storing_each_category() {
             "ticket_comments",
             "disclosures",
             "rectifications",
+            "rights_request_steps",
             "disclosure_versions"
         ])
     );

@@ -367,6 +367,42 @@ async fn bad_rectifications_are_refused_and_change_nothing() {
         text(&conflict, "detail").starts_with("Art 16"),
         "{conflict}"
     );
+    // A request paused for the person's identity waits for it; one with its outcome is answered.
+    let asked = json!({"requested_at": chrono::Utc::now()});
+    let identity = format!("{REQUESTS}/{request}/identity");
+    let paused = d.app.post_json(&identity, Some(&d.dpo), &asked).await;
+    assert_eq!(json_body(paused, StatusCode::OK).await["status"], "paused");
+    let body = json!({"supplementary_statement": "Anything"});
+    let waiting = problem(
+        d.app.post_json(&path, Some(&d.dpo), &body).await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    assert!(
+        text(&waiting, "detail").starts_with("Art 12(6)"),
+        "{waiting}"
+    );
+    let outcome = json!({
+        "outcome": "refused",
+        "ground": "art_12_2_not_identified",
+        "reasons": "No proof of identity came.",
+    });
+    let closed = d
+        .app
+        .post_json(
+            &format!("{REQUESTS}/{request}/outcome"),
+            Some(&d.dpo),
+            &outcome,
+        )
+        .await;
+    assert_eq!(json_body(closed, StatusCode::OK).await["status"], "closed");
+    let answered = problem(
+        d.app.post_json(&path, Some(&d.dpo), &body).await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    assert!(text(&answered, "detail").contains("outcome"), "{answered}");
+
     // A malformed id is a bad parameter.
     problem(
         d.app

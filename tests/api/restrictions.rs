@@ -4,11 +4,6 @@
 //! says so. The restriction shows on the person and in their processing until it is lifted,
 //! which records what the person was told first (Art 18(3)).
 
-use domain::ids::RightsRequestId;
-use domain::organisation::OrgSlug;
-use domain::party::Party;
-use domain::restriction::LiftReason;
-use persistence::restrictions::{self, Restriction};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -76,32 +71,25 @@ async fn disclose(app: &TestApp, m: &Member) -> String {
     recipient
 }
 
-/// Lifts the restriction `request` placed, straight through storage in one transaction, as the
-/// request's outcome will.
-async fn lift(app: &TestApp, org: &'static str, request: &str) -> Option<Restriction> {
-    let url = app.database().url.clone();
-    let request: RightsRequestId = request.parse().expect("a request id");
-    tokio::task::spawn_blocking(move || {
-        let db = TestDb::at(url).connect();
-        let mut conn = db.write().expect("a connection");
-        let slug = OrgSlug::parse(org).expect("a slug");
-        let org_id = persistence::organisations::find_by_slug(&mut conn, &slug)
-            .expect("the organisation reads")
-            .expect("the organisation exists");
-        persistence::transaction(&mut conn, |conn| {
-            restrictions::lift(
-                conn,
-                org_id,
-                request,
-                LiftReason::ObjectionOverridden,
-                &Party::Account("dpo-1".into()),
-                chrono::Utc::now(),
-            )
-        })
-        .expect("the lifting is stored")
+/// Gives the request its outcome as the DPO; answers the status and body.
+async fn decide(app: &TestApp, m: &Member, request: &str, outcome: Value) -> (StatusCode, Value) {
+    let response = app
+        .post_json(
+            &format!("{REQUESTS}/{request}/outcome"),
+            Some(&m.dpo),
+            &outcome,
+        )
+        .await;
+    let status = response.status();
+    (status, response.json().await.expect("a JSON body"))
+}
+
+fn overruled() -> Value {
+    json!({
+        "outcome": "refused",
+        "ground": "art_21_1_compelling_grounds",
+        "reasons": "The desk keeps the record of support given to answer for it.",
     })
-    .await
-    .expect("the lifting does not panic")
 }
 
 #[tokio::test]
@@ -175,18 +163,20 @@ async fn an_objection_restricts_processing_on_public_task_until_it_is_lifted() {
     assert_eq!(events.len(), 1);
     assert_eq!(events[0]["record_id"], restriction["id"]);
 
-    // The objection decided, the restriction is lifted after the person is told why.
-    let lifted = lift(&app, DEVON, &id).await.expect("a restriction to lift");
-    let told = lifted.lifted.as_ref().expect("lifted").notice.clone();
-    assert!(told.starts_with("Under Art 18(3) UK GDPR"), "{told}");
-    assert!(told.contains("Support tickets"), "{told}");
-    assert!(told.contains("Art 12(4)"), "{told}");
-    assert!(lift(&app, DEVON, &id).await.is_none(), "lifted once only");
+    // The objection overruled, its outcome lifts the restriction after the person is told why.
+    let (status, closed) = decide(&app, &m, &id, overruled()).await;
+    assert_eq!(status, StatusCode::OK, "{closed}");
+    assert_eq!(closed["status"], "closed");
+    let (again, _) = decide(&app, &m, &id, overruled()).await;
+    assert_eq!(again, StatusCode::CONFLICT, "decided once only");
 
     let listed = app.list(&restrictions_path(&m.person), &m.token, &[]).await;
     assert_eq!(listed[0]["lift_reason"], "objection_overridden");
     assert_eq!(listed[0]["lifted_by"], by_account("dpo-1"));
-    assert_eq!(listed[0]["lifting_notice"], told.as_str());
+    let told = text(&listed[0], "lifting_notice");
+    assert!(told.starts_with("Under Art 18(3) UK GDPR"), "{told}");
+    assert!(told.contains("Support tickets"), "{told}");
+    assert!(told.contains("Art 12(4)"), "{told}");
     assert!(listed[0]["lifted_at"].is_string());
     let processing = json_body(
         app.get(&processing_path(&m.person), Some(&m.dpo)).await,
@@ -200,6 +190,41 @@ async fn an_objection_restricts_processing_on_public_task_until_it_is_lifted() {
     )
     .await;
     assert!(text(&answer, "explanation").contains("lifted"), "{answer}");
+}
+
+#[tokio::test]
+async fn an_objection_upheld_lifts_its_restriction_and_one_upheld_in_part_keeps_it() {
+    let app = spawn_seeded_app().await;
+    let (upheld, in_part) = (
+        member(&app, DEVON, "D101").await,
+        member(&app, DEVON, "D102").await,
+    );
+    let first = text(&request(&app, &upheld.token, "objection").await, "id");
+    let second = text(&request(&app, &in_part.token, "objection").await, "id");
+
+    let (status, _) = decide(&app, &upheld, &first, json!({"outcome": "fulfilled"})).await;
+    assert_eq!(status, StatusCode::OK);
+    let listed = app
+        .list(&restrictions_path(&upheld.person), &upheld.token, &[])
+        .await;
+    assert_eq!(listed[0]["lift_reason"], "objection_upheld");
+    assert!(
+        text(&listed[0], "lifting_notice").contains("no longer process"),
+        "{}",
+        listed[0]
+    );
+
+    let partly = json!({
+        "outcome": "partly_fulfilled",
+        "ground": "art_21_1_compelling_grounds",
+        "reasons": "Tickets already closed stay on the record.",
+    });
+    let (status, _) = decide(&app, &in_part, &second, partly).await;
+    assert_eq!(status, StatusCode::OK);
+    let listed = app
+        .list(&restrictions_path(&in_part.person), &in_part.token, &[])
+        .await;
+    assert!(listed[0]["lifted_at"].is_null(), "{}", listed[0]);
 }
 
 #[tokio::test]
@@ -240,7 +265,14 @@ async fn an_objection_reaching_no_processing_places_no_restriction_and_says_so()
         .await
         .is_empty()
     );
-    assert!(lift(&app, CABINET_OFFICE, &objection).await.is_none());
+    // Its outcome has nothing to lift.
+    let (status, _) = decide(&app, &m, &objection, overruled()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        app.list(&restrictions_path(&m.person), &m.dpo, &[])
+            .await
+            .is_empty()
+    );
 
     // A request for another right places none, and says why.
     let m = member(&app, DEVON, "D200").await;

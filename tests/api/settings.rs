@@ -12,7 +12,7 @@ const BINARY: &str = env!("CARGO_BIN_EXE_servicedesk-under-test");
 
 /// Every `SERVICEDESK_*` setting. The tests set each to the empty string, as container tools
 /// pass variables they have no value for, except the listen address (a free port).
-const SETTINGS: [&str; 11] = [
+const SETTINGS: [&str; 12] = [
     "SERVICEDESK_DATABASE_URL",
     "SERVICEDESK_DB_POOL_SIZE",
     "SERVICEDESK_JWT_HS256_SECRET",
@@ -24,6 +24,7 @@ const SETTINGS: [&str; 11] = [
     "SERVICEDESK_LOG_FORMAT",
     "SERVICEDESK_WORKERS",
     "SERVICEDESK_BIND",
+    "SERVICEDESK_BANK_HOLIDAYS",
 ];
 
 /// The binary in `dir` with every setting empty.
@@ -109,4 +110,32 @@ async fn empty_settings_count_as_unset() {
         .await
         .expect("the server answers");
     assert_eq!(tickets.status(), StatusCode::OK);
+}
+
+/// One-off bank holidays are checked as the server starts: a pair that does not parse stops it
+/// with a message naming the setting and the pair, before anything is opened.
+#[test]
+fn a_bad_one_off_bank_holiday_stops_the_server_naming_it() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    for bad in [
+        "wales:2026-05-08",
+        "england-and-wales:2026-02-30",
+        "2026-05-08",
+    ] {
+        let listed = format!("scotland:2026-11-30,{bad}");
+        let output = servicedesk(dir.path())
+            .arg("serve")
+            .env("SERVICEDESK_BANK_HOLIDAYS", &listed)
+            .output()
+            .expect("the binary runs");
+        assert!(!output.status.success(), "{bad} was accepted");
+        let said = stderr_of(&output);
+        assert!(said.contains("bank-holidays"), "{said}");
+        assert!(said.contains(bad), "{said}");
+        assert!(said.contains("nation"), "{said}");
+    }
+    assert!(
+        !dir.path().join("data").exists(),
+        "nothing was created before the settings were checked"
+    );
 }

@@ -298,6 +298,9 @@ impl From<domain::DomainError> for ApiError {
                 ApiError::Conflict(transition.to_string())
             }
             domain::DomainError::Conflict(why) => ApiError::Conflict(why.to_owned()),
+            out_of_turn @ domain::DomainError::OutOfTurn { .. } => {
+                ApiError::Conflict(out_of_turn.to_string())
+            }
         }
     }
 }

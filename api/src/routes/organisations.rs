@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use domain::ids::OrgId;
 use domain::organisation::OrgSlug;
 use domain::register::{Contact, EntryKind, OrganisationDetails};
+use domain::rights_requests::Nation;
 use persistence::StoreError;
 use persistence::register::{self, Meta};
 use serde::{Deserialize, Serialize};
@@ -77,6 +78,10 @@ pub struct OrganisationInput {
     #[schema(max_length = 4000)]
     #[serde(default)]
     pub security_measures: Option<String>,
+    /// Whose bank holidays count against a rights request's deadline when the request names
+    /// no nation (default `england-and-wales`).
+    #[serde(default)]
+    pub nation: Option<Nation>,
 }
 
 impl From<OrganisationInput> for OrganisationDetails {
@@ -91,6 +96,7 @@ impl From<OrganisationInput> for OrganisationDetails {
             complaints: input.complaints,
             uk_representative: input.uk_representative,
             security_measures: input.security_measures,
+            nation: input.nation.unwrap_or_default(),
         }
     }
 }

@@ -231,7 +231,7 @@ async fn rectify(
         .write_audited(Trail::new(&caller, now), move |conn, trail| {
             let org_id = principal.org_id;
             let request = rights_requests::get(conn, org_id, id)?;
-            rectification::check_request(request.right)?;
+            rectification::check_request(request.right, request.status)?;
             let about = Some(Party::Person(request.person_id));
             let person_version = if rectification.corrected.is_empty() {
                 None

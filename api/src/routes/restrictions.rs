@@ -12,10 +12,11 @@ use domain::audit::{AuditOperation, RecordKind};
 use domain::ids::{PersonId, RightsRequestId};
 use domain::party::Party;
 use domain::register::rights::{RestrictionGround, Right};
-use domain::restriction::{LiftReason, RestrictedPurpose, request_explanation};
+use domain::restriction::{LiftReason, RestrictedPurpose, lifted_by_outcome, request_explanation};
+use domain::rights_requests::OutcomeKind;
 use domain::role::Role;
 use persistence::restrictions::{self, Restriction};
-use persistence::rights_requests::{self, RightsRequest};
+use persistence::rights_requests::{self, RightsRequest, StepRecord};
 use persistence::{AnyConnection, StoreError};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -114,6 +115,39 @@ pub(crate) fn on_request_made(
             Some(Party::Person(placed.restriction.person_id)),
         );
         record_sent(trail, &placed.notices);
+    }
+    Ok(())
+}
+
+/// Art 18(1)(d) holds "pending the verification" of an objection: its outcome lifts the
+/// restriction it placed where [`lifted_by_outcome`] says so, in the transaction that records
+/// the outcome, with the Art 18(3) notice the person is given first.
+pub(crate) fn on_request_closed(
+    conn: &mut AnyConnection,
+    trail: &mut Trail,
+    request: &RightsRequest,
+    outcome: OutcomeKind,
+    step: &StepRecord,
+) -> Result<(), StoreError> {
+    let Some(reason) = lifted_by_outcome(outcome).filter(|_| request.right == Right::Objection)
+    else {
+        return Ok(());
+    };
+    let lifted = restrictions::lift(
+        conn,
+        request.org_id,
+        request.id,
+        reason,
+        &step.by,
+        step.recorded_at,
+    )?;
+    if let Some(lifted) = lifted {
+        trail.record(
+            AuditOperation::Update,
+            RecordKind::Restriction,
+            lifted.id,
+            Some(Party::Person(lifted.person_id)),
+        );
     }
     Ok(())
 }

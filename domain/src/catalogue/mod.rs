@@ -55,6 +55,7 @@ closed_set! {
         Rectification = "rectification",
         RecipientNotice = "recipient_notice",
         Restriction = "restriction",
+        RightsRequestStep = "rights_request_step",
         AuditEvent = "audit_event",
         AuditChain = "audit_chain",
         AuditCheckpoint = "audit_checkpoint",

@@ -31,6 +31,7 @@ use super::snapshot::Register;
 use super::special_category::{PolicyDocument, Schedule1Condition, SpecialCategoryCondition};
 use super::transfer::{Transfer, TransferMechanism};
 use crate::organisation::OrgSlug;
+use crate::rights_requests::Nation;
 
 /// The Cabinet Office's slug.
 pub const CABINET_OFFICE: &str = "cabinet-office";
@@ -548,6 +549,7 @@ pub fn cabinet_office() -> Register {
     Register {
         slug: slug(CABINET_OFFICE),
         organisation: OrganisationDetails {
+            nation: Nation::EnglandAndWales,
             name: "Cabinet Office".into(),
             ico_registration_number: None,
             public_authority: true,
@@ -611,6 +613,7 @@ fn platform_department(slug_text: &str, name: &str, address: &str) -> Register {
     Register {
         slug: slug(slug_text),
         organisation: OrganisationDetails {
+            nation: Nation::EnglandAndWales,
             name: name.into(),
             ico_registration_number: None,
             public_authority: true,
@@ -832,6 +835,7 @@ pub fn devon() -> Register {
     Register {
         slug: slug(DEVON),
         organisation: OrganisationDetails {
+            nation: Nation::EnglandAndWales,
             name: "Devon County Council".into(),
             ico_registration_number: Some("Z6475582".into()),
             public_authority: true,
@@ -1281,6 +1285,7 @@ pub fn derby() -> Register {
     Register {
         slug: slug(DERBY),
         organisation: OrganisationDetails {
+            nation: Nation::EnglandAndWales,
             name: "Derby City Council".into(),
             ico_registration_number: None,
             public_authority: true,

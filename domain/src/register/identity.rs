@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::violation::{RuleViolation, all_or_nothing, is_blank};
 use crate::people::Email;
+use crate::rights_requests::Nation;
 
 /// A way to reach a person or office: any of email, telephone, postal address, web page.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,6 +79,10 @@ pub struct OrganisationDetails {
     /// Art 30(1)(g), 30(2)(d): a general description of the technical and organisational
     /// security measures.
     pub security_measures: Option<String>,
+    /// Where the organisation is: whose bank holidays count against a rights request's
+    /// deadline when the request names no nation. England and Wales unless recorded.
+    #[serde(default)]
+    pub nation: Nation,
 }
 
 impl OrganisationDetails {
@@ -133,6 +138,7 @@ mod tests {
 
     fn devon() -> OrganisationDetails {
         OrganisationDetails {
+            nation: Nation::EnglandAndWales,
             name: "Devon County Council".into(),
             ico_registration_number: Some("Z6475582".into()),
             public_authority: true,

@@ -330,6 +330,23 @@ pub struct NoticeComplaints {
     pub judicial_remedy: String,
 }
 
+/// How to make a subject access request (Art 15), and any other request about the person's
+/// rights: to whom, and for staff, where on the desk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NoticeSubjectAccess {
+    /// What a subject access request is and how it is answered.
+    pub text: String,
+    /// Where to send one: the data protection officer, else the controller's general contact.
+    pub contact: Option<Contact>,
+    /// For staff who use the service desk: the desk's endpoint for rights requests.
+    pub staff_endpoint: String,
+    pub staff_text: String,
+}
+
+/// The desk's endpoint for making a rights request, which every notice names for staff.
+pub const RIGHTS_REQUESTS_ENDPOINT: &str = "POST /api/v1/rights-requests";
+
 /// A controller the organisation processes data for (Art 28).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -357,6 +374,10 @@ pub struct PrivacyNotice {
     /// Every transfer of the purposes, in first use order.
     pub transfers: Vec<NoticeTransfer>,
     pub rights: Vec<NoticeRight>,
+    /// How to make a subject access request. Absent from versions published before notices
+    /// said so.
+    #[serde(default)]
+    pub subject_access: Option<NoticeSubjectAccess>,
     pub complaints: NoticeComplaints,
     pub processor_for: Vec<NoticeProcessorFor>,
 }
@@ -416,6 +437,7 @@ impl PrivacyNotice {
             recipients,
             transfers,
             rights,
+            subject_access: Some(subject_access(org)),
             complaints: complaints(org),
             processor_for: processor_for
                 .iter()
@@ -783,6 +805,34 @@ fn complaints(org: &OrganisationDetails) -> NoticeComplaints {
         judicial_remedy: "A complaint to the Information Commissioner does not affect your right \
                           to seek a remedy through the courts (Art 79)."
             .to_owned(),
+    }
+}
+
+fn subject_access(org: &OrganisationDetails) -> NoticeSubjectAccess {
+    let reachable = |c: &Option<Contact>| c.clone().filter(Contact::is_reachable);
+    let (contact, whom) = match (reachable(&org.dpo), reachable(&org.contact)) {
+        (Some(c), _) => (Some(c), "our Data Protection Officer"),
+        (None, Some(c)) => (Some(c), "us"),
+        (None, None) => (None, "us at the address above"),
+    };
+    NoticeSubjectAccess {
+        text: format!(
+            "You can ask for a copy of your personal data and for the facts of how we use it \
+             (Art 15): this is a subject access request. Make it to {whom}, in writing, by email, \
+             by telephone or in person; you need not use a form or say why. We may ask you to \
+             confirm who you are and, where we hold a lot about you, what you are looking for. \
+             We answer within one month of receiving your request (or the information we asked \
+             for), or tell you within that month, with our reasons, if we need up to two months \
+             more. Any other right in this notice is asked for the same way."
+        ),
+        contact,
+        staff_endpoint: RIGHTS_REQUESTS_ENDPOINT.to_owned(),
+        staff_text: format!(
+            "If you work for {} and use its IT service desk, you can also make the request \
+             yourself through the desk: {RIGHTS_REQUESTS_ENDPOINT} with the right you are \
+             using, such as {{\"right\": \"access\"}}.",
+            org.name.trim()
+        ),
     }
 }
 
@@ -1367,7 +1417,7 @@ impl PrivacyNotice {
                         RightExtent::Full => String::new(),
                         other => format!(", {}", extent_words(other)),
                     };
-                    format!("{} ({}{extent})", right_name(r.right), r.article)
+                    format!("{} ({}{extent})", r.right.name(), r.article)
                 })
                 .collect();
             items.push(vec![strong("Your rights: "), text(names(&rights))]);
@@ -1463,7 +1513,7 @@ impl PrivacyNotice {
         for r in &self.rights {
             b.push(Block::Heading(
                 3,
-                format!("{} ({})", capitalise(right_name(r.right)), r.article),
+                format!("{} ({})", capitalise(r.right.name()), r.article),
             ));
             b.push(Block::Paragraph(vec![text(r.text.clone())]));
             let mut items = Vec::new();
@@ -1484,6 +1534,17 @@ impl PrivacyNotice {
             if !items.is_empty() {
                 b.push(Block::List(items));
             }
+        }
+        if let Some(access) = &self.subject_access {
+            b.push(Block::Heading(
+                3,
+                "How to make a subject access request".into(),
+            ));
+            b.push(Block::Paragraph(vec![text(access.text.clone())]));
+            if let Some(contact) = &access.contact {
+                b.push(Block::List(contact_items(contact)));
+            }
+            b.push(Block::Paragraph(vec![text(access.staff_text.clone())]));
         }
     }
 
@@ -1550,22 +1611,6 @@ fn capitalise(s: &str) -> String {
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
-    }
-}
-
-fn right_name(right: Right) -> &'static str {
-    match right {
-        Right::Informed => "to be informed",
-        Right::Access => "access",
-        Right::Rectification => "rectification",
-        Right::Erasure => "erasure",
-        Right::Restriction => "restriction",
-        Right::NotificationOfRecipients => "notification of recipients",
-        Right::Portability => "data portability",
-        Right::Objection => "objection",
-        Right::AutomatedDecisionSafeguards => "safeguards on automated decisions",
-        Right::WithdrawConsent => "withdrawal of consent",
-        Right::Complaint => "complaint",
     }
 }
 
@@ -1735,6 +1780,19 @@ pub fn changes(previous: Option<&PrivacyNotice>, next: &PrivacyNotice) -> Vec<No
     };
     let mut out = Vec::new();
     controller_changes(previous, next, &mut out);
+    if previous.subject_access.is_none()
+        && let Some(access) = &next.subject_access
+    {
+        out.push(NoticeChange {
+            kind: NoticeChangeKind::Added,
+            element: NoticeElement::Rights,
+            subject: next.controller.name.clone(),
+            detail: format!(
+                "how to make a subject access request: to the contact given, or {}",
+                access.staff_endpoint
+            ),
+        });
+    }
     keyed_changes(
         NoticeElement::Purposes,
         &previous.purposes,
@@ -2503,6 +2561,76 @@ mod tests {
             .find(|c| c.subject == "Support tickets")
             .expect("tickets changed");
         assert_eq!(tickets.detail, "changed: recipients");
+    }
+
+    #[test]
+    fn every_notice_says_how_to_make_a_subject_access_request() {
+        for register in demo::all() {
+            let notice = notice(&register);
+            let access = notice
+                .subject_access
+                .as_ref()
+                .expect("every notice says how to ask");
+            assert!(access.text.contains("subject access request"));
+            assert!(access.text.contains("our Data Protection Officer"));
+            // The seeds all name a DPO: requests go there.
+            assert_eq!(access.contact, register.organisation.dpo);
+            assert_eq!(access.staff_endpoint, "POST /api/v1/rights-requests");
+            assert!(access.staff_text.contains(&register.organisation.name));
+            let markdown = notice.to_markdown();
+            let section = markdown
+                .split("### How to make a subject access request\n")
+                .nth(1)
+                .unwrap_or_else(|| panic!("{}: the section is there", register.slug));
+            let section = &section[..section.find("\n## ").expect("before the next section")];
+            assert!(section.contains("POST /api/v1/rights-requests"));
+            let dpo = register.organisation.dpo.as_ref().expect("a DPO");
+            let listed = render_markdown(&[Block::List(contact_items(dpo))]);
+            assert!(section.contains(listed.trim()), "{section}");
+            assert_balanced(&notice.to_html());
+        }
+    }
+
+    #[test]
+    fn without_a_dpo_requests_go_to_the_general_contact() {
+        let mut register = demo::devon();
+        register.organisation.public_authority = false;
+        register.organisation.dpo = None;
+        register.organisation.contact = None;
+        let access = notice(&register).subject_access.expect("said");
+        assert!(access.text.contains("Make it to us at the address above,"));
+        assert_eq!(access.contact, None);
+        let desk = Contact {
+            name: Some("Information Governance".into()),
+            email: Some("ig@devon.gov.uk".into()),
+            ..Contact::default()
+        };
+        register.organisation.contact = Some(desk.clone());
+        let access = notice(&register).subject_access.expect("said");
+        assert!(access.text.contains("Make it to us,"));
+        assert_eq!(access.contact, Some(desk));
+    }
+
+    #[test]
+    fn a_notice_published_before_it_said_how_to_ask_still_reads_and_the_next_says_so() {
+        let current = notice(&demo::derby());
+        let mut json: serde_json::Value = serde_json::to_value(&current).expect("serialises");
+        json.as_object_mut()
+            .expect("an object")
+            .remove("subject_access");
+        let older: PrivacyNotice = serde_json::from_value(json).expect("an older notice reads");
+        assert_eq!(older.subject_access, None);
+        assert!(
+            !older
+                .to_markdown()
+                .contains("How to make a subject access request")
+        );
+        let logged = changes(Some(&older), &current);
+        assert_eq!(logged.len(), 1, "{logged:?}");
+        assert_eq!(logged[0].kind, NoticeChangeKind::Added);
+        assert_eq!(logged[0].element, NoticeElement::Rights);
+        assert!(logged[0].detail.contains("subject access request"));
+        assert!(changes(Some(&current), &current).is_empty());
     }
 
     #[test]

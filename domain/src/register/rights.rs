@@ -55,6 +55,23 @@ impl Right {
             Right::Complaint => "DPA 2018 s.164A",
         }
     }
+
+    /// The right in words ("data portability", "withdrawal of consent").
+    pub fn name(self) -> &'static str {
+        match self {
+            Right::Informed => "to be informed",
+            Right::Access => "access",
+            Right::Rectification => "rectification",
+            Right::Erasure => "erasure",
+            Right::Restriction => "restriction",
+            Right::NotificationOfRecipients => "notification of recipients",
+            Right::Portability => "data portability",
+            Right::Objection => "objection",
+            Right::AutomatedDecisionSafeguards => "safeguards on automated decisions",
+            Right::WithdrawConsent => "withdrawal of consent",
+            Right::Complaint => "complaint",
+        }
+    }
 }
 
 closed_set! {

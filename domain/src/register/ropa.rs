@@ -772,6 +772,7 @@ mod tests {
         Register {
             slug: OrgSlug::parse("dcms").expect("slug"),
             organisation: OrganisationDetails {
+                nation: crate::rights_requests::Nation::EnglandAndWales,
                 name: "Department for Culture, Media and Sport".into(),
                 ico_registration_number: Some("Z5679870".into()),
                 public_authority: true,

@@ -1,12 +1,18 @@
 //! Bank holidays of the three UK nations, by rule (Banking and Financial Dealings Act 1971,
-//! Schedule 1, and the substitute days proclaimed each year under it).
+//! Schedule 1, and the substitute days proclaimed each year under it), and the working days
+//! that follow from them with any one-off days ([`BankHolidays`]).
 //!
-//! One-off days proclaimed for a single year (a moved early May holiday, a coronation, a state
-//! funeral) are not derived here: they are not rules, and belong in configuration. Until that
-//! exists, such a day counts as a working day.
+//! One-off days proclaimed for a single year (a coronation, a state funeral, a jubilee) are not
+//! rules: the server takes them from configuration and counts them on top of the rules. A
+//! proclamation that moves a rule day (the early May holiday of 2020 went to Friday 8 May) is
+//! configured as the extra day; the rule day still counts as a holiday, so a deadline on it
+//! moves a day later than the law needs, never earlier.
+
+use std::collections::BTreeSet;
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
+use crate::DomainError;
 use crate::closed_set;
 
 closed_set! {
@@ -120,28 +126,83 @@ pub fn bank_holidays(nation: Nation, year: i32) -> Vec<NaiveDate> {
     days
 }
 
-/// Whether a date is a bank holiday of the nation (by rule; see the module's note on one-off
-/// days).
+/// Whether a date is a bank holiday of the nation by rule (one-off days are
+/// [`BankHolidays`]').
 pub fn is_bank_holiday(nation: Nation, date: NaiveDate) -> bool {
     bank_holidays(nation, date.year()).contains(&date)
 }
 
-/// Whether a date is a working day in the nation: a weekday that is not a bank holiday.
-pub fn is_working_day(nation: Nation, date: NaiveDate) -> bool {
-    !is_weekend(date) && !is_bank_holiday(nation, date)
+/// The days that are not working days besides weekends: each nation's bank holidays by rule,
+/// and one-off days proclaimed for a single year. The default has no one-off days.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BankHolidays {
+    one_off: BTreeSet<(Nation, NaiveDate)>,
 }
 
-/// The date itself if it is a working day in the nation, else the next working day.
-pub fn on_or_next_working_day(nation: Nation, date: NaiveDate) -> NaiveDate {
-    let holidays = bank_holidays(nation, date.year());
-    let mut day = date;
-    while is_weekend(day) || holidays.contains(&day) {
-        day += Duration::days(1);
-        if day.year() != date.year() {
-            return on_or_next_working_day(nation, day);
+impl BankHolidays {
+    /// The rules with these one-off days on top.
+    pub fn with_one_off(days: impl IntoIterator<Item = (Nation, NaiveDate)>) -> Self {
+        Self {
+            one_off: days.into_iter().collect(),
         }
     }
-    day
+
+    /// One-off days as configuration lists them: `nation:YYYY-MM-DD` pairs separated by commas
+    /// or white space (`england-and-wales:2026-05-08, scotland:2026-05-08`); empty for none.
+    /// Refuses the first pair that does not parse, naming it.
+    pub fn parse_one_off(text: &str) -> Result<Self, DomainError> {
+        let mut days = BTreeSet::new();
+        for pair in text
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|p| !p.is_empty())
+        {
+            let bad = |why: &str| DomainError::invalid("bank_holidays", format!("{pair:?}: {why}"));
+            let (nation, date) = pair
+                .split_once(':')
+                .ok_or_else(|| bad("a one-off bank holiday is nation:YYYY-MM-DD"))?;
+            let nation: Nation = nation.parse().map_err(|_| {
+                let nations: Vec<&str> = Nation::ALL.iter().map(|n| n.as_str()).collect();
+                bad(&format!("the nation is one of {}", nations.join(", ")))
+            })?;
+            let date = NaiveDate::parse_from_str(date, "%Y-%m-%d")
+                .map_err(|_| bad("the date is a real day written YYYY-MM-DD"))?;
+            days.insert((nation, date));
+        }
+        Ok(Self { one_off: days })
+    }
+
+    /// The one-off days, by nation then date.
+    pub fn one_off(&self) -> impl Iterator<Item = (Nation, NaiveDate)> + '_ {
+        self.one_off.iter().copied()
+    }
+
+    /// Whether a date is a bank holiday of the nation, by rule or one-off.
+    pub fn is_holiday(&self, nation: Nation, date: NaiveDate) -> bool {
+        self.one_off.contains(&(nation, date)) || is_bank_holiday(nation, date)
+    }
+
+    /// Whether a date is a working day in the nation: a weekday that is not a bank holiday.
+    pub fn is_working_day(&self, nation: Nation, date: NaiveDate) -> bool {
+        !is_weekend(date) && !self.is_holiday(nation, date)
+    }
+
+    /// The date itself if it is a working day in the nation, else the next working day.
+    pub fn on_or_next_working_day(&self, nation: Nation, date: NaiveDate) -> NaiveDate {
+        let mut year = date.year();
+        let mut by_rule = bank_holidays(nation, year);
+        let mut day = date;
+        loop {
+            if day.year() != year {
+                year = day.year();
+                by_rule = bank_holidays(nation, year);
+            }
+            let holiday = by_rule.contains(&day) || self.one_off.contains(&(nation, day));
+            if !is_weekend(day) && !holiday {
+                return day;
+            }
+            day += Duration::days(1);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -286,13 +347,63 @@ mod tests {
     #[test]
     fn next_working_day_crosses_the_year() {
         // Saturday 31 December 2022 -> Monday 2 January 2023 is a holiday -> Tuesday 3 (England).
+        let rules = BankHolidays::default();
         assert_eq!(
-            on_or_next_working_day(Nation::EnglandAndWales, d(2022, 12, 31)),
+            rules.on_or_next_working_day(Nation::EnglandAndWales, d(2022, 12, 31)),
             d(2023, 1, 3)
         );
         assert_eq!(
-            on_or_next_working_day(Nation::Scotland, d(2022, 12, 31)),
+            rules.on_or_next_working_day(Nation::Scotland, d(2022, 12, 31)),
             d(2023, 1, 4)
         );
+    }
+
+    #[test]
+    fn one_off_days_count_on_top_of_the_rules_in_their_nation_only() {
+        // The state funeral of 19 September 2022, a Monday, was a holiday in every nation; the
+        // coronation holiday of 8 May 2023 too. Configured here for England and Wales alone.
+        let holidays = BankHolidays::with_one_off([(Nation::EnglandAndWales, d(2022, 9, 19))]);
+        assert!(holidays.is_holiday(Nation::EnglandAndWales, d(2022, 9, 19)));
+        assert!(!holidays.is_holiday(Nation::Scotland, d(2022, 9, 19)));
+        assert!(!BankHolidays::default().is_holiday(Nation::EnglandAndWales, d(2022, 9, 19)));
+        // Saturday 17 -> Monday 19 (one-off) -> Tuesday 20.
+        assert_eq!(
+            holidays.on_or_next_working_day(Nation::EnglandAndWales, d(2022, 9, 17)),
+            d(2022, 9, 20)
+        );
+        assert_eq!(
+            holidays.on_or_next_working_day(Nation::Scotland, d(2022, 9, 17)),
+            d(2022, 9, 19)
+        );
+        // The rules still count.
+        assert!(holidays.is_holiday(Nation::EnglandAndWales, d(2022, 12, 26)));
+    }
+
+    #[test]
+    fn one_off_days_parse_from_configuration() {
+        let parsed =
+            BankHolidays::parse_one_off("england-and-wales:2023-05-08, scotland:2023-05-08\n")
+                .expect("two pairs");
+        assert_eq!(
+            parsed.one_off().collect::<Vec<_>>(),
+            vec![
+                (Nation::EnglandAndWales, d(2023, 5, 8)),
+                (Nation::Scotland, d(2023, 5, 8)),
+            ]
+        );
+        assert_eq!(
+            BankHolidays::parse_one_off(" "),
+            Ok(BankHolidays::default())
+        );
+        for bad in [
+            "2023-05-08",
+            "wales:2023-05-08",
+            "scotland:2023-02-30",
+            "scotland:08-05-2023",
+        ] {
+            let error =
+                BankHolidays::parse_one_off(&format!("scotland:2023-05-08,{bad}")).expect_err(bad);
+            assert!(error.to_string().contains(bad), "{error} names {bad}");
+        }
     }
 }

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 
-use super::bank_holidays::{Nation, on_or_next_working_day};
+use super::bank_holidays::{BankHolidays, Nation};
 
 /// The dates from which the Art 12A *relevant time* is the latest: the request received, and
 /// where the controller asked for them, identity (or clarification) information received and
@@ -73,11 +73,14 @@ pub fn uk_date(at: DateTime<Utc>) -> NaiveDate {
 /// The corresponding calendar date in the next month, or the last day of that month where
 /// there is no such date (31 January -> 28 or 29 February).
 pub fn corresponding_date_next_month(date: NaiveDate) -> NaiveDate {
-    let (year, month) = if date.month() == 12 {
-        (date.year() + 1, 1)
-    } else {
-        (date.year(), date.month() + 1)
-    };
+    corresponding_date_months_on(date, 1)
+}
+
+/// The corresponding calendar date `months` months on, or the last day of that month where
+/// there is no such date (31 January, two months on -> 31 March; three -> 30 April).
+pub fn corresponding_date_months_on(date: NaiveDate, months: u32) -> NaiveDate {
+    let index = date.year() * 12 + date.month0() as i32 + months as i32;
+    let (year, month) = (index.div_euclid(12), index.rem_euclid(12) as u32 + 1);
     (1..=date.day())
         .rev()
         .find_map(|day| NaiveDate::from_ymd_opt(year, month, day))
@@ -87,10 +90,25 @@ pub fn corresponding_date_next_month(date: NaiveDate) -> NaiveDate {
 /// Art 12(3): the day by which the controller must respond, without undue delay and at the
 /// latest one month from the relevant time: the corresponding date in the next month (the last
 /// day of that month where there is none), moved to the next working day of the nation where
-/// it falls on a weekend or bank holiday. Pausing for clarification and extensions are not
-/// applied here.
-pub fn due_on(relevant: &RelevantTime, nation: Nation) -> NaiveDate {
-    on_or_next_working_day(nation, corresponding_date_next_month(relevant.starts_on()))
+/// it falls on a weekend or bank holiday. An extension is [`extended_due_on`].
+pub fn due_on(relevant: &RelevantTime, nation: Nation, holidays: &BankHolidays) -> NaiveDate {
+    holidays.on_or_next_working_day(nation, corresponding_date_next_month(relevant.starts_on()))
+}
+
+/// Further months by which Art 12(3) lets the response period be extended, in all.
+pub const MAX_EXTENSION_MONTHS: u8 = 2;
+
+/// Art 12(3): the day by which the controller must respond once the period is extended by
+/// `months` further months (at most [`MAX_EXTENSION_MONTHS`]): the corresponding date
+/// `1 + months` months after the relevant time, by the same rules as [`due_on`].
+pub fn extended_due_on(
+    relevant: &RelevantTime,
+    months: u8,
+    nation: Nation,
+    holidays: &BankHolidays,
+) -> NaiveDate {
+    let on = corresponding_date_months_on(relevant.starts_on(), 1 + u32::from(months));
+    holidays.on_or_next_working_day(nation, on)
 }
 
 /// Days within which a complaint must be acknowledged, DPA 2018 s.164A(3).
@@ -127,7 +145,6 @@ pub fn urgency(due_on: NaiveDate, today: NaiveDate) -> Urgency {
 mod tests {
     use proptest::prelude::*;
 
-    use super::super::bank_holidays::is_working_day;
     use super::*;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -135,7 +152,15 @@ mod tests {
     }
 
     fn due(y: i32, m: u32, day: u32, nation: Nation) -> NaiveDate {
-        due_on(&RelevantTime::received(d(y, m, day)), nation)
+        due_on(
+            &RelevantTime::received(d(y, m, day)),
+            nation,
+            &BankHolidays::default(),
+        )
+    }
+
+    fn is_working_day(nation: Nation, day: NaiveDate) -> bool {
+        BankHolidays::default().is_working_day(nation, day)
     }
 
     #[test]
@@ -224,7 +249,90 @@ mod tests {
             fee_paid_on: None,
         };
         assert_eq!(relevant.starts_on(), d(2026, 3, 9));
-        assert_eq!(due_on(&relevant, Nation::EnglandAndWales), d(2026, 4, 9));
+        let rules = BankHolidays::default();
+        assert_eq!(
+            due_on(&relevant, Nation::EnglandAndWales, &rules),
+            d(2026, 4, 9)
+        );
+    }
+
+    #[test]
+    fn a_one_off_holiday_moves_the_due_date() {
+        // Received 8 April 2026: due Friday 8 May, unless that is proclaimed a holiday.
+        let relevant = RelevantTime::received(d(2026, 4, 8));
+        let nation = Nation::EnglandAndWales;
+        assert_eq!(
+            due_on(&relevant, nation, &BankHolidays::default()),
+            d(2026, 5, 8)
+        );
+        let one_off = BankHolidays::with_one_off([(nation, d(2026, 5, 8))]);
+        assert_eq!(due_on(&relevant, nation, &one_off), d(2026, 5, 11));
+        assert_eq!(due_on(&relevant, Nation::Scotland, &one_off), d(2026, 5, 8));
+    }
+
+    #[test]
+    fn months_on_keep_the_day_or_take_the_last_of_the_month() {
+        assert_eq!(
+            corresponding_date_months_on(d(2026, 1, 31), 2),
+            d(2026, 3, 31)
+        );
+        assert_eq!(
+            corresponding_date_months_on(d(2026, 1, 31), 3),
+            d(2026, 4, 30)
+        );
+        assert_eq!(
+            corresponding_date_months_on(d(2026, 11, 30), 3),
+            d(2027, 2, 28)
+        );
+        assert_eq!(
+            corresponding_date_months_on(d(2026, 12, 15), 13),
+            d(2028, 1, 15)
+        );
+        assert_eq!(
+            corresponding_date_months_on(d(2026, 12, 15), 0),
+            d(2026, 12, 15)
+        );
+    }
+
+    #[test]
+    fn extensions_run_from_the_relevant_time() {
+        let rules = BankHolidays::default();
+        let nation = Nation::EnglandAndWales;
+        // Received 3 September 2026: due 5 October (3 October a Saturday); one more month gives
+        // Tuesday 3 November; two more, Thursday 3 December.
+        let relevant = RelevantTime::received(d(2026, 9, 3));
+        assert_eq!(
+            extended_due_on(&relevant, 0, nation, &rules),
+            d(2026, 10, 5)
+        );
+        assert_eq!(
+            extended_due_on(&relevant, 1, nation, &rules),
+            d(2026, 11, 3)
+        );
+        assert_eq!(
+            extended_due_on(&relevant, 2, nation, &rules),
+            d(2026, 12, 3)
+        );
+        // Received 25 September 2027: three months on is Christmas Day, a Saturday, with Boxing
+        // Day on the Sunday: Monday 27 and Tuesday 28 are substitutes everywhere.
+        let relevant = RelevantTime::received(d(2027, 9, 25));
+        for nation in Nation::ALL {
+            assert_eq!(
+                extended_due_on(&relevant, 2, *nation, &rules),
+                d(2027, 12, 29)
+            );
+        }
+        // Received 30 August 2025, extended by two months: St Andrew's Day (a Sunday) gives
+        // Scotland Monday 1 December; elsewhere 30 November is simply a Sunday.
+        let relevant = RelevantTime::received(d(2025, 8, 30));
+        assert_eq!(
+            extended_due_on(&relevant, 2, Nation::Scotland, &rules),
+            d(2025, 12, 2)
+        );
+        assert_eq!(
+            extended_due_on(&relevant, 2, Nation::NorthernIreland, &rules),
+            d(2025, 12, 1)
+        );
     }
 
     #[test]
@@ -285,9 +393,10 @@ mod tests {
             nation in prop::sample::select(Nation::ALL.to_vec()),
         ) {
             let received = d(1900, 1, 1) + Duration::days(days);
-            let due = due_on(&RelevantTime::received(received), nation);
+            let due = due_on(&RelevantTime::received(received), nation, &BankHolidays::default());
             prop_assert!(is_working_day(nation, due));
             prop_assert!(due > received);
+            prop_assert!(due >= received + Duration::days(28));
             let month_on = corresponding_date_next_month(received);
             prop_assert!(due >= month_on);
             // Every day between the month's date and the due date is a non-working day.
@@ -295,6 +404,43 @@ mod tests {
             while day < due {
                 prop_assert!(!is_working_day(nation, day));
                 day += Duration::days(1);
+            }
+        }
+
+        #[test]
+        fn the_clock_never_runs_short_of_a_month_from_the_latest_date(
+            received in 0i64..(200 * 366),
+            identity in prop::option::of(0i64..200),
+            clarification in prop::option::of(0i64..200),
+            nation in prop::sample::select(Nation::ALL.to_vec()),
+        ) {
+            let received = d(1950, 1, 1) + Duration::days(received);
+            let relevant = RelevantTime {
+                received_on: received,
+                identity_confirmed_on: identity.map(|n| received + Duration::days(n)),
+                clarification_received_on: clarification.map(|n| received + Duration::days(n)),
+                fee_paid_on: None,
+            };
+            let start = relevant.starts_on();
+            prop_assert!(start >= received);
+            let due = due_on(&relevant, nation, &BankHolidays::default());
+            prop_assert!(due >= start + Duration::days(28));
+        }
+
+        #[test]
+        fn an_extended_date_is_a_later_working_day_than_the_first(
+            days in 0i64..(200 * 366),
+            months in 1u8..=MAX_EXTENSION_MONTHS,
+            nation in prop::sample::select(Nation::ALL.to_vec()),
+        ) {
+            let relevant = RelevantTime::received(d(1950, 1, 1) + Duration::days(days));
+            let rules = BankHolidays::default();
+            let due = due_on(&relevant, nation, &rules);
+            let extended = extended_due_on(&relevant, months, nation, &rules);
+            prop_assert!(extended > due);
+            prop_assert!(is_working_day(nation, extended));
+            if months > 1 {
+                prop_assert!(extended > extended_due_on(&relevant, months - 1, nation, &rules));
             }
         }
     }

@@ -322,6 +322,20 @@ fn valid_body(row: &Row, fixtures: &Fixtures) -> Option<Value> {
         ("PUT", "/api/v1/tickets/{id}/survey") => {
             json!({"consent_id": fixtures.consent, "rating": 4})
         }
+        // Each is refused for the fixture's state once past the lookup (an answer never asked
+        // for, blank reasons, a ground that does not reach access, a request that is no
+        // complaint), so no cell changes the request others read.
+        (
+            "POST",
+            "/api/v1/rights-requests/{id}/identity" | "/api/v1/rights-requests/{id}/clarification",
+        ) => {
+            json!({"received_at": chrono::Utc::now()})
+        }
+        ("POST", "/api/v1/rights-requests/{id}/extension") => json!({"months": 1, "reasons": " "}),
+        ("POST", "/api/v1/rights-requests/{id}/outcome") => {
+            json!({"outcome": "refused", "ground": "art_17_3_a", "reasons": "Matrix"})
+        }
+        ("POST", "/api/v1/rights-requests/{id}/acknowledgement") => json!({}),
         _ => return None,
     })
 }

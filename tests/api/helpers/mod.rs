@@ -211,6 +211,7 @@ pub struct AppBuilder {
     database: Option<TestDb>,
     audit_reads: bool,
     idempotency_ttl: Option<chrono::TimeDelta>,
+    bank_holidays: Option<domain::rights_requests::BankHolidays>,
 }
 
 impl AppBuilder {
@@ -242,6 +243,15 @@ impl AppBuilder {
         self
     }
 
+    /// Count these one-off bank holidays, as `SERVICEDESK_BANK_HOLIDAYS` lists them.
+    pub fn bank_holidays(mut self, one_off: &str) -> Self {
+        self.bank_holidays = Some(
+            domain::rights_requests::BankHolidays::parse_one_off(one_off)
+                .expect("one-off bank holidays parse"),
+        );
+        self
+    }
+
     /// Record reads of personal data in the audit trail, or not (`SERVICEDESK_AUDIT_READS`).
     pub fn audit_reads(mut self, on: bool) -> Self {
         self.audit_reads = on;
@@ -266,6 +276,7 @@ impl AppBuilder {
         let database = self.database;
         let audit_reads = self.audit_reads;
         let idempotency_ttl = self.idempotency_ttl;
+        let bank_holidays = self.bank_holidays;
         // Database creation, pool start-up and a JWKS fetch all block: keep them off the
         // runtime that may be serving a JWKS to this very set-up.
         let (db, state) = tokio::task::spawn_blocking(move || {
@@ -279,6 +290,9 @@ impl AppBuilder {
             let mut state = AppState::new(db, verifier).audit_reads(audit_reads);
             if let Some(ttl) = idempotency_ttl {
                 state = state.idempotency_ttl(ttl);
+            }
+            if let Some(holidays) = bank_holidays {
+                state = state.bank_holidays(holidays);
             }
             (test_db, state)
         })
@@ -455,6 +469,7 @@ impl TestApp {
             database: None,
             audit_reads: true,
             idempotency_ttl: None,
+            bank_holidays: None,
         }
     }
 
