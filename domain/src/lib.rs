@@ -22,6 +22,7 @@ pub mod register;
 pub mod rights_requests;
 pub mod role;
 pub mod scim;
+pub mod subject_access;
 pub mod surveys;
 pub mod ticket;
 
