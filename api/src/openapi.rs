@@ -78,7 +78,8 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
                 .configure(routes::surveys::configure)
                 .configure(routes::audit::configure)
                 .configure(routes::disclosures::configure)
-                .configure(routes::rights_requests::configure),
+                .configure(routes::rights_requests::configure)
+                .configure(routes::subject_access::configure),
         )
         .configure(routes::health::configure);
 }

@@ -649,7 +649,7 @@ struct Found {
 }
 
 /// How a column is matched against one of the person's keys.
-enum Match {
+pub(crate) enum Match {
     Equals(String),
     /// A document naming the person among its text ([`PersonKey::Mentions`]).
     Contains(String),
@@ -659,7 +659,7 @@ enum Match {
 /// (their token subject), as rows store them today. `pseudonyms` are theirs in the audit trail.
 ///
 /// Kept in one place: when rows come to name people by `PersonId` alone, this is what changes.
-fn matches_for(
+pub(crate) fn matches_for(
     key: PersonKey,
     person_id: ids::PersonId,
     external_id: Option<&str>,

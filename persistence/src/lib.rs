@@ -24,6 +24,7 @@ mod pool;
 pub mod register;
 pub mod rights_requests;
 mod schema;
+pub mod subject_access;
 pub mod surveys;
 pub mod tickets;
 mod time;

@@ -36,6 +36,7 @@ mod register_history;
 mod rights_requests;
 mod scim;
 mod settings;
+mod subject_access;
 mod surveys;
 mod ticket_lists;
 mod ticket_updates;

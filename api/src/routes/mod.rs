@@ -17,5 +17,6 @@ pub mod records;
 pub mod register;
 pub mod rights_requests;
 pub mod scim;
+pub mod subject_access;
 pub mod surveys;
 pub mod tickets;
