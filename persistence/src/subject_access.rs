@@ -261,6 +261,99 @@ fn read_columns(table: &'static Table, key: &[&str]) -> Vec<&'static str> {
 /// Rows read per query.
 pub const PAGE: usize = 500;
 
+/// The statements reading one table's rows for a person: one per finder and value, each
+/// skipping the rows an earlier one found, paged by the table's primary key.
+struct Statements {
+    table: &'static Table,
+    key: Vec<String>,
+    columns: Vec<&'static str>,
+    /// Each finder's statement up to its ORDER BY, its binds, whether its rows are theirs, and
+    /// the column it finds them by.
+    finders: Vec<(String, Vec<String>, bool, &'static str)>,
+    order: String,
+    key_binds: String,
+}
+
+impl Statements {
+    fn new(
+        conn: &AnyConnection,
+        schema: &Schema,
+        plan: &TablePlan,
+        subject: &Subject,
+    ) -> Result<Statements, StoreError> {
+        let table = plan.table;
+        let key = schema.key(table.name)?;
+        let columns = read_columns(table, &key);
+        let object = json_object(conn, &columns);
+        let tenant = match (plan.parent, table.column("org_id")) {
+            (Some(_), _) => "p.org_id",
+            (None, Some(_)) => "t.org_id",
+            (None, None) => {
+                return Err(StoreError::Corrupt(format!(
+                    "{} has no organisation to scope by",
+                    table.name
+                )));
+            }
+        };
+        let category = match (plan.governed, plan.parent) {
+            (domain::catalogue::RecordKind::Ticket, Some(_)) => "p.category",
+            (domain::catalogue::RecordKind::Ticket, None) => "t.category",
+            _ => "NULL",
+        };
+        let join = plan
+            .parent
+            .map(|(column, parent)| format!(" JOIN {} p ON t.{column} = p.id", parent.name))
+            .unwrap_or_default();
+        let order: Vec<String> = key.iter().map(|k| format!("t.{k}")).collect();
+        let key_binds: Vec<String> = key
+            .iter()
+            .map(|k| match schema.column_type(table.name, k) {
+                ColumnType::Integer => "CAST(? AS BIGINT)".to_owned(),
+                _ => "?".to_owned(),
+            })
+            .collect();
+        let mut earlier: Vec<(String, String)> = Vec::new();
+        let mut finders = Vec::new();
+        for finder in &plan.finders {
+            let column = qualified(finder);
+            for value in subject.values(finder.key) {
+                let mut sql = format!(
+                    "SELECT {object} AS object, CAST({category} AS TEXT) AS category \
+                     FROM {} t{join} WHERE {tenant} = ? AND {column} = ?",
+                    table.name
+                );
+                let mut binds = vec![subject.org_id.to_string(), value.clone()];
+                for (column, value) in &earlier {
+                    sql.push_str(&format!(" AND ({column} IS NULL OR {column} <> ?)"));
+                    binds.push(value.clone());
+                }
+                finders.push((sql, binds, finder.theirs, finder.column));
+                earlier.push((column.clone(), value));
+            }
+        }
+        Ok(Statements {
+            table,
+            key: key.into_iter().map(str::to_owned).collect(),
+            columns,
+            finders,
+            order: order.join(", "),
+            key_binds: key_binds.join(", "),
+        })
+    }
+
+    /// A page of a finder's rows after the row keyed `after`.
+    fn page(&self, sql: &str, binds: &[String], after: Option<&[String]>) -> (String, Vec<String>) {
+        let mut sql = sql.to_owned();
+        let mut binds = binds.to_vec();
+        if let Some(after) = after {
+            sql.push_str(&format!(" AND ({}) > ({})", self.order, self.key_binds));
+            binds.extend(after.iter().cloned());
+        }
+        sql.push_str(&format!(" ORDER BY {} LIMIT {PAGE}", self.order));
+        (sql, binds)
+    }
+}
+
 /// Reads the rows `plan` finds for `subject`, a page at a time, handing each page to
 /// `each_page`; answers how many rows were found. Each finder's rows come in primary key
 /// order, and a finder skips the rows an earlier one found, so no row comes twice.
@@ -271,89 +364,98 @@ pub fn walk_table<E: From<StoreError>>(
     subject: &Subject,
     mut each_page: impl FnMut(&[FoundRow]) -> Result<(), E>,
 ) -> Result<u64, E> {
-    let table = plan.table;
-    let key = schema.key(table.name)?;
-    let columns = read_columns(table, &key);
-    let object = json_object(conn, &columns);
-    let tenant = match (plan.parent, table.column("org_id")) {
-        (Some(_), _) => "p.org_id",
-        (None, Some(_)) => "t.org_id",
-        (None, None) => {
-            return Err(StoreError::Corrupt(format!(
-                "{} has no organisation to scope by",
-                table.name
-            ))
-            .into());
-        }
-    };
-    let category = match (plan.governed, plan.parent) {
-        (domain::catalogue::RecordKind::Ticket, Some(_)) => "p.category",
-        (domain::catalogue::RecordKind::Ticket, None) => "t.category",
-        _ => "NULL",
-    };
-    let join = plan
-        .parent
-        .map(|(column, parent)| format!(" JOIN {} p ON t.{column} = p.id", parent.name))
-        .unwrap_or_default();
-    let order: Vec<String> = key.iter().map(|k| format!("t.{k}")).collect();
-    let order = order.join(", ");
-    let key_binds: Vec<String> = key
-        .iter()
-        .map(|k| match schema.column_type(table.name, k) {
-            ColumnType::Integer => "CAST(? AS BIGINT)".to_owned(),
-            _ => "?".to_owned(),
-        })
-        .collect();
-    let key_binds = key_binds.join(", ");
-
-    // Each (finder, value) in turn; a later one skips what the earlier ones found.
-    let mut earlier: Vec<(String, String)> = Vec::new();
+    let statements = Statements::new(conn, schema, plan, subject)?;
     let mut found = 0u64;
-    for finder in &plan.finders {
-        let column = qualified(finder);
-        for value in subject.values(finder.key) {
-            let mut sql = format!(
-                "SELECT {object} AS object, CAST({category} AS TEXT) AS category \
-                 FROM {} t{join} WHERE {tenant} = ? AND {column} = ?",
-                table.name
-            );
-            let mut binds = vec![subject.org_id.to_string(), value.clone()];
-            for (column, value) in &earlier {
-                sql.push_str(&format!(" AND ({column} IS NULL OR {column} <> ?)"));
-                binds.push(value.clone());
+    for (sql, binds, theirs, _) in &statements.finders {
+        let mut after: Option<Vec<String>> = None;
+        loop {
+            let (page_sql, page_binds) = statements.page(sql, binds, after.as_deref());
+            let raw = load(conn, &page_sql, &page_binds)?;
+            let full = raw.len() == PAGE;
+            let rows = raw
+                .into_iter()
+                .map(|r| row_of(schema, statements.table, &statements.columns, r, *theirs))
+                .collect::<Result<Vec<FoundRow>, StoreError>>()?;
+            if let Some(last) = rows.last() {
+                after = Some(
+                    statements
+                        .key
+                        .iter()
+                        .map(|k| text_of(last.value(k).unwrap_or(&Value::Null)))
+                        .collect(),
+                );
             }
-            let mut after: Option<Vec<String>> = None;
-            loop {
-                let mut page_sql = sql.clone();
-                let mut page_binds = binds.clone();
-                if let Some(after) = &after {
-                    page_sql.push_str(&format!(" AND ({order}) > ({key_binds})"));
-                    page_binds.extend(after.iter().cloned());
-                }
-                page_sql.push_str(&format!(" ORDER BY {order} LIMIT {PAGE}"));
-                let raw = load(conn, &page_sql, &page_binds)?;
-                let full = raw.len() == PAGE;
-                let rows = raw
-                    .into_iter()
-                    .map(|r| row_of(schema, table, &columns, r, finder.theirs))
-                    .collect::<Result<Vec<FoundRow>, StoreError>>()?;
-                if let Some(last) = rows.last() {
-                    after = Some(
-                        key.iter()
-                            .map(|k| text_of(last.value(k).unwrap_or(&Value::Null)))
-                            .collect(),
-                    );
-                }
-                found += rows.len() as u64;
-                each_page(&rows)?;
-                if !full {
-                    break;
-                }
+            found += rows.len() as u64;
+            each_page(&rows)?;
+            if !full {
+                break;
             }
-            earlier.push((column.clone(), value));
         }
     }
     Ok(found)
+}
+
+/// How the database would run each statement of the walk for `subject` (first pages and
+/// later ones): the statement, the column it finds rows by, and SQLite's `EXPLAIN QUERY PLAN`
+/// lines or PostgreSQL's `EXPLAIN` text. For checking that every read goes by an index.
+pub fn query_plans(
+    conn: &mut AnyConnection,
+    scope: domain::subject_access::Scope,
+    subject: &Subject,
+) -> Result<Vec<(String, &'static str, String)>, StoreError> {
+    let schema = Schema::read(conn)?;
+    let (plans, _) = plan(scope);
+    let mut explained = Vec::new();
+    for plan in &plans {
+        let statements = Statements::new(conn, &schema, plan, subject)?;
+        let after: Vec<String> = statements.key.iter().map(|_| "0".to_owned()).collect();
+        for (sql, binds, _, column) in &statements.finders {
+            for page_after in [None, Some(after.as_slice())] {
+                let (sql, binds) = statements.page(sql, binds, page_after);
+                let lines = explain(conn, &sql, &binds)?;
+                explained.push((sql, *column, lines.join("\n")));
+            }
+        }
+    }
+    Ok(explained)
+}
+
+#[derive(QueryableByName)]
+struct PlanLine {
+    #[diesel(sql_type = Text)]
+    detail: String,
+}
+
+fn explain(conn: &mut AnyConnection, sql: &str, binds: &[String]) -> Result<Vec<String>, StoreError> {
+    use diesel::RunQueryDsl;
+    let lines: Vec<PlanLine> = match conn {
+        AnyConnection::Sqlite(conn) => {
+            let mut query = diesel::sql_query(format!("EXPLAIN QUERY PLAN {sql}"))
+                .into_boxed::<diesel::sqlite::Sqlite>();
+            for value in binds {
+                query = query.bind::<Text, _>(value.clone());
+            }
+            query.load(conn)?
+        }
+        AnyConnection::Postgresql(pg) => {
+            let mut query = diesel::sql_query(format!("EXPLAIN {}", numbered(sql)))
+                .into_boxed::<diesel::pg::Pg>();
+            for value in binds {
+                query = query.bind::<Text, _>(value.clone());
+            }
+            #[derive(QueryableByName)]
+            struct PgLine {
+                #[diesel(sql_type = Text, column_name = "QUERY PLAN")]
+                line: String,
+            }
+            query
+                .load::<PgLine>(pg)?
+                .into_iter()
+                .map(|l| PlanLine { detail: l.line })
+                .collect()
+        }
+    };
+    Ok(lines.into_iter().map(|l| l.detail).collect())
 }
 
 /// The finder's column as the query names it.
@@ -420,23 +522,28 @@ fn load(conn: &mut AnyConnection, sql: &str, binds: &[String]) -> Result<Vec<Raw
             query.load(conn)?
         }
         AnyConnection::Postgresql(conn) => {
-            let mut numbered = String::with_capacity(sql.len() + 16);
-            let mut n = 0;
-            for c in sql.chars() {
-                if c == '?' {
-                    n += 1;
-                    numbered.push_str(&format!("${n}"));
-                } else {
-                    numbered.push(c);
-                }
-            }
-            let mut query = diesel::sql_query(numbered).into_boxed::<diesel::pg::Pg>();
+            let mut query = diesel::sql_query(numbered(sql)).into_boxed::<diesel::pg::Pg>();
             for value in binds {
                 query = query.bind::<Text, _>(value.clone());
             }
             query.load(conn)?
         }
     })
+}
+
+/// `sql` with its `?` placeholders numbered for PostgreSQL (`$1`, `$2`, ...).
+fn numbered(sql: &str) -> String {
+    let mut numbered = String::with_capacity(sql.len() + 16);
+    let mut n = 0;
+    for c in sql.chars() {
+        if c == '?' {
+            n += 1;
+            numbered.push_str(&format!("${n}"));
+        } else {
+            numbered.push(c);
+        }
+    }
+    numbered
 }
 
 /// Failure inside a snapshot: storage's, or the work's own.
@@ -476,4 +583,41 @@ pub fn plan(
     scope: domain::subject_access::Scope,
 ) -> (Vec<TablePlan>, Vec<domain::subject_access::LeftOut>) {
     domain::subject_access::plan(&CATALOGUE, scope)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Db, PoolSizes, run_migrations};
+    use domain::subject_access::Scope;
+
+    /// Every statement of the walk reads by an index on the column naming the person, on
+    /// SQLite: none scans a table, a whole index or the organisation's rows, so a bundle costs
+    /// what the person holds, not what the database holds.
+    /// (`make bench` measures it; PostgreSQL's plans depend on its statistics, and the bench
+    /// prints them for the loaded database.)
+    #[test]
+    fn every_statement_of_the_walk_reads_by_an_index() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let db = Db::connect(&url, PoolSizes::default()).expect("opens");
+        run_migrations(&db).expect("migrates");
+        let mut conn = db.read().expect("reader");
+        let subject = Subject {
+            org_id: OrgId::from_uuid(uuid::Uuid::from_u128(1)),
+            person_id: PersonId::from_uuid(uuid::Uuid::from_u128(2)),
+            external_id: Some("staff-1".into()),
+            pseudonyms: vec!["ab".into(), "cd".into()],
+        };
+        let mut scans = Vec::new();
+        for scope in Scope::ALL {
+            for (sql, column, plan) in query_plans(&mut conn, *scope, &subject).expect("explained") {
+                let scanned = plan.lines().any(|line| line.trim_start().starts_with("SCAN"));
+                if scanned || !plan.contains(&format!("{column}=?")) {
+                    scans.push(format!("{sql}\n{plan}"));
+                }
+            }
+        }
+        assert!(scans.is_empty(), "{}", scans.join("\n\n"));
+    }
 }
