@@ -426,7 +426,11 @@ struct PlanLine {
     detail: String,
 }
 
-fn explain(conn: &mut AnyConnection, sql: &str, binds: &[String]) -> Result<Vec<String>, StoreError> {
+fn explain(
+    conn: &mut AnyConnection,
+    sql: &str,
+    binds: &[String],
+) -> Result<Vec<String>, StoreError> {
     use diesel::RunQueryDsl;
     let lines: Vec<PlanLine> = match conn {
         AnyConnection::Sqlite(conn) => {
@@ -611,8 +615,11 @@ mod tests {
         };
         let mut scans = Vec::new();
         for scope in Scope::ALL {
-            for (sql, column, plan) in query_plans(&mut conn, *scope, &subject).expect("explained") {
-                let scanned = plan.lines().any(|line| line.trim_start().starts_with("SCAN"));
+            for (sql, column, plan) in query_plans(&mut conn, *scope, &subject).expect("explained")
+            {
+                let scanned = plan
+                    .lines()
+                    .any(|line| line.trim_start().starts_with("SCAN"));
                 if scanned || !plan.contains(&format!("{column}=?")) {
                     scans.push(format!("{sql}\n{plan}"));
                 }

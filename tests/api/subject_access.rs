@@ -520,7 +520,7 @@ async fn portability_carries_only_what_the_person_provided_on_consent_or_contrac
     // raised is hers to take, as she wrote it; the one an agent raised for her, and the
     // agent's comment, she did not provide.
     let tickets = rows(&bundle, "tickets");
-    assert_eq!(ids_of(tickets), [d.own_ticket.clone()]);
+    assert_eq!(ids_of(tickets), std::slice::from_ref(&d.own_ticket));
     assert_eq!(tickets[0]["title"], "Printer jams on floor 3");
     for identifier in [
         "requester_id",
