@@ -11,8 +11,10 @@
 # (100000), BENCH_HR_PEOPLE joiners for POST /hr/sync (100000) in batches of BENCH_HR_BATCH
 # (1000), BENCH_WORKERS server workers (the number of cores), BENCH_PORT (18480; the bare
 # route uses the next port), BENCH_BACKENDS ("sqlite postgres"), BENCH_ONLY=audit runs only the
-# audited and unaudited GET /api/v1/tickets/{id}, BENCH_KEEP=1 keeps the work directory
-# (databases, wrk output, server logs).
+# audited and unaudited GET /api/v1/tickets/{id}, BENCH_ONLY=export only the subject access
+# export of one person's BENCH_EXPORT_OWN (50) tickets among each of BENCH_EXPORT_SIZES
+# ("1000 1000000") tickets, BENCH_KEEP=1 keeps the work directory (databases, wrk output,
+# server logs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,6 +30,8 @@ BACKENDS=${BENCH_BACKENDS:-sqlite postgres}
 HR_PEOPLE=${BENCH_HR_PEOPLE:-100000}
 HR_BATCH=${BENCH_HR_BATCH:-1000}
 ONLY=${BENCH_ONLY:-}
+EXPORT_SIZES=${BENCH_EXPORT_SIZES:-1000 1000000}
+EXPORT_OWN=${BENCH_EXPORT_OWN:-50}
 
 SERVER=target/release/servicedesk
 BENCH=target/release/servicedesk-bench
@@ -194,6 +198,37 @@ run_backend() {
     printf '%s\thr\t%s\t%s\n' "$backend" "$hr_api" "$hr_bare" >>"$results"
 }
 
+# run_export BACKEND URL-PREFIX: for each size, a database of that many tickets with one
+# person's BENCH_EXPORT_OWN among them, seeded in bulk; then `servicedesk export-subject` (the
+# endpoint's code path) writes the person's access bundle as a ZIP, best of three, timed.
+run_export() {
+    local backend=$1 prefix=$2 size url person best ms
+    for size in $EXPORT_SIZES; do
+        case $backend in
+            sqlite) url="sqlite://$work/sqlite/export-$size.db" ;;
+            postgres)
+                psql "$pg_admin" -qc "create database ${pg_prefix}_export_$size" >/dev/null
+                pg_databases+=("${pg_prefix}_export_$size")
+                url="$prefix/${pg_prefix}_export_$size"
+                ;;
+        esac
+        echo "$backend: export of one person among $size tickets" >&2
+        person=$("$BENCH" export-load --database-url "$url" --org bench --count "$size" --own "$EXPORT_OWN")
+        best=""
+        for _ in 1 2 3; do
+            local start end
+            start=$(date +%s%N)
+            "$SERVER" export-subject --database-url "$url" --org bench --person "$person" \
+                --format zip --output "$work/export-$backend-$size.zip" >/dev/null
+            end=$(date +%s%N)
+            ms=$(( (end - start) / 1000000 ))
+            if [ -z "$best" ] || [ "$ms" -lt "$best" ]; then best=$ms; fi
+        done
+        printf '%s\texport\t%s\t%s\n' "$backend" "$size" "$best" >>"$work/export.tsv"
+        echo "  $size tickets: ${best} ms" >&2
+    done
+}
+
 # copy BACKEND: two copies of the loaded data, so the bare route's inserts do not grow the
 # table the server then reads, and the other way round.
 copy() {
@@ -231,8 +266,11 @@ for backend in $BACKENDS; do
     case $backend in
         sqlite)
             mkdir -p "$work/sqlite"
-            run_backend sqlite "sqlite://$work/sqlite/loaded.db" \
-                "sqlite://$work/sqlite/bare.db" "sqlite://$work/sqlite/api.db"
+            if [ "$ONLY" != export ]; then
+                run_backend sqlite "sqlite://$work/sqlite/loaded.db" \
+                    "sqlite://$work/sqlite/bare.db" "sqlite://$work/sqlite/api.db"
+            fi
+            if [ "$ONLY" != audit ]; then run_export sqlite ""; fi
             ;;
         postgres)
             if ! pg_admin=$(scripts/postgres.sh start 2>"$work/postgres.log") \
@@ -242,11 +280,14 @@ for backend in $BACKENDS; do
                 continue
             fi
             pg_prefix=servicedesk_bench_$$
-            pg_databases=("${pg_prefix}_loaded" "${pg_prefix}_bare" "${pg_prefix}_api")
-            psql "$pg_admin" -qc "create database ${pg_prefix}_loaded" >/dev/null
             pg_url=${pg_admin%/*}
-            run_backend postgres "$pg_url/${pg_prefix}_loaded" \
-                "$pg_url/${pg_prefix}_bare" "$pg_url/${pg_prefix}_api"
+            if [ "$ONLY" != export ]; then
+                pg_databases=("${pg_prefix}_loaded" "${pg_prefix}_bare" "${pg_prefix}_api")
+                psql "$pg_admin" -qc "create database ${pg_prefix}_loaded" >/dev/null
+                run_backend postgres "$pg_url/${pg_prefix}_loaded" \
+                    "$pg_url/${pg_prefix}_bare" "$pg_url/${pg_prefix}_api"
+            fi
+            if [ "$ONLY" != audit ]; then run_export postgres "$pg_url"; fi
             ;;
         *) echo "unknown backend $backend (sqlite, postgres)" >&2 ;;
     esac
@@ -257,4 +298,14 @@ echo "servicedesk bench: wrk $THREADS threads, $CONNECTIONS connections, ${DURAT
     "after ${WARMUP} s of warm-up; $WORKERS server workers; $TICKETS tickets; $(nproc) cores shared" \
     "by wrk and the server. RS256: 100 tokens signed by one JWKS key, each request picks one." \
     "Ratios are within this run; runs vary 10-30% on this machine."
-"$BENCH" report --results "$results"
+if [ "$ONLY" != export ]; then "$BENCH" report --results "$results"; fi
+if [ -s "$work/export.tsv" ]; then
+    echo
+    echo "subject access export of one person (${EXPORT_OWN} tickets, a comment on each), ZIP, best of 3:"
+    awk -F'\t' '{ ms[$1, $3] = $4; if (!($1 in seen)) { seen[$1] = 1; order[++n] = $1 }
+                   if (!(($1) in first)) first[$1] = $3; last[$1] = $3 }
+        END { for (i = 1; i <= n; i++) { b = order[i]
+                printf "  %-8s %s tickets: %d ms; %s tickets: %d ms; ratio %.2f (goal <= 1.5)\n", b,
+                    first[b], ms[b, first[b]], last[b], ms[b, last[b]],
+                    ms[b, last[b]] / (ms[b, first[b]] > 0 ? ms[b, first[b]] : 1) } }' "$work/export.tsv"
+fi

@@ -1,4 +1,4 @@
-//! `servicedesk serve | migrate | seed-demo | token | openapi | audit verify`.
+//! `servicedesk serve | migrate | seed-demo | token | openapi | audit verify | export-subject`.
 
 use std::net::TcpListener;
 
@@ -40,6 +40,50 @@ enum Command {
     /// The audit trail, offline.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Write a person's subject access (Art 15) or portability (Art 20) bundle to a file, as
+    /// `GET /api/v1/rights-requests/{id}/bundle` answers it, with a progress bar on a
+    /// terminal. The export is recorded in the audit trail.
+    ExportSubject(ExportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ExportArgs {
+    #[command(flatten)]
+    database: DatabaseArgs,
+    /// Organisation slug.
+    #[arg(long)]
+    org: String,
+    /// The rights request to answer (access or portability).
+    #[arg(long, conflicts_with = "person", required_unless_present = "person")]
+    request: Option<uuid::Uuid>,
+    /// The person, when answering no recorded request.
+    #[arg(long)]
+    person: Option<uuid::Uuid>,
+    /// With `--person`: `access` (Art 15) or `portability` (Art 20).
+    #[arg(long, default_value = "access", value_parser = parse_scope)]
+    scope: domain::subject_access::Scope,
+    /// `json` or `zip` (CSV files with a manifest of their SHA-256 and row counts).
+    #[arg(long, default_value = "json", value_parser = parse_format)]
+    format: crate::subject_access::Format,
+    /// The file to write.
+    #[arg(long)]
+    output: std::path::PathBuf,
+    /// Who runs the export, as the audit trail records the actor.
+    #[arg(long, default_value = "servicedesk-cli")]
+    operator: String,
+}
+
+fn parse_scope(text: &str) -> Result<domain::subject_access::Scope, String> {
+    text.parse()
+        .map_err(|_| format!("{text:?}: use access or portability"))
+}
+
+fn parse_format(text: &str) -> Result<crate::subject_access::Format, String> {
+    match text {
+        "json" => Ok(crate::subject_access::Format::Json),
+        "zip" => Ok(crate::subject_access::Format::Zip),
+        _ => Err(format!("{text:?}: use json or zip")),
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -285,6 +329,93 @@ fn verify_audit(args: &VerifyArgs) -> Result<(), String> {
     }
 }
 
+/// `export-subject`: the endpoint's code path, into a file, the export audited first.
+fn export_subject(args: &ExportArgs) -> Result<(), String> {
+    use crate::subject_access::{Step, Target, prepare, write_bundle};
+    use domain::audit::{AuditOperation, RecordKind};
+    use domain::ids::{PersonId, RightsRequestId};
+    use domain::party::Party;
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+    let db = open_db(&args.database)?;
+    let slug = domain::organisation::OrgSlug::parse(&args.org).map_err(|e| e.to_string())?;
+    let target = match (args.request, args.person) {
+        (Some(id), _) => Target::Request(RightsRequestId::from_uuid(id)),
+        (None, Some(id)) => Target::Person(PersonId::from_uuid(id), args.scope),
+        (None, None) => return Err("name a --request or a --person".into()),
+    };
+    let now = clock::now();
+    let mut conn = db.read().map_err(|e| e.to_string())?;
+    let org_id = persistence::organisations::find_by_slug(&mut conn, &slug)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("no organisation {slug}"))?;
+    let bundle = match prepare(&mut conn, org_id, target, None, now) {
+        Ok(Ok(bundle)) => bundle,
+        Ok(Err(refused)) => return Err(refused.to_string()),
+        Err(persistence::StoreError::NotFound) => {
+            return Err("no such request or person in the organisation".into());
+        }
+        Err(other) => return Err(other.to_string()),
+    };
+    drop(conn);
+    let person = bundle.about.person_id;
+    let export = persistence::audit::Occurrence {
+        org_id,
+        at: now,
+        actor: Party::Account(args.operator.clone()),
+        operation: AuditOperation::Export,
+        record_kind: RecordKind::Person,
+        record_id: Some(person.to_string()),
+        subject: Some(Party::Person(person)),
+    };
+    let mut writer = db.write().map_err(|e| e.to_string())?;
+    persistence::transaction(&mut writer, |conn| {
+        persistence::audit::append(conn, &[export])
+    })
+    .map_err(|e| e.to_string())?;
+    drop(writer);
+
+    let file = std::fs::File::create(&args.output)
+        .map_err(|e| format!("cannot write {}: {e}", args.output.display()))?;
+    // Drawn on a terminal only: indicatif hides it when stderr is not one.
+    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{bar:30} {pos}/{len} tables  {msg}")
+            .map_err(|e| e.to_string())?,
+    );
+    let mut rows = 0u64;
+    let mut table = String::new();
+    let mut progress = |step: Step<'_>| match step {
+        Step::Table { name, index, of } => {
+            bar.set_length(of as u64);
+            bar.set_position(index as u64);
+            name.clone_into(&mut table);
+            bar.set_message(format!("{table}: {rows} rows read"));
+        }
+        Step::Rows(n) => {
+            rows += n;
+            bar.set_message(format!("{table}: {rows} rows read"));
+        }
+    };
+    let mut conn = db.read().map_err(|e| e.to_string())?;
+    let summary = write_bundle(
+        &mut conn,
+        &bundle,
+        args.format,
+        std::io::BufWriter::new(file),
+        &mut progress,
+    )
+    .map_err(|e| e.to_string())?;
+    bar.finish_and_clear();
+    println!(
+        "wrote {}: {} rows from {} tables",
+        args.output.display(),
+        summary.rows,
+        summary.tables
+    );
+    Ok(())
+}
+
 /// The command line `args` with the environment, an empty variable counting as unset. Exits
 /// with clap's usage message when they do not parse.
 fn parse<I, T>(args: I) -> Cli
@@ -311,6 +442,7 @@ pub fn main() -> i32 {
         Some(Command::Token(args)) => token(args),
         Some(Command::Openapi) => openapi::yaml().map(|yaml| print!("{yaml}")),
         Some(Command::Audit(AuditCommand::Verify(args))) => verify_audit(&args),
+        Some(Command::ExportSubject(args)) => export_subject(&args),
     };
     match result {
         Ok(()) => 0,

@@ -15,6 +15,7 @@ mod middleware;
 pub mod openapi;
 mod routes;
 pub mod state;
+pub mod subject_access;
 pub mod telemetry;
 
 pub use middleware::REQUEST_ID;

@@ -81,7 +81,8 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
                 .configure(routes::rights_requests::configure)
                 .configure(routes::rectification::configure)
                 .configure(routes::restrictions::configure)
-                .configure(routes::recipient_notices::configure),
+                .configure(routes::recipient_notices::configure)
+                .configure(routes::subject_access::configure),
         )
         .configure(routes::health::configure);
 }

@@ -25,6 +25,7 @@ pub mod restriction;
 pub mod rights_requests;
 pub mod role;
 pub mod scim;
+pub mod subject_access;
 pub mod surveys;
 pub mod ticket;
 

@@ -466,7 +466,8 @@ pub static CATALOGUE: Catalogue = Catalogue {
         Table {
             name: "audit_subject_postings",
             record: RecordKind::AuditEvent,
-            person: by("subject", Pseudonym),
+            // An index, not a record: a person's events are found through it, never it itself.
+            person: None,
             columns: &[
                 np("org_id", Tenant),
                 naming("subject", Pseudonym, Activity, AUDITED),
@@ -761,7 +762,7 @@ struct Found {
 }
 
 /// How a column is matched against one of the person's keys.
-enum Match {
+pub(crate) enum Match {
     Equals(String),
     /// A document naming the person among its text ([`PersonKey::Mentions`]).
     Contains(String),
@@ -771,7 +772,7 @@ enum Match {
 /// (their token subject), as rows store them today. `pseudonyms` are theirs in the audit trail.
 ///
 /// Kept in one place: when rows come to name people by `PersonId` alone, this is what changes.
-fn matches_for(
+pub(crate) fn matches_for(
     key: PersonKey,
     person_id: ids::PersonId,
     external_id: Option<&str>,

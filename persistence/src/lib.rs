@@ -27,6 +27,7 @@ pub mod register;
 pub mod restrictions;
 pub mod rights_requests;
 mod schema;
+pub mod subject_access;
 pub mod surveys;
 pub mod tickets;
 mod time;

@@ -39,6 +39,7 @@ mod rights_request_steps;
 mod rights_requests;
 mod scim;
 mod settings;
+mod subject_access;
 mod surveys;
 mod ticket_lists;
 mod ticket_updates;

@@ -422,8 +422,8 @@ async fn the_data_map_shows_the_desks_tables_storing_each_category() {
             "tickets",
             "ticket_comments",
             "disclosures",
-            "rectifications",
             "rights_request_steps",
+            "rectifications",
             "disclosure_versions"
         ])
     );

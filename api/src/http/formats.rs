@@ -29,13 +29,20 @@ pub(crate) use formats;
 /// Whether to answer CSV: as a `format` parameter says (`Some(true)` for CSV), or, without one,
 /// as `Accept` prefers.
 pub(crate) fn csv_chosen(format_is_csv: Option<bool>, req: &HttpRequest) -> bool {
-    format_is_csv.unwrap_or_else(|| wants_csv(req))
+    format_is_csv.unwrap_or_else(|| prefers(req, &["text/csv", "text/*"]))
 }
 
-/// Whether `Accept` prefers CSV to JSON (RFC 9110 §12.5.1): the highest quality a range naming
-/// each gives, CSV winning a tie only when named; `q=0` refuses a type.
-fn wants_csv(req: &HttpRequest) -> bool {
-    let mut csv: f32 = 0.0;
+/// Whether to answer a ZIP: as a `format` parameter says (`Some(true)` for ZIP), or, without
+/// one, as `Accept` prefers.
+pub(crate) fn zip_chosen(format_is_zip: Option<bool>, req: &HttpRequest) -> bool {
+    format_is_zip.unwrap_or_else(|| prefers(req, &["application/zip"]))
+}
+
+/// Whether `Accept` prefers a type of `other` (media ranges, e.g. `text/csv` and `text/*`) to
+/// JSON (RFC 9110 §12.5.1): the highest quality a range naming each gives, the other winning a
+/// tie only when named; `q=0` refuses a type.
+fn prefers(req: &HttpRequest, other: &[&str]) -> bool {
+    let mut wanted: f32 = 0.0;
     let mut json: f32 = 0.0;
     let ranges = req
         .headers()
@@ -50,10 +57,10 @@ fn wants_csv(req: &HttpRequest) -> bool {
             .find_map(|q| q.trim().parse::<f32>().ok())
             .unwrap_or(1.0);
         match media.as_str() {
-            "text/csv" | "text/*" => csv = csv.max(quality),
+            named if other.contains(&named) => wanted = wanted.max(quality),
             "application/json" | "application/*" | "*/*" => json = json.max(quality),
             _ => {}
         }
     }
-    csv > 0.0 && csv >= json
+    wanted > 0.0 && wanted >= json
 }

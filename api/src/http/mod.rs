@@ -8,5 +8,5 @@ pub mod params;
 pub mod problem;
 mod shape;
 
-pub(crate) use formats::{csv_chosen, formats};
+pub(crate) use formats::{csv_chosen, formats, zip_chosen};
 pub use problem::{ApiError, ApiResult, FieldError, Problem};

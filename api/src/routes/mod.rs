@@ -20,5 +20,6 @@ pub mod register;
 pub mod restrictions;
 pub mod rights_requests;
 pub mod scim;
+pub mod subject_access;
 pub mod surveys;
 pub mod tickets;

@@ -12,7 +12,7 @@
 
 use actix_web::{get, web};
 use domain::audit::AuditOperation;
-use domain::ids::PersonId;
+use domain::ids::{OrgId, PersonId};
 use domain::people::{AccessContext, PersonAction, check_access};
 use domain::register::PersonProcessing;
 use domain::role::Role;
@@ -21,7 +21,7 @@ use persistence::{StoreError, catalogue, restrictions};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::auth::{Caller, Members, Principal, ProcessingReaders};
+use crate::auth::{Caller, Members, ProcessingReaders};
 use crate::http::params::path_id;
 use crate::http::problem::responses::{PathProblems, Unauthenticated};
 use crate::http::{ApiError, ApiResult, Problem};
@@ -47,17 +47,18 @@ pub struct ProcessingDto {
     pub restrictions: Vec<RestrictionDto>,
 }
 
-/// What the register says of the processing of `stored`'s data, inside a storage call.
-fn processing_of(
+/// What the organisation's register says of the processing of `stored`'s data, inside a
+/// storage call: also the Art 15(1) facts of a subject access bundle.
+pub(crate) fn processing_of(
     conn: &mut persistence::AnyConnection,
-    caller: &Principal,
+    org_id: OrgId,
     stored: &StoredPerson,
 ) -> Result<ProcessingDto, StoreError> {
     let person = &stored.person;
     Ok(ProcessingDto {
         person_id: person.id,
-        processing: catalogue::processing_of(conn, caller.org_id, person)?,
-        restrictions: restrictions::in_force(conn, caller.org_id, person.id)?
+        processing: catalogue::processing_of(conn, org_id, person)?,
+        restrictions: restrictions::in_force(conn, org_id, person.id)?
             .into_iter()
             .map(RestrictionDto::from)
             .collect(),
@@ -92,7 +93,7 @@ async fn get_own_processing(
     let answer = state
         .read(move |conn| {
             let stored = own_record(conn, &principal)?.ok_or(StoreError::NotFound)?;
-            processing_of(conn, &principal, &stored)
+            processing_of(conn, principal.org_id, &stored)
         })
         .await
         // The answer `/people/me` gives a caller without a person record.
@@ -140,7 +141,7 @@ async fn get_person_processing(
             if check_access(&roles, PersonAction::Read, context).is_err() {
                 return Err(StoreError::NotFound);
             }
-            processing_of(conn, &principal, &stored)
+            processing_of(conn, principal.org_id, &stored)
         })
         .await
         .map_err(ApiError::not_found_as("person"))?;

@@ -90,6 +90,34 @@ pub fn indexed_seq(conn: &mut AnyConnection, org_id: OrgId) -> Result<i64, Store
         .unwrap_or(0))
 }
 
+/// What a single statement reads in place of `audit_events` for the events about one
+/// subject: those after the organisation's mark, and those its postings lead to up to it. One
+/// statement reads the mark once for both halves (one snapshot on both backends), so each
+/// event comes once whatever the indexer does meanwhile. The postings lead the join (SQLite
+/// takes a CROSS JOIN's order as written; without statistics it may otherwise read every event
+/// up to the mark and look each up in the postings). Binds, in order: the organisation, the
+/// subject, the organisation, the organisation, the subject, the organisation.
+pub const EVENTS_ABOUT_SUBJECT: &str = "SELECT e.* FROM audit_events e \
+     WHERE e.org_id = ? AND e.subject = ? AND e.seq > \
+     (SELECT COALESCE(MAX(m.indexed_seq), 0) FROM audit_subject_marks m WHERE m.org_id = ?) \
+     UNION ALL \
+     SELECT e.* FROM audit_subject_postings p CROSS JOIN audit_events e \
+     WHERE e.org_id = p.org_id AND e.seq = p.seq AND p.org_id = ? AND p.subject = ? AND p.seq <= \
+     (SELECT COALESCE(MAX(m.indexed_seq), 0) FROM audit_subject_marks m WHERE m.org_id = ?)";
+
+/// The binds of [`EVENTS_ABOUT_SUBJECT`].
+pub fn events_about_subject_binds(org_id: OrgId, subject: &str) -> Vec<String> {
+    let org = org_id.to_string();
+    vec![
+        org.clone(),
+        subject.to_owned(),
+        org.clone(),
+        org.clone(),
+        subject.to_owned(),
+        org,
+    ]
+}
+
 /// Each organisation whose chain runs past its index, with how many events are not yet
 /// filed, and whether a pass is under way (a pass cut short is finished first).
 pub fn behind(conn: &mut AnyConnection) -> Result<Vec<(OrgId, i64, bool)>, StoreError> {
