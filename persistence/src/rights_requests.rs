@@ -227,6 +227,8 @@ impl TryFrom<StepRow> for RecordedStep {
             StepKind::IdentityReceived => Step::Answered(Awaiting::Identity),
             StepKind::ClarificationRequested => Step::Asked(Awaiting::Clarification),
             StepKind::ClarificationReceived => Step::Answered(Awaiting::Clarification),
+            StepKind::FeeRequested => Step::Asked(Awaiting::Fee),
+            StepKind::FeePaid => Step::Answered(Awaiting::Fee),
             StepKind::Extended => Step::Extended {
                 months: row
                     .months

@@ -213,6 +213,43 @@ async fn clarification_pauses_the_clock_across_scottish_holidays() {
 }
 
 #[tokio::test]
+async fn a_fee_pauses_the_request_until_paid_and_is_never_asked_of_a_complaint() {
+    let d = desk().await;
+    let made = d.logged("access", "2026-03-02T10:00:00Z", None).await;
+    assert_eq!(made["due_on"], "2026-04-02");
+    let asked = d
+        .took(
+            &made,
+            "fee",
+            &json!({"requested_at": "2026-03-03T10:00:00Z"}),
+        )
+        .await;
+    assert_eq!(asked["status"], "paused");
+    assert_eq!(asked["awaiting"], json!(["fee"]));
+    // Paid 30 April: due 30 May, a Saturday; Monday 1 June is the next working day in England.
+    let paid = d
+        .took(
+            &made,
+            "fee",
+            &json!({"received_at": "2026-04-30T12:00:00Z"}),
+        )
+        .await;
+    assert_eq!(paid["status"], "open");
+    assert_eq!(paid["fee_paid_on"], "2026-04-30");
+    assert_eq!(paid["due_on"], "2026-06-01");
+    assert_eq!(kinds(&paid), ["fee_requested", "fee_paid"]);
+
+    let complaint = d.logged("complaint", "2026-03-02T10:00:00Z", None).await;
+    d.out_of_turn(
+        &complaint,
+        "fee",
+        &json!({"requested_at": "2026-03-03T10:00:00Z"}),
+        "Art 12(5)",
+    )
+    .await;
+}
+
+#[tokio::test]
 async fn information_steps_refuse_bad_dates_and_steps_out_of_turn() {
     let d = desk().await;
     let made = d.logged("erasure", &ago(10), None).await;

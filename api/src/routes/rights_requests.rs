@@ -47,6 +47,7 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(get_rights_request)
         .service(record_identity)
         .service(record_clarification)
+        .service(record_fee)
         .service(extend_rights_request)
         .service(acknowledge_complaint)
         .service(record_outcome);
@@ -68,12 +69,14 @@ pub struct RightsRequestDto {
     pub nation: Nation,
     pub received_at: DateTime<Utc>,
     /// Art 12A: the day the clock runs from, the latest of the day received, identity
-    /// confirmed and clarification received (UK dates).
+    /// confirmed, clarification received and fee paid (UK dates).
     pub relevant_time: NaiveDate,
     /// Art 12(6): the day identity information asked for arrived; null if none was.
     pub identity_confirmed_on: Option<NaiveDate>,
     /// Art 12A: the day clarification asked for arrived; null if none was.
     pub clarification_received_on: Option<NaiveDate>,
+    /// Art 12(5), 15(3): the day the fee asked for was paid, once it was.
+    pub fee_paid_on: Option<NaiveDate>,
     /// Art 12(3): the day by which the organisation responds, one month from the relevant time.
     pub due_on: NaiveDate,
     /// Art 12(3): the day by which it responds once the time is extended; null unless it is.
@@ -188,6 +191,7 @@ impl From<RightsRequest> for RightsRequestDto {
             relevant_time: progress.relevant.starts_on(),
             identity_confirmed_on: progress.relevant.identity_confirmed_on,
             clarification_received_on: progress.relevant.clarification_received_on,
+            fee_paid_on: progress.relevant.fee_paid_on,
             due_on: r.due_on,
             extended_due_on: r.extended_due_on,
             acknowledge_by: r.acknowledge_by,
@@ -678,6 +682,37 @@ async fn record_clarification(
     body: ValidJson<InformationStep>,
 ) -> ApiResult<web::Json<RightsRequestDto>> {
     let (step, at) = information_step(Awaiting::Clarification, &body.0)?;
+    take_step(&caller, &state, &id, step, at).await
+}
+
+/// Record a fee asked for or paid
+///
+/// Art 12(5), 15(3): the DPO records that the person was asked for a reasonable fee
+/// (`requested_at`), for a manifestly unfounded or excessive request answered all the same or
+/// for further copies: the request is `paused`, awaiting `fee`. Then that it was paid
+/// (`received_at`): the request is open again, and the relevant time moves to that day (Art
+/// 12A) with `due_on`. Only requests under Art 15 to 22 (409 otherwise); dates and refusals as
+/// for identity.
+#[utoipa::path(
+    operation_id = "record_rights_request_fee",
+    tag = "rights-requests",
+    params(("id" = uuid::Uuid, Path, description = "Rights request id")),
+    request_body = InformationStep,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The request as it now stands", body = RightsRequestDto),
+        StepProblems,
+        BodyProblems,
+    )
+)]
+#[post("/rights-requests/{id}/fee")]
+async fn record_fee(
+    caller: Caller<Dpos>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: ValidJson<InformationStep>,
+) -> ApiResult<web::Json<RightsRequestDto>> {
+    let (step, at) = information_step(Awaiting::Fee, &body.0)?;
     take_step(&caller, &state, &id, step, at).await
 }
 

@@ -64,7 +64,7 @@ closed_set! {
 }
 
 /// The rights Art 12(2) and 12(5) govern: requests under Art 15 to 22.
-fn under_articles_15_to_22(right: Right) -> bool {
+pub(crate) fn under_articles_15_to_22(right: Right) -> bool {
     matches!(
         right,
         Right::Access

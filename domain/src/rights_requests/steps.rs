@@ -13,7 +13,7 @@ use super::RequestStatus;
 use super::bank_holidays::{BankHolidays, Nation};
 use super::clock::{MAX_EXTENSION_MONTHS, RelevantTime, acknowledge_by, due_on, extended_due_on};
 use super::letters::{extension_notice, refusal_response, written_date};
-use super::outcome::{MAX_REASONS, Outcome};
+use super::outcome::{MAX_REASONS, Outcome, under_articles_15_to_22};
 use crate::DomainError;
 use crate::closed_set;
 use crate::register::rights::Right;
@@ -25,6 +25,9 @@ closed_set! {
         Identity = "identity",
         /// Art 12A: clarification of what the request is for.
         Clarification = "clarification",
+        /// Art 12(5), 15(3): a reasonable fee, for a manifestly unfounded or excessive request
+        /// answered all the same, or for further copies of the data.
+        Fee = "fee",
     }
 }
 
@@ -34,6 +37,7 @@ impl Awaiting {
         match self {
             Awaiting::Identity => "Art 12(6)",
             Awaiting::Clarification => "Art 12A",
+            Awaiting::Fee => "Art 12(5), 15(3)",
         }
     }
 
@@ -41,6 +45,7 @@ impl Awaiting {
         match self {
             Awaiting::Identity => "identity information",
             Awaiting::Clarification => "clarification",
+            Awaiting::Fee => "fee",
         }
     }
 }
@@ -52,6 +57,8 @@ closed_set! {
         IdentityReceived = "identity_received",
         ClarificationRequested = "clarification_requested",
         ClarificationReceived = "clarification_received",
+        FeeRequested = "fee_requested",
+        FeePaid = "fee_paid",
         Extended = "extended",
         Acknowledged = "acknowledged",
         Closed = "closed",
@@ -80,6 +87,8 @@ impl Step {
             Step::Answered(Awaiting::Identity) => StepKind::IdentityReceived,
             Step::Asked(Awaiting::Clarification) => StepKind::ClarificationRequested,
             Step::Answered(Awaiting::Clarification) => StepKind::ClarificationReceived,
+            Step::Asked(Awaiting::Fee) => StepKind::FeeRequested,
+            Step::Answered(Awaiting::Fee) => StepKind::FeePaid,
             Step::Extended { .. } => StepKind::Extended,
             Step::Acknowledged => StepKind::Acknowledged,
             Step::Closed(_) => StepKind::Closed,
@@ -198,6 +207,7 @@ impl Progress {
                 let slot = match what {
                     Awaiting::Identity => &mut next.relevant.identity_confirmed_on,
                     Awaiting::Clarification => &mut next.relevant.clarification_received_on,
+                    Awaiting::Fee => &mut next.relevant.fee_paid_on,
                 };
                 *slot = (*slot).max(Some(on));
             }
@@ -237,6 +247,13 @@ impl Progress {
         let mut letter = None;
         match step {
             Step::Asked(what) => {
+                if *what == Awaiting::Fee && !under_articles_15_to_22(self.right) {
+                    return Err(out_of_turn(
+                        what.article(),
+                        "a fee is charged only for a request under Art 15 to 22: never to \
+                         withdraw consent or to complain",
+                    ));
+                }
                 if let Some((_, asked)) = self.awaiting.iter().find(|(w, _)| w == what) {
                     return Err(out_of_turn(
                         what.article(),
@@ -430,6 +447,27 @@ mod tests {
         Step::Extended {
             months,
             reasons: "Many systems to search".into(),
+        }
+    }
+
+    #[test]
+    fn a_fee_moves_the_clock_once_paid_and_is_never_asked_to_withdraw_consent_or_complain() {
+        let access = Progress::received(Right::Access, Nation::EnglandAndWales, d(2026, 3, 2));
+        let asked = take(&access, Step::Asked(Awaiting::Fee), d(2026, 3, 3));
+        assert_eq!(asked.progress.status(), RequestStatus::Paused);
+        let paid = take(
+            &asked.progress,
+            Step::Answered(Awaiting::Fee),
+            d(2026, 4, 30),
+        );
+        assert_eq!(paid.progress.relevant.fee_paid_on, Some(d(2026, 4, 30)));
+        // 30 May 2026 is a Saturday.
+        assert_eq!(paid.deadlines.due_on, d(2026, 6, 1));
+        for right in [Right::WithdrawConsent, Right::Complaint] {
+            let request = Progress::received(right, Nation::Scotland, d(2026, 3, 2));
+            let (rule, _) =
+                refused_rule(request.apply(&Step::Asked(Awaiting::Fee), d(2026, 3, 3), &rules()));
+            assert_eq!(rule, "Art 12(5), 15(3)");
         }
     }
 

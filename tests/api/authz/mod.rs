@@ -327,7 +327,9 @@ fn valid_body(row: &Row, fixtures: &Fixtures) -> Option<Value> {
         // complaint), so no cell changes the request others read.
         (
             "POST",
-            "/api/v1/rights-requests/{id}/identity" | "/api/v1/rights-requests/{id}/clarification",
+            "/api/v1/rights-requests/{id}/identity"
+            | "/api/v1/rights-requests/{id}/clarification"
+            | "/api/v1/rights-requests/{id}/fee",
         ) => {
             json!({"received_at": chrono::Utc::now()})
         }
