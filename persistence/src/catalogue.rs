@@ -18,6 +18,7 @@ use domain::party::Party;
 use domain::people::Person;
 use domain::register::{Holding, PersonProcessing};
 
+use crate::audit::subject_index;
 use crate::connection::AnyConnection;
 use crate::error::StoreError;
 
@@ -840,11 +841,16 @@ pub fn record_kinds_about(
                     Match::Equals(v) => ("=", v),
                     Match::Contains(v) => ("LIKE", format!("%{v}%")),
                 };
-                // Names come from the catalogue, never from a request; values are bound.
+                // Names come from the catalogue, never from a request; values are bound. The
+                // audit events' subject is found through its own index.
+                let source = if subject_index::is_indexed_here(table.name, column) {
+                    format!("({})", subject_index::events_about_subject("{1}", "{2}"))
+                } else {
+                    table.name.to_owned()
+                };
                 let sql = format!(
-                    "SELECT DISTINCT {category} AS category FROM {} t{join} \
-                     WHERE {tenant} = {{1}} AND t.{column} {op} {{2}}",
-                    table.name
+                    "SELECT DISTINCT {category} AS category FROM {source} t{join} \
+                     WHERE {tenant} = {{1}} AND t.{column} {op} {{2}}"
                 );
                 for found in found(conn, &sql, &org_id.to_string(), &value)? {
                     let holding = if governed == RecordKind::Ticket {
@@ -891,7 +897,7 @@ fn found(
     use diesel::RunQueryDsl;
     Ok(match conn {
         AnyConnection::Sqlite(conn) => {
-            diesel::sql_query(sql.replace("{1}", "?").replace("{2}", "?"))
+            diesel::sql_query(sql.replace("{1}", "?1").replace("{2}", "?2"))
                 .bind::<Text, _>(first)
                 .bind::<Text, _>(second)
                 .load(conn)?

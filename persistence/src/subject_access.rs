@@ -321,9 +321,9 @@ impl Statements {
                 // The one column found through an index of its own: events by subject (see
                 // `audit::subject_index`); every other is found by its column's index.
                 let (source, mut binds) =
-                    if table.name == "audit_events" && finder.column == "subject" {
+                    if subject_index::is_indexed_here(table.name, finder.column) {
                         (
-                            format!("({})", subject_index::EVENTS_ABOUT_SUBJECT),
+                            format!("({})", subject_index::events_about_subject("?", "?")),
                             subject_index::events_about_subject_binds(subject.org_id, &value),
                         )
                     } else {

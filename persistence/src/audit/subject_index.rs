@@ -95,17 +95,23 @@ pub fn indexed_seq(conn: &mut AnyConnection, org_id: OrgId) -> Result<i64, Store
 /// statement reads the mark once for both halves (one snapshot on both backends), so each
 /// event comes once whatever the indexer does meanwhile. The postings lead the join (SQLite
 /// takes a CROSS JOIN's order as written; without statistics it may otherwise read every event
-/// up to the mark and look each up in the postings). Binds, in order: the organisation, the
-/// subject, the organisation, the organisation, the subject, the organisation.
-pub const EVENTS_ABOUT_SUBJECT: &str = "SELECT e.* FROM audit_events e \
-     WHERE e.org_id = ? AND e.subject = ? AND e.seq > \
-     (SELECT COALESCE(MAX(m.indexed_seq), 0) FROM audit_subject_marks m WHERE m.org_id = ?) \
-     UNION ALL \
-     SELECT e.* FROM audit_subject_postings p CROSS JOIN audit_events e \
-     WHERE e.org_id = p.org_id AND e.seq = p.seq AND p.org_id = ? AND p.subject = ? AND p.seq <= \
-     (SELECT COALESCE(MAX(m.indexed_seq), 0) FROM audit_subject_marks m WHERE m.org_id = ?)";
+/// up to the mark and look each up in the postings). `org` and `subject` are the statement's
+/// placeholders for the organisation and the subject pseudonym, each used more than once where
+/// they are named (`{1}`), or bound in the order [`events_about_subject_binds`] gives (`?`).
+pub fn events_about_subject(org: &str, subject: &str) -> String {
+    format!(
+        "SELECT e.* FROM audit_events e \
+         WHERE e.org_id = {org} AND e.subject = {subject} AND e.seq > \
+         (SELECT COALESCE(MAX(m.indexed_seq), 0) FROM audit_subject_marks m WHERE m.org_id = {org}) \
+         UNION ALL \
+         SELECT e.* FROM audit_subject_postings p CROSS JOIN audit_events e \
+         WHERE e.org_id = p.org_id AND e.seq = p.seq AND p.org_id = {org} AND p.subject = {subject} \
+         AND p.seq <= \
+         (SELECT COALESCE(MAX(m.indexed_seq), 0) FROM audit_subject_marks m WHERE m.org_id = {org})"
+    )
+}
 
-/// The binds of [`EVENTS_ABOUT_SUBJECT`].
+/// The binds of [`events_about_subject`] with `?` placeholders, in order.
 pub fn events_about_subject_binds(org_id: OrgId, subject: &str) -> Vec<String> {
     let org = org_id.to_string();
     vec![
@@ -116,6 +122,12 @@ pub fn events_about_subject_binds(org_id: OrgId, subject: &str) -> Vec<String> {
         subject.to_owned(),
         org,
     ]
+}
+
+/// Whether `column` of `table` is the audit events' subject, found through this index rather
+/// than an index on the column.
+pub fn is_indexed_here(table: &str, column: &str) -> bool {
+    table == "audit_events" && column == "subject"
 }
 
 /// Each organisation whose chain runs past its index, with how many events are not yet
