@@ -291,21 +291,6 @@ async fn the_dpo_finds_a_persons_events_by_the_identity_they_know() {
     assert_eq!(auditor_list.len(), 4);
 }
 
-/// Files every event of the desk's organisation by subject, as the server's indexer does.
-async fn file_by_subject(app: &TestApp) {
-    let db = app.database().connect();
-    tokio::task::spawn_blocking(move || {
-        let mut conn = db.read().expect("a connection");
-        let behind = persistence::audit::subject_index::behind(&mut conn).expect("the marks");
-        drop(conn);
-        for (org, _, _) in behind {
-            persistence::audit::subject_index::index_pass(&db, org, 2).expect("a pass");
-        }
-    })
-    .await
-    .expect("the pass does not panic");
-}
-
 #[tokio::test]
 async fn a_persons_events_are_found_whole_before_and_after_they_are_filed_by_subject() {
     let d = desk().await;
@@ -338,7 +323,7 @@ async fn a_persons_events_are_found_whole_before_and_after_they_are_filed_by_sub
         }
         // Two creates and two reads a round.
         expect(4 * (round + 1)).await;
-        file_by_subject(&d.app).await;
+        d.app.file_audit_events_by_subject().await;
         expect(4 * (round + 1)).await;
     }
 }

@@ -468,6 +468,13 @@ async fn a_persons_processing_names_each_purpose_holding_their_data_with_its_fac
         ]
     );
     assert_eq!(answer["ungoverned"], json!([]));
+    // The same once the trail is filed by subject: the events are found through the postings.
+    s.app.file_audit_events_by_subject().await;
+    let filed = s.app.get(&processing_path(&s.alice_id), Some(&s.dpo)).await;
+    assert_eq!(
+        purposes_held(&json_body(filed, StatusCode::OK).await),
+        purposes_held(&answer)
+    );
 
     // The facts of Art 15(1): basis and Art 9 condition, categories, recipients, transfers,
     // retention, source, rights, automated decisions.

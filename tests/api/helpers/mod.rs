@@ -441,6 +441,23 @@ impl TestApp {
         }
     }
 
+    /// Files every organisation's audit events by subject at once, as the server's indexer does
+    /// on its schedule, so a test reads them through the postings.
+    pub async fn file_audit_events_by_subject(&self) {
+        let db = self.database().connect();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = db.read().expect("a connection");
+            let behind =
+                persistence::audit::subject_index::behind(&mut conn).expect("the marks read");
+            drop(conn);
+            for (org, _, _) in behind {
+                persistence::audit::subject_index::index_pass(&db, org, 2).expect("a pass");
+            }
+        })
+        .await
+        .expect("the pass does not panic");
+    }
+
     /// The database the server runs on (none for a server process, whose caller keeps it).
     pub fn database(&self) -> &TestDb {
         self.db
