@@ -68,10 +68,11 @@ fn is_lost(conn: &mut AnyConnection) -> bool {
 const CONNECT_ERROR_LOG_EVERY: Duration = Duration::from_secs(30);
 
 /// Logs failures to open a connection at most once in [`CONNECT_ERROR_LOG_EVERY`]: while the
-/// database is down the pool retries many times a second, and requests already say 503.
-#[derive(Debug, Default)]
+/// database is down the pool retries many times a second, and requests already say 503. Clones
+/// share one clock, so both of a database's pools log as one.
+#[derive(Debug, Default, Clone)]
 struct RareConnectErrors {
-    last: Mutex<Option<Instant>>,
+    last: Arc<Mutex<Option<Instant>>>,
 }
 
 impl<E: std::fmt::Display> r2d2::HandleError<E> for RareConnectErrors {
@@ -83,16 +84,6 @@ impl<E: std::fmt::Display> r2d2::HandleError<E> for RareConnectErrors {
             *last = Some(Instant::now());
             tracing::warn!(%error, "a database connection could not be opened");
         }
-    }
-}
-
-/// One [`RareConnectErrors`] for both of a database's pools.
-#[derive(Debug)]
-struct SharedErrors(Arc<RareConnectErrors>);
-
-impl<E: std::fmt::Display> r2d2::HandleError<E> for SharedErrors {
-    fn handle_error(&self, error: E) {
-        self.0.handle_error(error);
     }
 }
 
@@ -163,11 +154,11 @@ impl Db {
     pub fn connect(url: &str, sizes: PoolSizes) -> Result<Db, StoreError> {
         let backend = Backend::of_url(url);
         let reach = Arc::new(Reachability::default());
-        let errors = Arc::new(RareConnectErrors::default());
+        let errors = RareConnectErrors::default();
         let build = |size: u32| {
             Pool::builder()
                 .max_size(size)
-                .error_handler(Box::new(SharedErrors(errors.clone())))
+                .error_handler(Box::new(errors.clone()))
                 // An extra query on every checkout costs 10-30% of throughput; a lost
                 // connection is known by its own errors instead (see `Watch`).
                 .test_on_check_out(false)

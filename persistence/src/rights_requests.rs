@@ -396,19 +396,6 @@ pub fn take_step(
     get(conn, org_id, id)
 }
 
-/// Gives the request its outcome, closing it, in the caller's transaction: [`take_step`] with
-/// the outcome. For work that answers a request as part of its own.
-pub fn close(
-    conn: &mut AnyConnection,
-    org_id: OrgId,
-    id: RightsRequestId,
-    outcome: Outcome,
-    record: &StepRecord,
-    holidays: &BankHolidays,
-) -> Result<RightsRequest, StoreError> {
-    take_step(conn, org_id, id, &Step::Closed(outcome), record, holidays)
-}
-
 /// The day a pending request must be answered by: the extended date where there is one
 /// (`Deadlines::respond_by`, in SQL for the queue's order and counts).
 fn respond_by() -> coalesce<rights_requests::extended_due_on, rights_requests::due_on> {

@@ -3,8 +3,8 @@
 //! `/api/v1/rights-requests/{id}/restriction`, what a request placed, or why it placed none.
 //!
 //! A restriction is placed in the transaction that records the objection
-//! ([`on_request_made`]); it is lifted when the objection is decided
-//! (`persistence::restrictions::lift`), after the person is told (Art 18(3)).
+//! ([`on_request_made`]); the objection's outcome lifts or keeps it in the transaction that
+//! records the outcome ([`on_request_closed`]), the person told first (Art 18(3)).
 
 use actix_web::{get, web};
 use chrono::{DateTime, Utc};
