@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod assets;
 pub mod audit;
+pub mod backup;
 pub mod catalogue;
 mod connection;
 pub mod directory;
