@@ -10,6 +10,7 @@ mod agreement_acceptance;
 mod assets;
 mod audit;
 mod auth;
+mod backup;
 mod authz;
 mod catalogue;
 mod comments;

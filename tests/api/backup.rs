@@ -1,0 +1,203 @@
+//! `servicedesk backup` and `servicedesk restore`, run as the operator runs them: the binary,
+//! against a server process on the suite's backend.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::json;
+
+use crate::helpers::{ORG, PEOPLE, TestApp, TestDb};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_servicedesk-under-test");
+
+/// `servicedesk ARGS` over the database at `url`.
+fn servicedesk(url: &str, args: &[&std::ffi::OsStr]) -> Output {
+    Command::new(BINARY)
+        .args(args)
+        .env("SERVICEDESK_DATABASE_URL", url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("the binary runs")
+}
+
+/// What a command said, both streams.
+fn said(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// `servicedesk backup FILE`, which must succeed.
+fn back_up(url: &str, file: &Path) {
+    let output = servicedesk(url, &["backup".as_ref(), file.as_os_str()]);
+    assert!(output.status.success(), "backup: {}", said(&output));
+    assert!(file.is_file(), "the backup was written");
+}
+
+/// `servicedesk restore FILE [ARGS]`, once every connection the killed server held is gone.
+async fn restore(url: &str, file: &Path, args: &[&std::ffi::OsStr]) -> Output {
+    let url = url.to_owned();
+    let mut all: Vec<std::ffi::OsString> = vec!["restore".into(), file.into()];
+    all.extend(args.iter().map(|a| a.to_os_string()));
+    tokio::task::spawn_blocking(move || {
+        wait_for_no_other_connections(&url);
+        let args: Vec<&std::ffi::OsStr> = all.iter().map(|a| a.as_os_str()).collect();
+        servicedesk(&url, &args)
+    })
+    .await
+    .expect("the restore does not panic")
+}
+
+/// PostgreSQL ends a killed client's session a moment after the client is gone.
+fn wait_for_no_other_connections(url: &str) {
+    use diesel::{Connection, PgConnection, QueryableByName, RunQueryDsl};
+    if !url.starts_with("postgres") {
+        return;
+    }
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let mut conn = PgConnection::establish(url).expect("the database accepts connections");
+    for _ in 0..100 {
+        let others: Count = diesel::sql_query(
+            "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() \
+             AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
+        )
+        .get_result(&mut conn)
+        .expect("the sessions read");
+        if others.n == 0 {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("the killed server's sessions did not end");
+}
+
+/// A database on the suite's backend with a data directory for its server processes.
+struct Desk {
+    db: TestDb,
+    data: tempfile::TempDir,
+}
+
+impl Desk {
+    async fn new() -> Desk {
+        let db = tokio::task::spawn_blocking(TestDb::create)
+            .await
+            .expect("a database");
+        Desk {
+            db,
+            data: tempfile::tempdir().expect("a data directory"),
+        }
+    }
+
+    async fn serve(&self) -> TestApp {
+        TestApp::process(&self.db.url, self.data.path()).await
+    }
+
+    fn file(&self, name: &str) -> PathBuf {
+        self.data.path().join(name)
+    }
+
+    fn is_postgres(&self) -> bool {
+        self.db.url.starts_with("postgres")
+    }
+}
+
+/// The people of `ORG` by family name, as the API lists them.
+async fn family_names(app: &TestApp) -> Vec<String> {
+    let agent = app.token(ORG, &["agent"], "agent-1");
+    let mut names: Vec<String> = app
+        .list(PEOPLE, &agent, &[("limit", "500")])
+        .await
+        .iter()
+        .filter_map(|p| p["family_name"].as_str().map(str::to_owned))
+        .collect();
+    names.sort();
+    names
+}
+
+#[tokio::test]
+async fn a_backup_taken_while_serving_restores_to_what_it_copied() {
+    let desk = Desk::new().await;
+    let mut app = desk.serve().await;
+    app.record_person(ORG, "E1", json!({"family_name": "Before"}))
+        .await;
+    let file = desk.file("desk.backup");
+    back_up(&desk.db.url, &file);
+    // A backup never overwrites another.
+    let again = servicedesk(&desk.db.url, &["backup".as_ref(), file.as_os_str()]);
+    assert!(!again.status.success());
+    assert!(said(&again).contains("already exists"), "{}", said(&again));
+    app.record_person(ORG, "E2", json!({"family_name": "After"}))
+        .await;
+    assert_eq!(family_names(&app).await, ["After", "Before"]);
+
+    // Not while a server uses the database.
+    let refused = servicedesk(&desk.db.url, &["restore".as_ref(), file.as_os_str()]);
+    assert!(!refused.status.success());
+    assert!(said(&refused).contains("in use"), "{}", said(&refused));
+    assert_eq!(family_names(&app).await, ["After", "Before"]);
+
+    app.kill();
+    let restored = restore(&desk.db.url, &file, &[]).await;
+    assert!(restored.status.success(), "restore: {}", said(&restored));
+    let app = desk.serve().await;
+    assert_eq!(family_names(&app).await, ["Before"]);
+    // The restored desk takes writes as before.
+    app.record_person(ORG, "E3", json!({"family_name": "Later"}))
+        .await;
+    assert_eq!(family_names(&app).await, ["Before", "Later"]);
+}
+
+#[tokio::test]
+async fn a_missing_foreign_damaged_or_wrong_backend_file_is_refused_and_nothing_changes() {
+    let desk = Desk::new().await;
+    let mut app = desk.serve().await;
+    app.record_person(ORG, "E1", json!({"family_name": "Kept"}))
+        .await;
+    let good = desk.file("desk.backup");
+    back_up(&desk.db.url, &good);
+    app.record_person(ORG, "E2", json!({"family_name": "Newer"}))
+        .await;
+    app.kill();
+
+    // A backup of the other backend: a real one, of a SQLite database, or a pg_dump header.
+    let other = desk.file("other.backup");
+    if desk.is_postgres() {
+        let sqlite = format!("sqlite://{}", desk.file("other.db").display());
+        let migrated = servicedesk(&sqlite, &["migrate".as_ref()]);
+        assert!(migrated.status.success(), "{}", said(&migrated));
+        back_up(&sqlite, &other);
+    } else {
+        std::fs::write(&other, b"PGDMP\x01\x0e\x00\x04\x08\x01\x01").expect("written");
+    }
+    let junk = desk.file("junk.backup");
+    std::fs::write(&junk, "not a backup at all\n".repeat(100)).expect("written");
+    // Cut short: most of the file, its header whole.
+    let bytes = std::fs::read(&good).expect("the backup reads");
+    let cut = desk.file("cut.backup");
+    std::fs::write(&cut, &bytes[..bytes.len() * 9 / 10]).expect("written");
+
+    let expectations: [(&Path, &str); 4] = [
+        (&desk.file("absent.backup"), "no such file"),
+        (&junk, "not a servicedesk backup"),
+        (&cut, "not a servicedesk backup"),
+        (&other, "cannot be restored into a"),
+    ];
+    for (file, message) in expectations {
+        let output = restore(&desk.db.url, file, &[]).await;
+        assert!(!output.status.success(), "{} was restored", file.display());
+        assert!(
+            said(&output).contains(message),
+            "{}: {}",
+            file.display(),
+            said(&output)
+        );
+    }
+    let app = desk.serve().await;
+    assert_eq!(family_names(&app).await, ["Kept", "Newer"]);
+}
