@@ -21,6 +21,7 @@ pub mod people;
 pub mod recipient_notices;
 pub mod rectification;
 pub mod register;
+pub mod restore;
 pub mod restriction;
 pub mod rights_requests;
 pub mod role;
