@@ -1,5 +1,5 @@
 //! `servicedesk serve | migrate | seed-demo | token | openapi | audit verify | export-subject |
-//! backup | restore`.
+//! backup | restore | erasure-ledger export`.
 
 use std::net::TcpListener;
 
@@ -53,6 +53,24 @@ enum Command {
     /// is brought up to date and every erasure the backup predates is carried out again before
     /// this returns.
     Restore(RestoreArgs),
+    /// The erasure ledger (no personal data), kept outside the database.
+    #[command(subcommand)]
+    ErasureLedger(LedgerCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum LedgerCommand {
+    /// Write the ledger to a file (JSON) to keep beside the backups: a restore given it with
+    /// `--ledger` replays its erasures even when the live database is lost.
+    Export(LedgerExportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct LedgerExportArgs {
+    #[command(flatten)]
+    database: DatabaseArgs,
+    /// The file to write (replaced if it exists).
+    file: std::path::PathBuf,
 }
 
 #[derive(Debug, clap::Args)]
@@ -69,6 +87,13 @@ struct RestoreArgs {
     database: DatabaseArgs,
     /// A file `servicedesk backup` wrote, for this database's backend.
     file: std::path::PathBuf,
+    /// A ledger `servicedesk erasure-ledger export` wrote: its erasures are replayed as well
+    /// as the live database's. Repeat for several.
+    #[arg(long = "ledger")]
+    ledgers: Vec<std::path::PathBuf>,
+    /// Who restores, as the audit trail records the actor of the replayed erasures.
+    #[arg(long, default_value = "servicedesk-cli")]
+    operator: String,
 }
 
 #[derive(Debug, clap::Args)]
@@ -449,19 +474,44 @@ fn backup(args: &BackupArgs) -> Result<(), String> {
 }
 
 fn restore(args: &RestoreArgs) -> Result<(), String> {
-    let restored = persistence::backup::restore(
-        &args.database.database_url,
-        &args.file,
-        |_| Ok(()),
-        |_, ()| Ok(()),
-    )
-    .map_err(|e| e.to_string())?;
+    use persistence::backup::read_ledger;
+
+    // Every ledger file is read before anything is replaced: one that does not read stops the
+    // restore.
+    let mut kept = Vec::new();
+    for file in &args.ledgers {
+        kept.extend(read_ledger(file).map_err(|e| e.to_string())?);
+    }
+    let by = domain::party::Party::Account(args.operator.clone());
+    let now = clock::now();
+    let restored =
+        persistence::backup::restore(&args.database.database_url, &args.file, |db, live| {
+            let mut recorded = live;
+            recorded.extend(kept);
+            crate::restore::replay(db, recorded, &by, now)
+        })
+        .map_err(|e| e.to_string())?;
+    let replayed = restored.finished;
     println!(
-        "restored {} into the {} database; {} migration(s) applied",
+        "restored {} into the {} database; {} migration(s) applied; {} erasure(s) carried out \
+         again, {} of people the backup does not hold, {} earlier replay(s) put back",
         args.file.display(),
         restored.backend.as_str(),
         restored.migrations,
+        replayed.erased,
+        replayed.absent,
+        replayed.put_back,
     );
+    Ok(())
+}
+
+fn export_ledger(args: &LedgerExportArgs) -> Result<(), String> {
+    let db = Db::connect(&args.database.database_url, PoolSizes { read: 1 })
+        .map_err(|e| format!("cannot open the database: {e}"))?;
+    let mut conn = db.read().map_err(|e| e.to_string())?;
+    let entries = persistence::backup::export_ledger(&mut conn, &args.file, clock::now())
+        .map_err(|e| e.to_string())?;
+    println!("wrote {}: {entries} erasure(s)", args.file.display());
     Ok(())
 }
 
@@ -494,6 +544,7 @@ pub fn main() -> i32 {
         Some(Command::ExportSubject(args)) => export_subject(&args),
         Some(Command::Backup(args)) => backup(&args),
         Some(Command::Restore(args)) => restore(&args),
+        Some(Command::ErasureLedger(LedgerCommand::Export(args))) => export_ledger(&args),
     };
     match result {
         Ok(()) => 0,

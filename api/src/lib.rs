@@ -13,6 +13,7 @@ pub mod http;
 pub mod metrics;
 mod middleware;
 pub mod openapi;
+mod restore;
 mod routes;
 mod scrub;
 pub mod state;

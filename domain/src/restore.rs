@@ -47,7 +47,12 @@ pub fn carry_over(
             let redone = mark
                 .replay_of
                 .is_some_and(|of| restored.contains(&of) || lacking.contains_key(&of));
-            (*mark, if redone { Carry::PutBack } else { Carry::Replay })
+            let carry = if redone {
+                Carry::PutBack
+            } else {
+                Carry::Replay
+            };
+            (*mark, carry)
         })
         .collect();
     carried.sort_by_key(|(mark, _)| (mark.erased_at, mark.id));

@@ -7,7 +7,8 @@
 //! anything.
 //!
 //! A restore replaces the database's contents with the backup's, brings the schema up to date
-//! and then replays the erasure ledger (see [`crate::backup::ledger`]): an erasure recorded
+//! and then hands it to the caller, who replays the erasure ledger ([`live_ledger`], read before
+//! the database was replaced, and [`read_ledger`] exports): an erasure recorded
 //! after the backup was taken is carried out again before the restore returns.
 //!
 //! SQLite is restored on a copy beside the database, migrated and replayed there, and only then
@@ -20,11 +21,14 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use chrono::{DateTime, Utc};
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, RunQueryDsl, SqliteConnection};
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::connection::{AnyConnection, Backend, sqlite_path};
+use crate::erasure::{self, Erased};
 use crate::error::StoreError;
 use crate::migrations::run_migrations;
 use crate::pool::{Db, PoolSizes};
@@ -55,6 +59,8 @@ pub enum BackupError {
         file: Backend,
         database: Backend,
     },
+    #[error("{}: not an erasure ledger export ({reason})", .path.display())]
+    NotALedger { path: PathBuf, reason: String },
     #[error("the database is in use ({0}); stop every server using it first")]
     InUse(String),
     #[error("no database at {}", .0.display())]
@@ -70,6 +76,17 @@ pub enum BackupError {
     },
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// PostgreSQL took the backup's contents but the erasures were not replayed.
+    #[error(
+        "the backup was restored but its erasures could not be replayed ({source}); do not \
+         serve the database: run the restore again with --ledger {}",
+        .ledger.display()
+    )]
+    Unfinished {
+        ledger: PathBuf,
+        #[source]
+        source: StoreError,
+    },
 }
 
 impl From<diesel::result::Error> for BackupError {
@@ -224,16 +241,16 @@ pub struct Restored<T> {
 /// the database as it was, when the file is missing, is not a servicedesk backup, is for the
 /// other backend, or is damaged, and when another connection (a server) uses the database.
 ///
-/// `carry` reads what must outlive the replacement from the live database before it is replaced
-/// (the default when there is no live database yet); `finish` gets the restored database,
-/// migrated, and what was carried, and must leave it fit to serve: both run before a server can
-/// see the restored data (on PostgreSQL, before any server can be started by this command's
-/// caller: see the module's notes).
-pub fn restore<C: Default, T>(
+/// The live database's erasure ledger is read before it is replaced (none when there is no live
+/// database yet); `finish` gets the restored database, migrated, and that ledger, and must
+/// replay it. On SQLite this happens before the restored database takes the live one's place.
+/// On PostgreSQL it follows the restore's commit; the live ledger is first written to
+/// `FILE.live-ledger.json` beside the backup and removed once `finish` succeeds, so a restore
+/// that stops between the two can be run again with `--ledger` that file.
+pub fn restore<T>(
     url: &str,
     file: &Path,
-    carry: impl FnOnce(&mut AnyConnection) -> Result<C, StoreError>,
-    finish: impl FnOnce(&Db, C) -> Result<T, StoreError>,
+    finish: impl FnOnce(&Db, Vec<Erased>) -> Result<T, StoreError>,
 ) -> Result<Restored<T>, BackupError> {
     let database = Backend::of_url(url);
     let backend = backend_of_file(file)?;
@@ -245,8 +262,8 @@ pub fn restore<C: Default, T>(
         });
     }
     let (migrations, finished) = match backend {
-        Backend::Sqlite => restore_sqlite(url, file, carry, finish)?,
-        Backend::Postgres => restore_postgres(url, file, carry, finish)?,
+        Backend::Sqlite => restore_sqlite(url, file, finish)?,
+        Backend::Postgres => restore_postgres(url, file, finish)?,
     };
     Ok(Restored {
         backend,
@@ -256,10 +273,10 @@ pub fn restore<C: Default, T>(
 }
 
 /// Migrates the restored database and hands it to `finish`.
-fn migrate_and_finish<C, T>(
+fn migrate_and_finish<T>(
     url: &str,
-    carried: C,
-    finish: impl FnOnce(&Db, C) -> Result<T, StoreError>,
+    carried: Vec<Erased>,
+    finish: impl FnOnce(&Db, Vec<Erased>) -> Result<T, StoreError>,
 ) -> Result<(usize, T), StoreError> {
     let db = Db::connect(url, PoolSizes { read: 1 })?;
     let migrations = run_migrations(&db)?;
@@ -267,11 +284,10 @@ fn migrate_and_finish<C, T>(
     Ok((migrations, finished))
 }
 
-fn restore_sqlite<C: Default, T>(
+fn restore_sqlite<T>(
     url: &str,
     file: &Path,
-    carry: impl FnOnce(&mut AnyConnection) -> Result<C, StoreError>,
-    finish: impl FnOnce(&Db, C) -> Result<T, StoreError>,
+    finish: impl FnOnce(&Db, Vec<Erased>) -> Result<T, StoreError>,
 ) -> Result<(usize, T), BackupError> {
     let live = PathBuf::from(sqlite_path(url));
     // Held to the end: no server can open the live database while it is being replaced.
@@ -281,8 +297,8 @@ fn restore_sqlite<C: Default, T>(
         None
     };
     let carried = match lock.as_mut() {
-        Some(conn) => carry(conn)?,
-        None => C::default(),
+        Some(conn) => live_ledger(conn)?,
+        None => Vec::new(),
     };
 
     let staged = beside(&live, ".restoring");
@@ -402,11 +418,10 @@ fn remove_sqlite_files(db: &Path) -> Result<(), BackupError> {
     Ok(())
 }
 
-fn restore_postgres<C: Default, T>(
+fn restore_postgres<T>(
     url: &str,
     file: &Path,
-    carry: impl FnOnce(&mut AnyConnection) -> Result<C, StoreError>,
-    finish: impl FnOnce(&Db, C) -> Result<T, StoreError>,
+    finish: impl FnOnce(&Db, Vec<Erased>) -> Result<T, StoreError>,
 ) -> Result<(usize, T), BackupError> {
     let target = PgTarget::parse(url);
     let pg_restore = postgres_tool("pg_restore")?;
@@ -431,8 +446,10 @@ fn restore_postgres<C: Default, T>(
             others.n
         )));
     }
-    let carried = carry(&mut conn)?;
+    let carried = live_ledger(&mut conn)?;
     drop(conn);
+    let carried_file = beside(file, ".live-ledger.json");
+    write_ledger(&carried_file, &carried, Utc::now())?;
 
     // The archive as SQL, fed to psql between BEGIN and COMMIT: COMMIT is written only once
     // pg_restore has written all of it, so a failure anywhere rolls everything back.
@@ -478,6 +495,7 @@ fn restore_postgres<C: Default, T>(
     match (fed, applied) {
         (Ok(true), Ok(true)) => {}
         _ => {
+            let _ = std::fs::remove_file(&carried_file);
             return Err(BackupError::NotABackup {
                 path: file.to_owned(),
                 reason: "it could not be restored whole (damaged or cut short); the \
@@ -486,7 +504,12 @@ fn restore_postgres<C: Default, T>(
             });
         }
     }
-    Ok(migrate_and_finish(url, carried, finish)?)
+    let done = migrate_and_finish(url, carried, finish).map_err(|e| BackupError::Unfinished {
+        ledger: carried_file.clone(),
+        source: e,
+    })?;
+    remove_if_present(&carried_file)?;
+    Ok(done)
 }
 
 /// Checks the archive's table of contents, and that it is a servicedesk database's.
@@ -515,6 +538,86 @@ fn check_archive(pg_restore: &Path, file: &Path) -> Result<(), BackupError> {
         return Err(damaged("it has no servicedesk schema".into()));
     }
     Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// The erasure ledger, outside the database
+
+/// What a ledger export says it is.
+const LEDGER_FORMAT: &str = "servicedesk-erasure-ledger";
+const LEDGER_VERSION: u32 = 1;
+
+/// The erasure ledger as `servicedesk erasure-ledger export` writes it: ids, scopes, causes,
+/// counts and times, no personal data. Kept beside the backups, it lets a restore replay the
+/// erasures of a live database that was lost.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct LedgerFile {
+    pub format: String,
+    pub version: u32,
+    pub exported_at: DateTime<Utc>,
+    pub entries: Vec<Erased>,
+}
+
+/// The ledger of the database `conn` is open on: empty when its schema predates the ledger.
+pub fn live_ledger(conn: &mut AnyConnection) -> Result<Vec<Erased>, StoreError> {
+    let has_ledger = crate::catalogue::live_columns(conn)?
+        .iter()
+        .any(|(table, _)| table == "erasure_ledger");
+    if has_ledger {
+        erasure::ledger(conn)
+    } else {
+        Ok(Vec::new())
+    }
+}
+
+/// Writes the ledger of the database `conn` is open on to `file` (replacing it, complete or
+/// not at all); returns how many entries it holds.
+pub fn export_ledger(
+    conn: &mut AnyConnection,
+    file: &Path,
+    now: DateTime<Utc>,
+) -> Result<usize, BackupError> {
+    let entries = live_ledger(conn)?;
+    write_ledger(file, &entries, now)?;
+    Ok(entries.len())
+}
+
+fn write_ledger(file: &Path, entries: &[Erased], now: DateTime<Utc>) -> Result<(), BackupError> {
+    let document = LedgerFile {
+        format: LEDGER_FORMAT.into(),
+        version: LEDGER_VERSION,
+        exported_at: now,
+        entries: entries.to_vec(),
+    };
+    let text = serde_json::to_vec_pretty(&document)
+        .map_err(|_| StoreError::Corrupt("erasure ledger".into()))?;
+    let partial = beside(file, ".partial");
+    std::fs::write(&partial, text).map_err(io(file))?;
+    std::fs::rename(&partial, file).map_err(io(file))
+}
+
+/// The entries of a ledger export.
+pub fn read_ledger(file: &Path) -> Result<Vec<Erased>, BackupError> {
+    let text = match std::fs::read(file) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(BackupError::Missing(file.to_owned()));
+        }
+        Err(e) => return Err(io(file)(e)),
+    };
+    let not_a_ledger = |reason: &str| BackupError::NotALedger {
+        path: file.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let document: LedgerFile = serde_json::from_slice(&text)
+        .map_err(|_| not_a_ledger("not the JSON `servicedesk erasure-ledger export` writes"))?;
+    if document.format != LEDGER_FORMAT {
+        return Err(not_a_ledger("its format is not servicedesk-erasure-ledger"));
+    }
+    if document.version != LEDGER_VERSION {
+        return Err(not_a_ledger("written by a version this one cannot read"));
+    }
+    Ok(document.entries)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -27,7 +27,8 @@ use crate::schema::erasure_ledger;
 use crate::time::{from_db, to_db};
 
 /// Why a person was erased.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "cause", content = "id", rename_all = "snake_case")]
 pub enum Cause {
     /// An erasure request (Art 17(1)) was fulfilled, in whole or in part.
     Request(RightsRequestId),
@@ -47,8 +48,8 @@ impl Cause {
     }
 }
 
-/// What one erasure did, as its ledger entry records it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What one erasure did, as its ledger entry records it (and as a ledger export holds it).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Erased {
     pub id: Uuid,
     pub org_id: OrgId,
@@ -58,7 +59,8 @@ pub struct Erased {
     /// Per table touched: rows deleted, anonymised and kept, and what was kept and why; and
     /// the holdings a request partly fulfilled kept.
     pub report: Report,
-    /// The notices sent to the recipients of the person's data (Art 19).
+    /// The notices sent to the recipients of the person's data (Art 19); not in the ledger.
+    #[serde(skip)]
     pub notices: Vec<RecipientNotice>,
     pub erased_at: DateTime<Utc>,
     /// When the erased values left the database's free space; `None` until the scrub ran.
@@ -504,6 +506,15 @@ pub fn erase_person(
         .values(LedgerRow::try_from(&erased)?)
         .execute(conn)?;
     Ok(erased)
+}
+
+/// Puts an entry of another copy of the ledger back into this one (a restore carrying over the
+/// erasures its backup lacked).
+pub fn put_back(conn: &mut AnyConnection, entry: &Erased) -> Result<(), StoreError> {
+    diesel::insert_into(erasure_ledger::table)
+        .values(LedgerRow::try_from(entry)?)
+        .execute(conn)?;
+    Ok(())
 }
 
 /// The erasures recorded for `cause_id` (a request or sweep), oldest first.

@@ -4,9 +4,10 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{ORG, PEOPLE, TestApp, TestDb};
+use crate::helpers::{ORG, PEOPLE, TestApp, TestDb, json_body, text};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_servicedesk-under-test");
 
@@ -200,4 +201,222 @@ async fn a_missing_foreign_damaged_or_wrong_backend_file_is_refused_and_nothing_
     }
     let app = desk.serve().await;
     assert_eq!(family_names(&app).await, ["Kept", "Newer"]);
+}
+
+const REQUESTS: &str = "/api/v1/rights-requests";
+
+/// What identifies the person the erasure tests erase; none of it may survive.
+const IDENTIFIERS: [&str; 4] = [
+    "Zebedee",
+    "Quixotically",
+    "zebedee.quixotically@example.org",
+    "07700 900461",
+];
+
+/// Records the person to be erased and one to be left alone; returns their ids.
+async fn two_people(app: &TestApp) -> (String, String) {
+    let erased = app
+        .record_person(
+            ORG,
+            "E-ERASED",
+            json!({"given_name": IDENTIFIERS[0], "family_name": IDENTIFIERS[1],
+                   "email": IDENTIFIERS[2], "phone": IDENTIFIERS[3]}),
+        )
+        .await;
+    let kept = app
+        .record_person(
+            ORG,
+            "E-KEPT",
+            json!({"given_name": "Marjorie", "family_name": "Stays",
+                   "email": "marjorie.stays@example.org"}),
+        )
+        .await;
+    (erased, kept)
+}
+
+/// The DPO logs an erasure request about `person` and fulfils it.
+async fn erase(app: &TestApp, person: &str) {
+    let dpo = app.token(ORG, &["dpo"], "dpo-1");
+    let received = (chrono::Utc::now() - chrono::Duration::days(1)).to_rfc3339();
+    let request = json_body(
+        app.post_json(
+            REQUESTS,
+            Some(&dpo),
+            &json!({"right": "erasure", "person_id": person, "channel": "letter",
+                    "received_at": received}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let outcome = format!("{REQUESTS}/{}/outcome", text(&request, "id"));
+    json_body(
+        app.post_json(&outcome, Some(&dpo), &json!({"outcome": "fulfilled"}))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+}
+
+/// The person as the DPO reads them.
+async fn person(app: &TestApp, id: &str) -> serde_json::Value {
+    let dpo = app.token(ORG, &["dpo"], "dpo-1");
+    json_body(
+        app.get(&format!("{PEOPLE}/{id}"), Some(&dpo)).await,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// The identifiers still stored in the database's files (its relation files on PostgreSQL).
+fn traces(desk: &Desk, needles: &[&str]) -> Vec<String> {
+    crate::erasure::in_files(&desk.db.url, needles)
+        .into_iter()
+        .map(|(needle, _)| needle)
+        .collect()
+}
+
+/// The person is served with none of their identifiers, and none is stored anywhere.
+async fn assert_erased(desk: &Desk, app: &TestApp, id: &str) {
+    let shown = person(app, id).await.to_string();
+    for identifier in IDENTIFIERS {
+        assert!(
+            !shown.contains(identifier),
+            "{identifier} is served: {shown}"
+        );
+    }
+    let found = traces(desk, &IDENTIFIERS);
+    assert!(found.is_empty(), "still stored: {found:?}");
+}
+
+async fn assert_intact(app: &TestApp, id: &str) {
+    let kept = person(app, id).await;
+    assert_eq!(kept["given_name"], "Marjorie", "{kept}");
+    assert_eq!(kept["email"], "marjorie.stays@example.org", "{kept}");
+}
+
+#[tokio::test]
+async fn a_restore_erases_again_whoever_was_erased_after_the_backup() {
+    let desk = Desk::new().await;
+    let mut app = desk.serve().await;
+    let (erased, kept) = two_people(&app).await;
+    let old = desk.file("before-erasure.backup");
+    back_up(&desk.db.url, &old);
+    assert_eq!(traces(&desk, &IDENTIFIERS).len(), IDENTIFIERS.len());
+    erase(&app, &erased).await;
+    app.kill();
+
+    let restored = restore(&desk.db.url, &old, &[]).await;
+    assert!(restored.status.success(), "restore: {}", said(&restored));
+    assert!(
+        said(&restored).contains("1 erasure(s) carried out again"),
+        "{}",
+        said(&restored)
+    );
+    let mut app = desk.serve().await;
+    assert_erased(&desk, &app, &erased).await;
+    assert_intact(&app, &kept).await;
+    // The backup's trail never saw the erasure: the replay is in it as one.
+    let auditor = app.token(ORG, &["auditor"], "auditor-1");
+    let events = app
+        .list("/api/v1/audit-events", &auditor, &[("limit", "500")])
+        .await;
+    let erasures = events
+        .iter()
+        .filter(|e| e["operation"] == "erase" && e["record_id"] == erased.as_str())
+        .count();
+    assert_eq!(erasures, 1, "{events:#?}");
+    app.kill();
+
+    // The same old backup again: the erasure and its replay are both in the live ledger now;
+    // the person is erased once more and the replay only put back.
+    let again = restore(&desk.db.url, &old, &[]).await;
+    assert!(again.status.success(), "restore: {}", said(&again));
+    assert!(
+        said(&again).contains("1 erasure(s) carried out again")
+            && said(&again).contains("1 earlier replay(s) put back"),
+        "{}",
+        said(&again)
+    );
+    let app = desk.serve().await;
+    assert_erased(&desk, &app, &erased).await;
+    assert_intact(&app, &kept).await;
+}
+
+#[tokio::test]
+async fn a_kept_ledger_export_replays_the_erasures_of_a_lost_database() {
+    let desk = Desk::new().await;
+    let mut app = desk.serve().await;
+    let (erased, kept) = two_people(&app).await;
+    let old = desk.file("before-erasure.backup");
+    back_up(&desk.db.url, &old);
+    erase(&app, &erased).await;
+    let ledger = desk.file("erasure-ledger.json");
+    let exported = servicedesk(
+        &desk.db.url,
+        &[
+            "erasure-ledger".as_ref(),
+            "export".as_ref(),
+            ledger.as_os_str(),
+        ],
+    );
+    assert!(exported.status.success(), "{}", said(&exported));
+    assert!(
+        said(&exported).contains("1 erasure(s)"),
+        "{}",
+        said(&exported)
+    );
+    let export = std::fs::read_to_string(&ledger).expect("the export reads");
+    for identifier in IDENTIFIERS {
+        assert!(
+            !export.contains(identifier),
+            "the ledger holds {identifier}"
+        );
+    }
+    app.kill();
+    lose(&desk).await;
+
+    // A ledger file that is not one stops the restore before anything changes.
+    let junk = desk.file("junk.json");
+    std::fs::write(&junk, "{}").expect("written");
+    let refused = restore(&desk.db.url, &old, &["--ledger".as_ref(), junk.as_os_str()]).await;
+    assert!(!refused.status.success());
+    assert!(
+        said(&refused).contains("not an erasure ledger export"),
+        "{}",
+        said(&refused)
+    );
+
+    let restored = restore(
+        &desk.db.url,
+        &old,
+        &["--ledger".as_ref(), ledger.as_os_str()],
+    )
+    .await;
+    assert!(restored.status.success(), "restore: {}", said(&restored));
+    let app = desk.serve().await;
+    assert_erased(&desk, &app, &erased).await;
+    assert_intact(&app, &kept).await;
+}
+
+/// The live database is lost: SQLite's file removed, PostgreSQL's schema emptied.
+async fn lose(desk: &Desk) {
+    let url = desk.db.url.clone();
+    tokio::task::spawn_blocking(move || {
+        if url.starts_with("postgres") {
+            use diesel::Connection;
+            use diesel::connection::SimpleConnection;
+            wait_for_no_other_connections(&url);
+            let mut conn = diesel::PgConnection::establish(&url).expect("the database opens");
+            conn.batch_execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+                .expect("the schema is emptied");
+        } else {
+            let path = url.trim_start_matches("sqlite://");
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{path}{suffix}"));
+            }
+        }
+    })
+    .await
+    .expect("the loss does not panic");
 }

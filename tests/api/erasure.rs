@@ -189,7 +189,7 @@ fn holding(files: &[PathBuf], needle: &str) -> Vec<String> {
         .collect()
 }
 
-fn in_files(url: &str, needles: &[&str]) -> Vec<(String, Vec<String>)> {
+pub(crate) fn in_files(url: &str, needles: &[&str]) -> Vec<(String, Vec<String>)> {
     let files = database_files(url);
     needles
         .iter()

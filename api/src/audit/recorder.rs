@@ -25,9 +25,14 @@ pub struct Trail {
 
 impl Trail {
     pub fn new(caller: &Principal, at: DateTime<Utc>) -> Trail {
+        Trail::acting(caller.org_id, caller.actor().to_owned(), at)
+    }
+
+    /// A trail of what `actor` does in `org_id` outside any request (a command of the binary).
+    pub fn acting(org_id: domain::ids::OrgId, actor: Party, at: DateTime<Utc>) -> Trail {
         Trail {
-            org_id: caller.org_id,
-            actor: caller.actor().to_owned(),
+            org_id,
+            actor,
             at,
             events: Vec::new(),
         }
