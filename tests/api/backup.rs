@@ -420,3 +420,38 @@ async fn lose(desk: &Desk) {
     .await
     .expect("the loss does not panic");
 }
+
+#[tokio::test]
+async fn a_backup_of_an_older_schema_is_migrated_and_its_erasures_carried_over() {
+    let desk = Desk::new().await;
+    let url = desk.db.url.clone();
+    tokio::task::spawn_blocking(move || {
+        let db = persistence::Db::connect(&url, persistence::PoolSizes { read: 1 })
+            .expect("the database opens");
+        // The schema before the erasure ledger.
+        persistence::run_migrations_through(&db, "2026-12-02-000015").expect("up to 000015");
+    })
+    .await
+    .expect("the migrations do not panic");
+    let old = desk.file("older-schema.backup");
+    back_up(&desk.db.url, &old);
+
+    let mut app = desk.serve().await;
+    let (erased, _) = two_people(&app).await;
+    erase(&app, &erased).await;
+    app.kill();
+    let restored = restore(&desk.db.url, &old, &[]).await;
+    assert!(restored.status.success(), "restore: {}", said(&restored));
+    let said = said(&restored);
+    assert!(!said.contains(" 0 migration(s) applied"), "{said}");
+    // The backup never held the person: nothing to erase, the entry kept.
+    assert!(
+        said.contains("0 erasure(s) carried out again, 1 of people the backup does not hold"),
+        "{said}"
+    );
+    let app = desk.serve().await;
+    let agent = app.token(ORG, &["agent"], "agent-1");
+    let gone = app.get(&format!("{PEOPLE}/{erased}"), Some(&agent)).await;
+    assert_eq!(gone.status(), StatusCode::NOT_FOUND);
+    assert!(traces(&desk, &IDENTIFIERS).is_empty());
+}
