@@ -1,6 +1,6 @@
 //! `servicedesk restore`'s last step: the erasures the restored ledger lacks carried out again
 //! (see `domain::restore`), each audited as an erasure of the person with the notices it sent
-//! their data's recipients, then scrubbed from free space.
+//! their data's recipients. The restore scrubs them from free space once this returns.
 
 use chrono::{DateTime, Utc};
 use domain::audit::{AuditOperation, RecordKind};
@@ -36,7 +36,7 @@ fn mark(entry: &Erased) -> LedgerMark {
 }
 
 /// Replays on `db` (restored and migrated) the entries of `recorded` its ledger lacks, in one
-/// transaction, `by` being who restores; then scrubs what they erased.
+/// transaction, `by` being who restores.
 pub fn replay(
     db: &Db,
     recorded: Vec<Erased>,
@@ -86,7 +86,5 @@ pub fn replay(
         }
         Ok(replayed)
     })?;
-    drop(conn);
-    erasure::scrub(db, now)?;
     Ok(replayed)
 }

@@ -281,7 +281,46 @@ fn migrate_and_finish<T>(
     let db = Db::connect(url, PoolSizes { read: 1 })?;
     let migrations = run_migrations(&db)?;
     let finished = finish(&db, carried)?;
+    if db.backend() == Backend::Postgres && !snapshots_released(&db)? {
+        tracing::warn!(
+            "other sessions kept snapshots open past the restore: the replayed erasures' old row \
+             versions may outlive this scrub until the next one"
+        );
+    }
+    erasure::scrub(&db, Utc::now())?;
     Ok((migrations, finished))
+}
+
+/// How long a restore waits for other sessions' snapshots before it scrubs.
+const SNAPSHOT_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Whether, within [`SNAPSHOT_WAIT`], no other session of the database holds a snapshot or a
+/// transaction. PostgreSQL keeps every row version an open snapshot may still see, even through
+/// `VACUUM FULL`; after a restore, autovacuum's analyze of the freshly loaded tables holds one,
+/// and the scrub would copy the old versions of the rows the replay erased into the new files.
+fn snapshots_released(db: &Db) -> Result<bool, StoreError> {
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let mut conn = db.write()?;
+    let started = std::time::Instant::now();
+    loop {
+        let holding: Count = diesel::sql_query(
+            "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() \
+             AND pid <> pg_backend_pid() \
+             AND (backend_xmin IS NOT NULL OR backend_xid IS NOT NULL)",
+        )
+        .get_result(&mut *conn)?;
+        if holding.n == 0 {
+            return Ok(true);
+        }
+        if started.elapsed() > SNAPSHOT_WAIT {
+            return Ok(false);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
 }
 
 fn restore_sqlite<T>(

@@ -285,7 +285,7 @@ async fn assert_erased(desk: &Desk, app: &TestApp, id: &str) {
             "{identifier} is served: {shown}"
         );
     }
-    let found = traces(desk, &IDENTIFIERS);
+    let found = crate::erasure::in_files(&desk.db.url, &IDENTIFIERS);
     assert!(found.is_empty(), "still stored: {found:?}");
 }
 
