@@ -387,3 +387,43 @@ async fn a_requests_erasure_is_read_by_the_person_and_the_dpo_only() {
     assert_eq!(before["right"], "erasure");
     assert_eq!(before["erasures"], json!([]));
 }
+
+#[tokio::test]
+async fn an_erasure_partly_fulfilled_that_would_erase_nothing_is_refused_as_out_of_turn() {
+    // Every purpose of Devon's holding this person's data is on 6(1)(c) or (e): exempt while
+    // needed (Art 17(3)(b)). Partly fulfilled would erase nothing; the DPO is told to refuse.
+    let s = scene().await;
+    let request = ask(&s).await;
+    let outcome = json!({"outcome": "partly_fulfilled", "ground": "art_17_3_b",
+                         "reasons": "Kept while the public task needs it."});
+    let refused = problem(decide(&s, &request, outcome).await, StatusCode::CONFLICT).await;
+    assert!(
+        refused["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("Art 17(3)") && d.contains("nothing would be erased")),
+        "{refused}"
+    );
+    // Nothing was erased, and the request is still open for its outcome.
+    let erasure = json_body(
+        s.app.get(&erasure_path(&request), Some(&s.dpo)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(erasure["erasures"], json!([]));
+    let person = json_body(
+        s.app
+            .get(&format!("{PEOPLE}/{}", s.person), Some(&s.dpo))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(person["given_name"], GIVEN);
+    let request = json_body(
+        s.app
+            .get(&format!("{REQUESTS}/{request}"), Some(&s.dpo))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(request["status"], "open");
+}
