@@ -35,10 +35,14 @@ struct Scene {
     control: String,
 }
 
-/// A person of Devon with identifiers found nowhere else, two tickets naming them in their
-/// text with a comment each, their data disclosed to a recipient; and another person beside them.
 async fn scene() -> Scene {
-    let app = spawn_seeded_app().await;
+    scene_on(spawn_seeded_app().await).await
+}
+
+/// A person of Devon with identifiers found nowhere else, two tickets naming them in their
+/// text with a comment each, their data disclosed to a recipient; and another person beside
+/// them, on `app` (serving the demo organisations).
+async fn scene_on(app: TestApp) -> Scene {
     let dpo = app.token(DEVON, &["dpo"], "dpo-1");
     let person = app
         .record_person(
@@ -426,4 +430,56 @@ async fn an_erasure_partly_fulfilled_that_would_erase_nothing_is_refused_as_out_
     )
     .await;
     assert_eq!(request["status"], "open");
+}
+
+/// Runs `servicedesk <args>` over `database_url`, which must succeed.
+fn run(database_url: &str, args: &[&str]) {
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_servicedesk-under-test"))
+        .args(args)
+        .env("SERVICEDESK_DATABASE_URL", database_url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("the binary runs");
+    assert!(status.success(), "servicedesk {args:?}");
+}
+
+#[tokio::test]
+async fn no_log_line_names_the_person_from_their_first_record_to_their_erasure() {
+    let db = TestDb::create();
+    let dir = tempfile::tempdir().expect("a directory");
+    run(&db.url, &["migrate"]);
+    run(&db.url, &["seed-demo"]);
+    let log = dir.path().join("server.log");
+    let app = TestApp::process_logged(&db.url, dir.path(), &log).await;
+    let mut s = scene_on(app).await;
+    // A failed write naming them too: the refusal names the field, never the value.
+    problem(
+        s.app
+            .post_json(
+                PEOPLE,
+                Some(&s.app.token(DEVON, &["integrator"], "hr-system")),
+                &json!({"kind": "staff", "external_id": EXTERNAL, "given_name": GIVEN,
+                        "family_name": FAMILY, "email": format!("{EMAIL}@")}),
+            )
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    let request = ask(&s).await;
+    json_body(
+        decide(&s, &request, json!({"outcome": "fulfilled"})).await,
+        StatusCode::OK,
+    )
+    .await;
+    scrubbed(&s, &request).await;
+    s.app.kill();
+    let logged = std::fs::read_to_string(&log).expect("the log");
+    assert!(
+        logged.lines().count() > 10,
+        "the server logged its requests at debug: {logged}"
+    );
+    for needle in [GIVEN, FAMILY, EMAIL, PHONE, BIRTH, EXTERNAL] {
+        assert!(!logged.contains(needle), "{needle} in the server's log");
+    }
 }
