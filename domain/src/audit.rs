@@ -50,6 +50,7 @@ closed_set! {
         Rectification = "rectification",
         RecipientNotice = "recipient_notice",
         Restriction = "restriction",
+        LegalHold = "legal_hold",
     }
 }
 

@@ -14,6 +14,7 @@ pub mod error;
 pub mod grants;
 pub mod hr;
 pub mod ids;
+pub mod legal_holds;
 pub mod organisation;
 pub mod page;
 pub mod party;

@@ -13,6 +13,7 @@ pub mod disclosures;
 mod error;
 pub mod grants;
 pub mod hr;
+pub mod legal_holds;
 mod migrations;
 pub mod notices;
 pub mod organisations;

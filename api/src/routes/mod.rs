@@ -8,6 +8,7 @@ pub mod disclosures;
 pub mod grants;
 pub mod health;
 pub mod hr;
+pub mod legal_holds;
 pub mod notices;
 pub mod organisations;
 pub mod people;
