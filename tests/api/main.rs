@@ -24,6 +24,7 @@ mod housekeeping;
 mod hr_sync;
 mod identity;
 mod jwks;
+mod legal_holds;
 mod migrations;
 mod notices;
 mod organisations;
