@@ -29,5 +29,6 @@ pub mod scim;
 pub mod subject_access;
 pub mod surveys;
 pub mod ticket;
+pub mod ticket_statistics;
 
 pub use error::DomainError;

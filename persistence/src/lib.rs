@@ -30,6 +30,7 @@ pub mod rights_requests;
 mod schema;
 pub mod subject_access;
 pub mod surveys;
+pub mod ticket_statistics;
 pub mod tickets;
 mod time;
 

@@ -35,6 +35,7 @@ mod records;
 mod rectification;
 mod register_entries;
 mod register_history;
+mod reports;
 mod restrictions;
 mod rights_request_steps;
 mod rights_requests;

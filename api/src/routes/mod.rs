@@ -18,6 +18,7 @@ pub mod recipient_notices;
 pub mod records;
 pub mod rectification;
 pub mod register;
+pub mod reports;
 pub mod restrictions;
 pub mod rights_requests;
 pub mod scim;
