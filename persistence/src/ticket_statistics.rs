@@ -131,15 +131,15 @@ pub fn report_cells(
             Ok(Cell {
                 group: row.grp,
                 hours: row.hours,
-                tickets: u64::try_from(row.tickets)
-                    .map_err(|_| StoreError::Corrupt("ticket count".into()))?,
+                tickets: count(row.tickets)?,
             })
         })
         .collect()
 }
 
+/// The quasi-identifiers of a row, as selected.
 #[derive(QueryableByName)]
-struct CombinationRow {
+struct QuasiRow {
     #[diesel(sql_type = Text)]
     category: String,
     #[diesel(sql_type = Text)]
@@ -148,12 +148,32 @@ struct CombinationRow {
     team: Option<String>,
     #[diesel(sql_type = Text)]
     month: String,
+}
+
+impl TryFrom<QuasiRow> for QuasiIdentifiers {
+    type Error = StoreError;
+
+    fn try_from(row: QuasiRow) -> Result<Self, StoreError> {
+        Ok(QuasiIdentifiers {
+            category: row.category,
+            kind: row.kind,
+            team: row.team,
+            month: ReportMonth::parse(&row.month)
+                .map_err(|_| StoreError::Corrupt("ticket month".into()))?,
+        })
+    }
+}
+
+#[derive(QueryableByName)]
+struct CombinationRow {
+    #[diesel(embed)]
+    quasi: QuasiRow,
     #[diesel(sql_type = BigInt)]
     tickets: i64,
 }
 
-fn month(text: &str) -> Result<ReportMonth, StoreError> {
-    ReportMonth::parse(text).map_err(|_| StoreError::Corrupt("ticket month".into()))
+fn count(tickets: i64) -> Result<u64, StoreError> {
+    u64::try_from(tickets).map_err(|_| StoreError::Corrupt("ticket count".into()))
 }
 
 /// How many of the organisation's tickets raised in `raised` share each combination of
@@ -172,19 +192,7 @@ pub fn export_combinations(
     );
     load::<CombinationRow>(conn, &sql, &binds)?
         .into_iter()
-        .map(|row| {
-            let tickets = u64::try_from(row.tickets)
-                .map_err(|_| StoreError::Corrupt("ticket count".into()))?;
-            Ok((
-                QuasiIdentifiers {
-                    category: row.category,
-                    kind: row.kind,
-                    team: row.team,
-                    month: month(&row.month)?,
-                },
-                tickets,
-            ))
-        })
+        .map(|row| Ok((row.quasi.try_into()?, count(row.tickets)?)))
         .collect()
 }
 
@@ -199,14 +207,8 @@ pub struct ExportRow {
 
 #[derive(QueryableByName)]
 struct ExportSqlRow {
-    #[diesel(sql_type = Text)]
-    category: String,
-    #[diesel(sql_type = Text)]
-    kind: String,
-    #[diesel(sql_type = Nullable<Text>)]
-    team: Option<String>,
-    #[diesel(sql_type = Text)]
-    month: String,
+    #[diesel(embed)]
+    quasi: QuasiRow,
     #[diesel(sql_type = Text)]
     priority: String,
     #[diesel(sql_type = Text)]
@@ -220,12 +222,7 @@ impl TryFrom<ExportSqlRow> for ExportRow {
 
     fn try_from(row: ExportSqlRow) -> Result<Self, StoreError> {
         Ok(ExportRow {
-            quasi: QuasiIdentifiers {
-                category: row.category,
-                kind: row.kind,
-                team: row.team,
-                month: month(&row.month)?,
-            },
+            quasi: row.quasi.try_into()?,
             priority: row.priority,
             status: row.status,
             hours_to_resolve: row.hours,
