@@ -281,7 +281,8 @@ pub enum RequestErasure {
 /// Art 17(1), 17(3): what an erasure request erases, by its outcome. Fulfilled: everything.
 /// Refused: nothing. Partly fulfilled: everything but the holdings of purposes whose erasure
 /// right is exempt while they need the data (6(1)(c), (e): Art 17(3)(b)), each kept with its
-/// exemption; refused as out of turn when no purpose is, since then nothing would be kept.
+/// exemption; refused as out of turn when no purpose is, or every one is, since then nothing
+/// would be kept, or nothing erased.
 pub fn for_request(
     processing: &PersonProcessing,
     outcome: OutcomeKind,
@@ -319,6 +320,15 @@ pub fn for_request(
             rule: "Art 17(3)",
             message: "no purpose holding the person's data is exempt from erasure, so nothing \
                       would be kept: record the request fulfilled, or refused on its ground"
+                .to_owned(),
+        });
+    }
+    if erased.is_empty() {
+        return Err(DomainError::OutOfTurn {
+            rule: "Art 17(3)",
+            message: "every purpose holding the person's data is exempt from erasure while it \
+                      needs it, so nothing would be erased: record the request refused on its \
+                      ground"
                 .to_owned(),
         });
     }
@@ -572,6 +582,8 @@ mod tests {
             Holding::of(RecordKind::Account),
         ];
         let mut processing = register.processing_of(&holdings);
+        // Held under no purpose: erased whatever the outcome, unless refused in whole.
+        processing.ungoverned = vec![Holding::of(RecordKind::SurveyAnswer)];
         for held in &mut processing.purposes {
             for right in &mut held.purpose.rights {
                 if right.right == Right::Erasure {
@@ -618,6 +630,15 @@ mod tests {
         assert_eq!(refused.len(), held);
         assert!(refused.iter().all(|r| r.exemption == "Art 17(3)(b)"));
         assert_eq!(scope, Scope::Holdings(processing.ungoverned.clone()));
+        let mut all_exempt = processing.clone();
+        all_exempt.ungoverned.clear();
+        assert!(matches!(
+            for_request(&all_exempt, OutcomeKind::PartlyFulfilled),
+            Err(DomainError::OutOfTurn {
+                rule: "Art 17(3)",
+                ..
+            })
+        ));
         assert!(matches!(
             for_request(&processing_with(false), OutcomeKind::PartlyFulfilled),
             Err(DomainError::OutOfTurn {

@@ -35,10 +35,14 @@ struct Scene {
     control: String,
 }
 
-/// A person of Devon with identifiers found nowhere else, two tickets naming them in their
-/// text with a comment each, their data disclosed to a recipient; and another person beside them.
 async fn scene() -> Scene {
-    let app = spawn_seeded_app().await;
+    scene_on(spawn_seeded_app().await).await
+}
+
+/// A person of Devon with identifiers found nowhere else, two tickets naming them in their
+/// text with a comment each, their data disclosed to a recipient; and another person beside
+/// them, on `app` (serving the demo organisations).
+async fn scene_on(app: TestApp) -> Scene {
     let dpo = app.token(DEVON, &["dpo"], "dpo-1");
     let person = app
         .record_person(
@@ -386,4 +390,96 @@ async fn a_requests_erasure_is_read_by_the_person_and_the_dpo_only() {
     let before = json_body(s.app.get(&path, Some(&s.token)).await, StatusCode::OK).await;
     assert_eq!(before["right"], "erasure");
     assert_eq!(before["erasures"], json!([]));
+}
+
+#[tokio::test]
+async fn an_erasure_partly_fulfilled_that_would_erase_nothing_is_refused_as_out_of_turn() {
+    // Every purpose of Devon's holding this person's data is on 6(1)(c) or (e): exempt while
+    // needed (Art 17(3)(b)). Partly fulfilled would erase nothing; the DPO is told to refuse.
+    let s = scene().await;
+    let request = ask(&s).await;
+    let outcome = json!({"outcome": "partly_fulfilled", "ground": "art_17_3_b",
+                         "reasons": "Kept while the public task needs it."});
+    let refused = problem(decide(&s, &request, outcome).await, StatusCode::CONFLICT).await;
+    assert!(
+        refused["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("Art 17(3)") && d.contains("nothing would be erased")),
+        "{refused}"
+    );
+    // Nothing was erased, and the request is still open for its outcome.
+    let erasure = json_body(
+        s.app.get(&erasure_path(&request), Some(&s.dpo)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(erasure["erasures"], json!([]));
+    let person = json_body(
+        s.app
+            .get(&format!("{PEOPLE}/{}", s.person), Some(&s.dpo))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(person["given_name"], GIVEN);
+    let request = json_body(
+        s.app
+            .get(&format!("{REQUESTS}/{request}"), Some(&s.dpo))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(request["status"], "open");
+}
+
+/// Runs `servicedesk <args>` over `database_url`, which must succeed.
+fn run(database_url: &str, args: &[&str]) {
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_servicedesk-under-test"))
+        .args(args)
+        .env("SERVICEDESK_DATABASE_URL", database_url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("the binary runs");
+    assert!(status.success(), "servicedesk {args:?}");
+}
+
+#[tokio::test]
+async fn no_log_line_names_the_person_from_their_first_record_to_their_erasure() {
+    let db = TestDb::create();
+    let dir = tempfile::tempdir().expect("a directory");
+    run(&db.url, &["migrate"]);
+    run(&db.url, &["seed-demo"]);
+    let log = dir.path().join("server.log");
+    let app = TestApp::process_logged(&db.url, dir.path(), &log).await;
+    let mut s = scene_on(app).await;
+    // A failed write naming them too: the refusal names the field, never the value.
+    problem(
+        s.app
+            .post_json(
+                PEOPLE,
+                Some(&s.app.token(DEVON, &["integrator"], "hr-system")),
+                &json!({"kind": "staff", "external_id": EXTERNAL, "given_name": GIVEN,
+                        "family_name": FAMILY, "email": format!("{EMAIL}@")}),
+            )
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    let request = ask(&s).await;
+    json_body(
+        decide(&s, &request, json!({"outcome": "fulfilled"})).await,
+        StatusCode::OK,
+    )
+    .await;
+    scrubbed(&s, &request).await;
+    s.app.kill();
+    let logged = std::fs::read_to_string(&log).expect("the log");
+    assert!(
+        logged.lines().count() > 10,
+        "the server logged its requests at debug: {logged}"
+    );
+    for needle in [GIVEN, FAMILY, EMAIL, PHONE, BIRTH, EXTERNAL] {
+        assert!(!logged.contains(needle), "{needle} in the server's log");
+    }
 }

@@ -202,6 +202,16 @@ impl Fixtures {
         .await;
         values.insert("rights-requests".to_owned(), rights_request.clone());
         ids.push(("rights request", rights_request));
+        // A legal hold on the member.
+        let legal_hold = created(
+            app,
+            &dpo,
+            "/api/v1/legal-holds",
+            &json!({"person_id": person, "reason": "Matrix claim"}),
+        )
+        .await;
+        values.insert("legal-holds".to_owned(), legal_hold.clone());
+        ids.push(("legal hold", legal_hold));
 
         let purpose = values["purposes"].clone();
         let agreement = processor_in_force(app, CONTROLLER, PROCESSOR, &purpose).await;
