@@ -294,25 +294,41 @@ fn migrate_and_finish<T>(
 /// How long a restore waits for other sessions' snapshots before it scrubs.
 const SNAPSHOT_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
 
-/// Whether, within [`SNAPSHOT_WAIT`], no other session of the database holds a snapshot or a
-/// transaction. PostgreSQL keeps every row version an open snapshot may still see, even through
-/// `VACUUM FULL`; after a restore, autovacuum's analyze of the freshly loaded tables holds one,
-/// and the scrub would copy the old versions of the rows the replay erased into the new files.
+/// Whether, within [`SNAPSHOT_WAIT`], every transaction and snapshot older than this moment
+/// (in any database of the cluster: transaction ids are the cluster's) has ended. PostgreSQL
+/// keeps every row version such a transaction may still see, even through `VACUUM FULL`: after a
+/// restore, autovacuum's analyze of the freshly loaded tables holds one, and the scrub would
+/// copy the old versions of the rows the replay erased into the new files.
 fn snapshots_released(db: &Db) -> Result<bool, StoreError> {
     #[derive(diesel::QueryableByName)]
     struct Count {
         #[diesel(sql_type = diesel::sql_types::BigInt)]
         n: i64,
     }
+    #[derive(diesel::QueryableByName)]
+    struct Xid {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        xid: String,
+    }
     let mut conn = db.write()?;
+    // Every transaction id below this one had begun before now.
+    let now: Xid = diesel::sql_query(
+        "SELECT (pg_snapshot_xmax(pg_current_snapshot())::text::numeric % 4294967296)::text \
+         AS xid",
+    )
+    .get_result(&mut *conn)?;
+    let xid: u32 = now
+        .xid
+        .parse()
+        .map_err(|_| StoreError::Corrupt("transaction id".into()))?;
+    let older = format!(
+        "SELECT count(*) AS n FROM pg_stat_activity WHERE pid <> pg_backend_pid() \
+         AND ((backend_xid IS NOT NULL AND age(backend_xid) > age('{xid}'::xid)) \
+           OR (backend_xmin IS NOT NULL AND age(backend_xmin) > age('{xid}'::xid)))"
+    );
     let started = std::time::Instant::now();
     loop {
-        let holding: Count = diesel::sql_query(
-            "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() \
-             AND pid <> pg_backend_pid() \
-             AND (backend_xmin IS NOT NULL OR backend_xid IS NOT NULL)",
-        )
-        .get_result(&mut *conn)?;
+        let holding: Count = diesel::sql_query(&older).get_result(&mut *conn)?;
         if holding.n == 0 {
             return Ok(true);
         }

@@ -286,7 +286,39 @@ async fn assert_erased(desk: &Desk, app: &TestApp, id: &str) {
         );
     }
     let found = crate::erasure::in_files(&desk.db.url, &IDENTIFIERS);
-    assert!(found.is_empty(), "still stored: {found:?}");
+    assert!(
+        found.is_empty(),
+        "still stored: {found:?} in {:?}",
+        relations(desk, &found)
+    );
+}
+
+/// The PostgreSQL relations whose files are among `found`'s, by name.
+fn relations(desk: &Desk, found: &[(String, Vec<String>)]) -> Vec<String> {
+    use diesel::{Connection, QueryableByName, RunQueryDsl};
+    #[derive(QueryableByName)]
+    struct Name {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        relname: String,
+    }
+    if !desk.is_postgres() {
+        return Vec::new();
+    }
+    let mut conn = diesel::PgConnection::establish(&desk.db.url).expect("the database opens");
+    found
+        .iter()
+        .flat_map(|(_, files)| files)
+        .filter_map(|file| file.rsplit('/').next()?.parse::<i64>().ok())
+        .flat_map(|node| {
+            diesel::sql_query(format!(
+                "SELECT relname::text AS relname FROM pg_class \
+                 WHERE pg_relation_filenode(oid) = {node}"
+            ))
+            .load::<Name>(&mut conn)
+            .unwrap_or_default()
+        })
+        .map(|n| n.relname)
+        .collect()
 }
 
 async fn assert_intact(app: &TestApp, id: &str) {
