@@ -34,6 +34,7 @@ mod records;
 mod rectification;
 mod register_entries;
 mod register_history;
+mod restriction_holds;
 mod restrictions;
 mod rights_request_steps;
 mod rights_requests;

@@ -425,11 +425,12 @@ fn validated(person: Person, today: NaiveDate) -> Result<Person, StoreError> {
     }
 }
 
-fn external_id_conflict(error: ApiError) -> ApiError {
+fn external_id_conflict(error: StoreError) -> StoreError {
     match error {
-        ApiError::Conflict(_) => ApiError::Conflict(
-            "another person of the organisation already has this external_id".into(),
-        ),
+        StoreError::Conflict(_) => {
+            DomainError::Conflict("another person of the organisation already has this external_id")
+                .into()
+        }
         other => other,
     }
 }
@@ -601,11 +602,10 @@ async fn create_person(
     let actor = caller.actor().to_owned();
     let stored = state
         .write_audited(trail, move |conn, _| {
-            people::insert(conn, &stored, &actor)?;
+            people::insert(conn, &stored, &actor).map_err(external_id_conflict)?;
             Ok(stored)
         })
-        .await
-        .map_err(external_id_conflict)?;
+        .await?;
     state.parties.forget_all();
     let location = format!("/api/v1/people/{}", stored.person.id);
     Ok(created(
@@ -784,10 +784,10 @@ async fn update_person(
                 principal.actor(),
                 now,
             )
+            .map_err(external_id_conflict)
         })
         .await
-        .map_err(ApiError::not_found_as("person"))
-        .map_err(external_id_conflict)?;
+        .map_err(ApiError::not_found_as("person"))?;
     state.parties.forget_all();
     Ok(with_etag(stored))
 }
