@@ -658,14 +658,19 @@ mod tests {
         assert!(error.to_string().ends_with("(Art 18(2))"), "{error}");
         // Another purpose's processing, or none, goes on.
         let other = refuses(
-            &[restriction.clone()],
+            std::slice::from_ref(&restriction),
             Processing::PersonUpdate,
             &[purpose_id(8)],
             at(11),
         );
         assert_eq!(other, None);
         assert_eq!(
-            refuses(&[restriction.clone()], Processing::Disclosure, &[], at(11)),
+            refuses(
+                std::slice::from_ref(&restriction),
+                Processing::Disclosure,
+                &[],
+                at(11)
+            ),
             None
         );
         // A disclosure made before the restriction was placed is logged as it happened.
