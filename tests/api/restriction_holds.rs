@@ -10,6 +10,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::helpers::*;
+use crate::restrictions::{Member, member};
 
 const REQUESTS: &str = "/api/v1/rights-requests";
 const RESTRICTIONS: &str = "/api/v1/restrictions";
@@ -32,23 +33,6 @@ fn lift_path(id: &str) -> String {
 
 fn person_path(id: &str) -> String {
     format!("{PEOPLE}/{id}")
-}
-
-/// A person of a seeded organisation with their own token, and its DPO and an agent.
-struct Member {
-    person: String,
-    token: String,
-    dpo: String,
-    agent: String,
-}
-
-async fn member(app: &TestApp, org: &str, subject: &str) -> Member {
-    Member {
-        person: app.record_person(org, subject, json!({})).await,
-        token: app.token(org, &["requester"], subject),
-        dpo: app.token(org, &["dpo"], "dpo-1"),
-        agent: app.token(org, &["agent"], "agent-1"),
-    }
 }
 
 /// The person's request (`body` names the right and more); answers the restriction it placed.
@@ -234,150 +218,127 @@ async fn a_request_for_restriction_names_its_ground_and_purposes_holding_the_dat
     assert!(app.list(REQUESTS, &m.dpo, &[]).await.is_empty());
 }
 
+/// POSTs `body` as `token`; fails unless 201; answers the body.
+async fn made(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
+    json_body(
+        app.post_json(path, Some(token), &body).await,
+        StatusCode::CREATED,
+    )
+    .await
+}
+
 #[tokio::test]
 async fn a_restricted_persons_record_and_desk_records_are_not_written_and_reads_go_on() {
     let app = spawn_seeded_app().await;
     let m = member(&app, DEVON, "D300").await;
-    // Before the objection: a ticket of theirs, an account and an asset in use.
-    let ticket = text(
-        &app.create_ticket(&m.token, &incident("VPN drops")).await,
-        "id",
-    );
-    let account = json_body(
-        app.post_json(
-            ACCOUNTS,
-            Some(&m.agent),
-            &json!({"person_id": m.person, "kind": "network", "system": "Active Directory",
-                    "identifier": "d300"}),
-        )
-        .await,
-        StatusCode::CREATED,
-    )
-    .await;
-    let asset = text(
-        &json_body(
-            app.post_json(
-                ASSETS,
-                Some(&m.agent),
-                &json!({"kind": "laptop", "tag": "D-300"}),
-            )
-            .await,
-            StatusCode::CREATED,
-        )
-        .await,
-        "id",
-    );
-    // An agent on the desk's record asks for the asset for them.
+    // Before the objection: a ticket of theirs, an account, and an asset an agent on the desk's
+    // record asked for them.
     app.record_person(DEVON, "agent-1", json!({})).await;
-    let assignments = format!("{ASSETS}/{asset}/assignments");
-    let assignment = json_body(
-        app.post_json(
-            &assignments,
-            Some(&m.agent),
-            &json!({"person_id": m.person}),
-        )
-        .await,
-        StatusCode::CREATED,
+    let ticket = text(
+        &made(&app, &m.token, TICKETS, incident("VPN drops")).await,
+        "id",
+    );
+    let account = made(
+        &app,
+        &m.agent,
+        ACCOUNTS,
+        json!({"person_id": m.person, "kind": "network", "system": "Active Directory",
+               "identifier": "d300"}),
     )
     .await;
+    let asset = made(
+        &app,
+        &m.agent,
+        ASSETS,
+        json!({"kind": "laptop", "tag": "D-300"}),
+    )
+    .await;
+    let assignments = format!("{ASSETS}/{}/assignments", text(&asset, "id"));
+    let assignment = made(&app, &m.agent, &assignments, json!({"person_id": m.person})).await;
     // Devon holds the record, tickets, accounts and assets on its public task: an objection
     // restricts them all under Art 18(1)(d).
     let restriction = restricted_by(&app, &m, json!({"right": "objection"})).await;
     assert_eq!(restriction["article"], "Art 18(1)(d)");
 
-    // Their record: the desk and the person themselves.
-    for token in [&m.dpo, &m.token] {
-        refused_by(
-            app.patch_json(
-                &person_path(&m.person),
-                Some(token),
-                &json!({"given_name": "Joanna"}),
-            )
-            .await,
-            &restriction,
-        )
-        .await;
+    let person = person_path(&m.person);
+    let renamed = json!({"given_name": "Joanna"});
+    let refused = [
+        // Their record, by the desk and by the person themselves.
+        (Method::PATCH, person.clone(), &m.dpo, renamed.clone()),
+        (Method::PATCH, person.clone(), &m.token, renamed),
+        // Their ticket and its comments, and a new ticket about them, by them or the desk.
+        (
+            Method::PATCH,
+            ticket_path(&ticket),
+            &m.agent,
+            json!({"status": "open"}),
+        ),
+        (
+            Method::POST,
+            comments_path(&ticket),
+            &m.token,
+            json!({"body": "Any news?"}),
+        ),
+        (
+            Method::POST,
+            TICKETS.to_owned(),
+            &m.token,
+            incident("Keyboard"),
+        ),
+        (
+            Method::POST,
+            TICKETS.to_owned(),
+            &m.agent,
+            json!({"kind": "incident", "category": "it_system", "title": "Keyboard",
+                   "requester_id": m.person}),
+        ),
+        // Their accounts, old and new.
+        (
+            Method::PATCH,
+            format!("{ACCOUNTS}/{}", text(&account, "id")),
+            &m.agent,
+            json!({"status": "removed"}),
+        ),
+        (
+            Method::POST,
+            ACCOUNTS.to_owned(),
+            &m.agent,
+            json!({"person_id": m.person, "kind": "email", "system": "Exchange",
+                   "identifier": "d300-mail"}),
+        ),
+        // Their asset assignment, and a new one.
+        (
+            Method::PATCH,
+            format!("{assignments}/{}", text(&assignment, "id")),
+            &m.agent,
+            json!({"status": "approved"}),
+        ),
+        (
+            Method::POST,
+            assignments.clone(),
+            &m.agent,
+            json!({"person_id": m.person}),
+        ),
+    ];
+    for (method, path, token, body) in refused {
+        let response = send(app.request(method, &path, Some(token)).json(&body)).await;
+        refused_by(response, &restriction).await;
     }
-    let person = read(&app, &m.dpo, &person_path(&m.person)).await;
-    assert_eq!(person["given_name"], "Jo");
 
-    // Their ticket and its comments.
-    refused_by(
-        app.patch_json(
-            &ticket_path(&ticket),
-            Some(&m.agent),
-            &json!({"status": "open"}),
-        )
-        .await,
-        &restriction,
-    )
-    .await;
-    refused_by(
-        app.post_json(
-            &comments_path(&ticket),
-            Some(&m.token),
-            &json!({"body": "Any news?"}),
-        )
-        .await,
-        &restriction,
-    )
-    .await;
+    // Nothing was written: each reads as it was.
+    assert_eq!(read(&app, &m.dpo, &person).await["given_name"], "Jo");
     assert_eq!(app.ticket(&m.agent, &ticket).await["status"], "new");
     assert!(
         app.list(&comments_path(&ticket), &m.agent, &[])
             .await
             .is_empty()
     );
-
-    // Their accounts, old and new.
-    refused_by(
-        app.patch_json(
-            &format!("{ACCOUNTS}/{}", text(&account, "id")),
-            Some(&m.agent),
-            &json!({"status": "removed"}),
-        )
-        .await,
-        &restriction,
-    )
-    .await;
-    refused_by(
-        app.post_json(
-            ACCOUNTS,
-            Some(&m.agent),
-            &json!({"person_id": m.person, "kind": "email", "system": "Exchange",
-                    "identifier": "d300-mail"}),
-        )
-        .await,
-        &restriction,
-    )
-    .await;
+    assert_eq!(app.list(TICKETS, &m.agent, &[]).await.len(), 1);
     let accounts = app
         .list(ACCOUNTS, &m.agent, &[("person_id", &m.person)])
         .await;
     assert_eq!(accounts.len(), 1);
     assert_eq!(accounts[0]["status"], account["status"]);
-
-    // Their asset assignment, and a new one.
-    refused_by(
-        app.patch_json(
-            &format!("{assignments}/{}", text(&assignment, "id")),
-            Some(&m.agent),
-            &json!({"status": "approved"}),
-        )
-        .await,
-        &restriction,
-    )
-    .await;
-    refused_by(
-        app.post_json(
-            &assignments,
-            Some(&m.agent),
-            &json!({"person_id": m.person}),
-        )
-        .await,
-        &restriction,
-    )
-    .await;
     let held = app.list(&assignments, &m.agent, &[]).await;
     assert_eq!(held.len(), 1);
     assert_eq!(held[0]["status"], "requested");

@@ -176,6 +176,7 @@ fn load_visible(
         (status = 403, description = "Role may not raise tickets, or this kind or assignment", body = Problem, content_type = "application/problem+json"),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
+        (status = 409, description = "A restriction of the requester's processing holds for tickets of its category (Art 18(2)), the problem naming it and its ground", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Fields missing, of the wrong type or out of bounds, `errors` naming each; or `contains_special_category` set on a ticket whose category the register binds to no purpose with an Art 9(2) condition (Art 9(1))", body = Problem, content_type = "application/problem+json"),
         PathProblems,
     )
@@ -222,6 +223,14 @@ async fn create_ticket(
             if new.contains_special_category {
                 check_special_category(conn, new.org_id, new.category)?;
             }
+            check_restricted(
+                conn,
+                new.org_id,
+                &new.requester,
+                Processing::RecordUpdate,
+                Touched::Records(Holding::ticket(new.category)),
+                now,
+            )?;
             let ticket = tickets::create_within(conn, new, now)?;
             trail.record(
                 AuditOperation::Create,
