@@ -16,6 +16,9 @@ CREATE TABLE restriction_exceptions (
     CHECK ((recorded_by_id IS NULL) <> (recorded_by_account IS NULL))
 );
 CREATE INDEX restriction_exceptions_restriction ON restriction_exceptions (restriction_id, id);
-CREATE INDEX restriction_exceptions_recorded_by_account ON restriction_exceptions (org_id, recorded_by_account) WHERE recorded_by_account IS NOT NULL;
+-- Subject access finds the exceptions a person or an account recorded (reached through the
+-- restriction, so by the column itself).
+CREATE INDEX restriction_exceptions_recorded_by_id ON restriction_exceptions (recorded_by_id, id) WHERE recorded_by_id IS NOT NULL;
+CREATE INDEX restriction_exceptions_recorded_by_account ON restriction_exceptions (recorded_by_account, id) WHERE recorded_by_account IS NOT NULL;
 -- The restrictions in force of a person, as every write about them asks.
 CREATE INDEX restrictions_in_force ON restrictions (org_id, person_id) WHERE lifted_at IS NULL;
