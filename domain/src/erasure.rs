@@ -15,6 +15,7 @@ use crate::DomainError;
 use crate::catalogue::{
     Catalogue, Erasure, KeepReason, PersonKey, PersonLink, RecordKind, Replacement, Table,
 };
+use crate::legal_holds::Blocker;
 use crate::register::Holding;
 use crate::register::binding::PersonProcessing;
 use crate::register::rights::{Right, RightExtent};
@@ -340,6 +341,23 @@ pub fn for_request(
     })
 }
 
+/// Art 17(3)(e), 12: an erasure waits while a legal hold is in force on the person (or a ticket
+/// of theirs) or another request of theirs is still being answered; refused as out of turn,
+/// naming each blocker (ids, dates and rights only, never the hold's reason).
+pub fn clear_to_erase(blockers: &[Blocker]) -> Result<(), DomainError> {
+    if blockers.is_empty() {
+        return Ok(());
+    }
+    let named: Vec<String> = blockers.iter().map(ToString::to_string).collect();
+    Err(DomainError::OutOfTurn {
+        rule: "Art 17(3)",
+        message: format!(
+            "the erasure is blocked by {}: release the hold or answer the request first",
+            named.join(", ")
+        ),
+    })
+}
+
 /// What an erasure did: table by table, and what it kept of the holdings a request partly
 /// fulfilled left alone.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -599,6 +617,29 @@ mod tests {
             }
         }
         processing
+    }
+
+    #[test]
+    fn an_erasure_waits_for_every_blocker_and_names_each() {
+        assert_eq!(clear_to_erase(&[]), Ok(()));
+        let hold = crate::ids::LegalHoldId::from_uuid(uuid::Uuid::nil());
+        let request = crate::ids::RightsRequestId::from_uuid(uuid::Uuid::max());
+        let at = chrono::DateTime::from_timestamp(1_764_000_000, 0).expect("a time");
+        let Err(DomainError::OutOfTurn { rule, message }) = clear_to_erase(&[
+            Blocker::LegalHold {
+                hold_id: hold,
+                placed_at: at,
+            },
+            Blocker::OpenRightsRequest {
+                request_id: request,
+                right: Right::Access,
+            },
+        ]) else {
+            panic!("blocked")
+        };
+        assert_eq!(rule, "Art 17(3)");
+        assert!(message.contains(&hold.to_string()), "{message}");
+        assert!(message.contains(&request.to_string()), "{message}");
     }
 
     #[test]

@@ -433,6 +433,25 @@ pub static CATALOGUE: Catalogue = Catalogue {
                 np("lifting_notice", RecordState),
             ],
         },
+        // The Art 18(2) exceptions the DPO records on a restriction: what processing each lets
+        // through, on which ground and why, kept with the restriction they qualify.
+        Table {
+            name: "restriction_exceptions",
+            record: RecordKind::Restriction,
+            person: through("restriction_id", "restrictions"),
+            columns: &[
+                np("id", RowId),
+                np("org_id", Tenant),
+                np("restriction_id", Reference),
+                np("ground", RecordState),
+                np("allows", RecordState),
+                row("note", FreeText, DISCLOSED),
+                np("ends_at", RecordState),
+                np("recorded_at", RecordState),
+                person_of("recorded_by_id", Activity),
+                account_of("recorded_by_account", Activity, DISCLOSED),
+            ],
+        },
         // The audit trail names people only by keyed pseudonyms, so it outlives their erasure
         // without keeping their identity; it is append-only (the database refuses changes).
         Table {

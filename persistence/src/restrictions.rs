@@ -1,20 +1,24 @@
-//! Restrictions of processing (Art 18): placed when a person objects (Art 21(1), 18(1)(d)) on
-//! the purposes their objection reaches, told to the recipients of their data (Art 19), and
-//! lifted once the objection is decided, with the notice the person is given first (Art 18(3)).
+//! Restrictions of processing (Art 18): placed when a person asks for one (Art 18(1)(a) to (c))
+//! or objects (Art 21(1), 18(1)(d)), told to the recipients of their data (Art 19), qualified by
+//! the exceptions the DPO records (Art 18(2)), and lifted with the notice the person is given
+//! first (Art 18(3)).
 //!
-//! Both [`place_on_objection`] and [`lift`] work inside the caller's transaction, so the
-//! request and its restriction (or its outcome and the lifting) commit together.
+//! [`place`], [`add_exception`] and [`lift`] work inside the caller's transaction, so the request
+//! and its restriction (or its outcome and the lifting) commit together.
+
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use domain::DomainError;
 use domain::ids::{OrgId, PersonId, RightsRequestId};
 use domain::page::PageLimit;
 use domain::party::Party;
 use domain::recipient_notices::NoticeAction;
-use domain::register::rights::{RestrictionGround, Right};
 use domain::restriction::{
-    LiftReason, RestrictedPurpose, lifting_notice, recipient_notice, restricted_by_objection,
+    Asked, LiftReason, lifting_notice, recipient_notice, restricted_by_request,
 };
+pub use domain::restriction::{Exception, Lifted, Restriction};
 use domain::rights_requests::uk_date;
 use uuid::Uuid;
 
@@ -24,36 +28,9 @@ use crate::page::page_about_person;
 use crate::parties::{columns, optional_columns, optional_party, party};
 use crate::recipient_notices::{self, Notice, RecipientNotice};
 use crate::rights_requests::RightsRequest;
-use crate::schema::restrictions;
+use crate::schema::{restriction_exceptions, restrictions};
 use crate::time::{from_db, to_db};
 use crate::{catalogue, people};
-
-/// A restriction, in force or lifted.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Restriction {
-    pub id: Uuid,
-    pub org_id: OrgId,
-    pub person_id: PersonId,
-    pub ground: RestrictionGround,
-    /// The request that placed it.
-    pub request_id: RightsRequestId,
-    /// What is restricted, as the register stated it when the restriction was placed.
-    pub purposes: Vec<RestrictedPurpose>,
-    pub placed_at: DateTime<Utc>,
-    pub placed_by: Party,
-    /// None while it holds.
-    pub lifted: Option<Lifted>,
-}
-
-/// How a restriction ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Lifted {
-    pub at: DateTime<Utc>,
-    pub by: Party,
-    pub reason: LiftReason,
-    /// Art 18(3): what the person was told before it was lifted.
-    pub notice: String,
-}
 
 /// A restriction just placed, and what each recipient of the person's data was told of it.
 #[derive(Debug, Clone)]
@@ -123,10 +100,103 @@ impl TryFrom<RestrictionRow> for Restriction {
                 row.placed_by_id,
                 row.placed_by_account,
             )?,
+            exceptions: Vec::new(),
             lifted,
         })
     }
 }
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = restriction_exceptions)]
+#[diesel(treat_none_as_default_value = false)]
+struct ExceptionRow {
+    id: String,
+    org_id: String,
+    restriction_id: String,
+    ground: String,
+    allows: String,
+    note: String,
+    ends_at: Option<chrono::NaiveDateTime>,
+    recorded_at: chrono::NaiveDateTime,
+    recorded_by_id: Option<String>,
+    recorded_by_account: Option<String>,
+}
+
+impl ExceptionRow {
+    fn new(org_id: OrgId, restriction_id: Uuid, e: &Exception) -> Self {
+        let (recorded_by_id, recorded_by_account) = columns(&e.recorded_by);
+        ExceptionRow {
+            id: e.id.to_string(),
+            org_id: org_id.to_string(),
+            restriction_id: restriction_id.to_string(),
+            ground: e.ground.as_str().to_owned(),
+            allows: e.allows.as_str().to_owned(),
+            note: e.note.clone(),
+            ends_at: e.until.map(to_db),
+            recorded_at: to_db(e.recorded_at),
+            recorded_by_id,
+            recorded_by_account,
+        }
+    }
+
+    fn into_exception(self) -> Result<(String, Exception), StoreError> {
+        let exception = Exception {
+            id: self.id.parse().map_err(|_| corrupt("exception id"))?,
+            ground: self
+                .ground
+                .parse()
+                .map_err(|_| corrupt("exception ground"))?,
+            allows: self
+                .allows
+                .parse()
+                .map_err(|_| corrupt("exception processing"))?,
+            note: self.note,
+            until: self.ends_at.map(from_db),
+            recorded_at: from_db(self.recorded_at),
+            recorded_by: party(
+                "restriction exception recorded by",
+                self.recorded_by_id,
+                self.recorded_by_account,
+            )?,
+        };
+        Ok((self.restriction_id, exception))
+    }
+}
+
+/// The restrictions with their exceptions, read in one query, each oldest first.
+fn with_exceptions(
+    conn: &mut AnyConnection,
+    mut held: Vec<Restriction>,
+) -> Result<Vec<Restriction>, StoreError> {
+    if held.is_empty() {
+        return Ok(held);
+    }
+    let ids: Vec<String> = held.iter().map(|r| r.id.to_string()).collect();
+    let mut by_restriction: HashMap<String, Vec<Exception>> = HashMap::new();
+    for chunk in ids.chunks(CHUNK) {
+        let rows = restriction_exceptions::table
+            .filter(restriction_exceptions::restriction_id.eq_any(chunk))
+            .select(ExceptionRow::as_select())
+            .order(restriction_exceptions::id.asc())
+            .load::<ExceptionRow>(conn)?;
+        for row in rows {
+            let (restriction, exception) = row.into_exception()?;
+            by_restriction
+                .entry(restriction)
+                .or_default()
+                .push(exception);
+        }
+    }
+    for restriction in &mut held {
+        if let Some(exceptions) = by_restriction.remove(&restriction.id.to_string()) {
+            restriction.exceptions = exceptions;
+        }
+    }
+    Ok(held)
+}
+
+/// Ids bound in one `IN` list: well under either backend's limit on bound parameters.
+const CHUNK: usize = 1000;
 
 impl TryFrom<&Restriction> for RestrictionRow {
     type Error = StoreError;
@@ -154,33 +224,39 @@ impl TryFrom<&Restriction> for RestrictionRow {
     }
 }
 
-/// Art 21(1), 18(1)(d): when `request` (just stored) is an objection, restricts the processing
-/// of the person's data for the purposes it reaches (those on 6(1)(e) or (f) holding their data,
-/// by the register as it stands), placed by whoever logged the request, and tells each recipient
-/// of their data (Art 19). Inside the caller's transaction. `None` for any other request, and
-/// for an objection that reaches none of their processing: then nothing is restricted.
-pub fn place_on_objection(
+/// Art 18(1), 21(1): restricts the processing of the person's data that `request` (just
+/// stored) asks to restrict: for an objection, the purposes it reaches (those on 6(1)(e) or (f)
+/// holding their data) under 18(1)(d); for a request for restriction, every purpose holding
+/// their data or those `asked` names, on its ground; by the register as it stands, placed by
+/// whoever logged the request; and tells each recipient of their data (Art 19). Inside the
+/// caller's transaction. `None` for a request of any other right, and when nothing is
+/// restricted.
+pub fn place(
     conn: &mut AnyConnection,
     request: &RightsRequest,
+    asked: Option<&Asked>,
 ) -> Result<Option<Placed>, StoreError> {
-    if request.right != Right::Objection {
+    if !matches!(
+        request.right,
+        domain::register::rights::Right::Objection | domain::register::rights::Right::Restriction
+    ) {
         return Ok(None);
     }
     let person = people::get(conn, request.org_id, request.person_id)?.person;
     let processing = catalogue::processing_of(conn, request.org_id, &person)?;
-    let purposes = restricted_by_objection(&processing);
-    if purposes.is_empty() {
+    let Some((ground, purposes)) = restricted_by_request(request.right, asked, &processing)? else {
         return Ok(None);
-    }
+    };
     let restriction = Restriction {
         id: Uuid::now_v7(),
         org_id: request.org_id,
         person_id: request.person_id,
-        ground: RestrictionGround::ObjectionPending,
+        ground,
         request_id: request.id,
         purposes,
         placed_at: request.logged_at,
         placed_by: request.logged_by.clone(),
+        exceptions: Vec::new(),
         lifted: None,
     };
     diesel::insert_into(restrictions::table)
@@ -209,23 +285,17 @@ pub fn place_on_objection(
     }))
 }
 
-/// Lifts the restriction `request` placed, inside the caller's transaction, recording who lifted
-/// it, why, and the notice the person is given first (Art 18(3)), worded by the domain. Returns
-/// the restriction as lifted; `None` when the request placed none, or it is lifted already.
-pub fn lift(
+/// Lifts `current` (as just read, in force), inside the caller's transaction, recording who
+/// lifted it, why, and the notice the person is given first (Art 18(3)), worded by the domain:
+/// the notice and the lifted state are one write, so the lifting is never visible untold.
+/// Returns the restriction as lifted; `None` when a lifting landed in between.
+fn lift_current(
     conn: &mut AnyConnection,
-    org_id: OrgId,
-    request: RightsRequestId,
+    current: Restriction,
     reason: LiftReason,
     by: &Party,
     now: DateTime<Utc>,
 ) -> Result<Option<Restriction>, StoreError> {
-    let Some(current) = of_request(conn, org_id, request)? else {
-        return Ok(None);
-    };
-    if current.lifted.is_some() {
-        return Ok(None);
-    }
     let notice = lifting_notice(
         current.ground,
         &current.purposes,
@@ -252,23 +322,99 @@ pub fn lift(
     Ok((written == 1).then_some(lifted))
 }
 
-/// The restriction a request placed, if any; another organisation's is none.
+/// Lifts the restriction `request` placed (see [`lift_current`]). `None` when the request placed
+/// none, or it is lifted already.
+pub fn lift(
+    conn: &mut AnyConnection,
+    org_id: OrgId,
+    request: RightsRequestId,
+    reason: LiftReason,
+    by: &Party,
+    now: DateTime<Utc>,
+) -> Result<Option<Restriction>, StoreError> {
+    match of_request(conn, org_id, request)? {
+        Some(current) if current.lifted.is_none() => lift_current(conn, current, reason, by, now),
+        _ => Ok(None),
+    }
+}
+
+/// The DPO lifting restriction `id` directly, for `reason` once `check` accepts it for the
+/// restriction's ground (see [`lift_current`]). A lifted one is a conflict; another
+/// organisation's is not found.
+pub fn lift_directly(
+    conn: &mut AnyConnection,
+    org_id: OrgId,
+    id: Uuid,
+    reason: LiftReason,
+    check: impl FnOnce(&Restriction) -> Result<(), DomainError>,
+    by: &Party,
+    now: DateTime<Utc>,
+) -> Result<Restriction, StoreError> {
+    let current = get(conn, org_id, id)?;
+    if current.lifted.is_some() {
+        return Err(DomainError::Conflict("the restriction is lifted already").into());
+    }
+    check(&current)?;
+    lift_current(conn, current, reason, by, now)?
+        .ok_or(DomainError::Conflict("the restriction is lifted already").into())
+}
+
+/// Records an Art 18(2) exception on restriction `id` (in force), inside the caller's
+/// transaction; answers the restriction with it. A lifted restriction takes none (a conflict);
+/// another organisation's is not found.
+pub fn add_exception(
+    conn: &mut AnyConnection,
+    org_id: OrgId,
+    id: Uuid,
+    exception: Exception,
+) -> Result<Restriction, StoreError> {
+    let mut current = get(conn, org_id, id)?;
+    if current.lifted.is_some() {
+        return Err(DomainError::Conflict(
+            "the restriction is lifted: nothing is restricted to make an exception to",
+        )
+        .into());
+    }
+    diesel::insert_into(restriction_exceptions::table)
+        .values(ExceptionRow::new(org_id, id, &exception))
+        .execute(conn)?;
+    current.exceptions.push(exception);
+    Ok(current)
+}
+
+/// A restriction with its exceptions; another organisation's is not found.
+pub fn get(conn: &mut AnyConnection, org_id: OrgId, id: Uuid) -> Result<Restriction, StoreError> {
+    let row = restrictions::table
+        .filter(restrictions::org_id.eq(org_id.to_string()))
+        .filter(restrictions::id.eq(id.to_string()))
+        .select(RestrictionRow::as_select())
+        .get_result::<RestrictionRow>(conn)?;
+    let held = with_exceptions(conn, vec![Restriction::try_from(row)?])?;
+    held.into_iter().next().ok_or(StoreError::NotFound)
+}
+
+/// The restriction a request placed, if any, with its exceptions; another organisation's is
+/// none.
 pub fn of_request(
     conn: &mut AnyConnection,
     org_id: OrgId,
     request: RightsRequestId,
 ) -> Result<Option<Restriction>, StoreError> {
-    restrictions::table
+    let held = restrictions::table
         .filter(restrictions::org_id.eq(org_id.to_string()))
         .filter(restrictions::request_id.eq(request.to_string()))
         .select(RestrictionRow::as_select())
         .get_result::<RestrictionRow>(conn)
         .optional()?
         .map(Restriction::try_from)
-        .transpose()
+        .transpose()?;
+    Ok(with_exceptions(conn, held.into_iter().collect())?
+        .into_iter()
+        .next())
 }
 
-/// A page of the person's restrictions, in force or lifted, newest first, after the cursor one.
+/// A page of the person's restrictions, in force or lifted, with their exceptions, newest
+/// first, after the cursor one.
 pub fn of_person(
     conn: &mut AnyConnection,
     org_id: OrgId,
@@ -276,7 +422,7 @@ pub fn of_person(
     limit: PageLimit,
     after: Option<Uuid>,
 ) -> Result<(Vec<Restriction>, bool), StoreError> {
-    page_about_person!(
+    let (items, more) = page_about_person!(
         conn,
         restrictions,
         RestrictionRow,
@@ -284,23 +430,49 @@ pub fn of_person(
         person_id,
         limit,
         after
-    )
+    )?;
+    Ok((with_exceptions(conn, items)?, more))
 }
 
-/// The person's restrictions that hold now, oldest first.
+/// The person's restrictions that hold now, with their exceptions, oldest first.
 pub fn in_force(
     conn: &mut AnyConnection,
     org_id: OrgId,
     person_id: PersonId,
 ) -> Result<Vec<Restriction>, StoreError> {
-    restrictions::table
-        .filter(restrictions::org_id.eq(org_id.to_string()))
-        .filter(restrictions::person_id.eq(person_id.to_string()))
-        .filter(restrictions::lifted_at.is_null())
-        .select(RestrictionRow::as_select())
-        .order(restrictions::id.asc())
-        .load::<RestrictionRow>(conn)?
-        .into_iter()
-        .map(Restriction::try_from)
-        .collect()
+    Ok(in_force_of(conn, org_id, &[person_id])?
+        .remove(&person_id)
+        .unwrap_or_default())
+}
+
+/// The restrictions that hold now of each of `people` (those with none are absent), with their
+/// exceptions, each person's oldest first: what a write about many people (an HR batch) reads
+/// once.
+pub fn in_force_of(
+    conn: &mut AnyConnection,
+    org_id: OrgId,
+    people: &[PersonId],
+) -> Result<HashMap<PersonId, Vec<Restriction>>, StoreError> {
+    let ids: Vec<String> = people.iter().map(ToString::to_string).collect();
+    let mut held = Vec::new();
+    for chunk in ids.chunks(CHUNK) {
+        let rows = restrictions::table
+            .filter(restrictions::org_id.eq(org_id.to_string()))
+            .filter(restrictions::person_id.eq_any(chunk))
+            .filter(restrictions::lifted_at.is_null())
+            .select(RestrictionRow::as_select())
+            .order(restrictions::id.asc())
+            .load::<RestrictionRow>(conn)?;
+        for row in rows {
+            held.push(Restriction::try_from(row)?);
+        }
+    }
+    let mut by_person: HashMap<PersonId, Vec<Restriction>> = HashMap::new();
+    for restriction in with_exceptions(conn, held)? {
+        by_person
+            .entry(restriction.person_id)
+            .or_default()
+            .push(restriction);
+    }
+    Ok(by_person)
 }

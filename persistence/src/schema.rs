@@ -515,6 +515,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    restriction_exceptions (id) {
+        id -> Text,
+        org_id -> Text,
+        restriction_id -> Text,
+        ground -> Text,
+        allows -> Text,
+        note -> Text,
+        ends_at -> Nullable<Timestamp>,
+        recorded_at -> Timestamp,
+        recorded_by_id -> Nullable<Text>,
+        recorded_by_account -> Nullable<Text>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(audit_events, audit_subject_postings);
 
 diesel::table! {

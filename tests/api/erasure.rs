@@ -483,3 +483,75 @@ async fn no_log_line_names_the_person_from_their_first_record_to_their_erasure()
         assert!(!logged.contains(needle), "{needle} in the server's log");
     }
 }
+
+#[tokio::test]
+async fn a_legal_hold_or_another_open_request_blocks_the_erasure_until_it_ends() {
+    let s = scene().await;
+    let request = ask(&s).await;
+    let hold = json_body(
+        s.app
+            .post_json(
+                "/api/v1/legal-holds",
+                Some(&s.dpo),
+                &json!({"person_id": s.person, "reason": "Tribunal claim ET/1234"}),
+            )
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let hold = text(&hold, "id");
+    let access = json_body(
+        s.app
+            .post_json(REQUESTS, Some(&s.token), &json!({"right": "access"}))
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let access = text(&access, "id");
+    let blocked = problem(
+        decide(&s, &request, json!({"outcome": "fulfilled"})).await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    let detail = blocked["detail"].as_str().expect("a detail");
+    assert!(
+        detail.contains(&hold) && detail.contains(&access),
+        "{detail}"
+    );
+    assert!(
+        !detail.contains("ET/1234"),
+        "a hold's reason is never repeated: {detail}"
+    );
+    let person = json_body(
+        s.app
+            .get(&format!("{PEOPLE}/{}", s.person), Some(&s.dpo))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(person["given_name"], GIVEN, "nothing erased while blocked");
+
+    json_body(
+        s.app
+            .post_json(
+                &format!("/api/v1/legal-holds/{hold}/release"),
+                Some(&s.dpo),
+                &json!({"reason": "Claim settled"}),
+            )
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    json_body(
+        decide(&s, &access, json!({"outcome": "fulfilled"})).await,
+        StatusCode::OK,
+    )
+    .await;
+    json_body(
+        decide(&s, &request, json!({"outcome": "fulfilled"})).await,
+        StatusCode::OK,
+    )
+    .await;
+    let erasure = scrubbed(&s, &request).await;
+    assert_eq!(erasure["erasures"].as_array().map(Vec::len), Some(1));
+}

@@ -155,7 +155,7 @@ async fn a_hold_is_placed_read_listed_and_released_once() {
     let of_person = app
         .list(HOLDS, &d.auditor, &[("person_id", d.person.as_str())])
         .await;
-    assert_eq!(ids(&of_person), std::slice::from_ref(&id));
+    assert_eq!(ids(&of_person), [id.as_str()]);
     let of_ticket = app
         .list(HOLDS, &d.dpo, &[("ticket_id", &text(&ticket, "id"))])
         .await;
@@ -187,7 +187,7 @@ async fn a_hold_is_placed_read_listed_and_released_once() {
     let in_force = app.list(HOLDS, &d.dpo, &[("in_force", "true")]).await;
     assert_eq!(ids(&in_force), [text(&on_ticket, "id")]);
     let ended = app.list(HOLDS, &d.dpo, &[("in_force", "false")]).await;
-    assert_eq!(ids(&ended), std::slice::from_ref(&id));
+    assert_eq!(ids(&ended), [id.as_str()]);
     assert_eq!(ended[0], released);
 
     // Each write and read is in the trail, about the person held.

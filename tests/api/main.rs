@@ -38,6 +38,7 @@ mod rectification;
 mod register_entries;
 mod register_history;
 mod reports;
+mod restriction_holds;
 mod restrictions;
 mod rights_request_steps;
 mod rights_requests;

@@ -424,6 +424,7 @@ async fn the_data_map_shows_the_desks_tables_storing_each_category() {
             "disclosures",
             "rights_request_steps",
             "rectifications",
+            "restriction_exceptions",
             "disclosure_versions",
             "legal_holds"
         ])

@@ -25,18 +25,20 @@ fn processing_path(person: &str) -> String {
     format!("{PEOPLE}/{person}/processing")
 }
 
-/// A person of a seeded organisation with their own token, and its DPO.
-struct Member {
-    person: String,
-    token: String,
-    dpo: String,
+/// A person of a seeded organisation with their own token, and its DPO and an agent.
+pub(crate) struct Member {
+    pub person: String,
+    pub token: String,
+    pub dpo: String,
+    pub agent: String,
 }
 
-async fn member(app: &TestApp, org: &str, subject: &str) -> Member {
+pub(crate) async fn member(app: &TestApp, org: &str, subject: &str) -> Member {
     Member {
         person: app.record_person(org, subject, json!({})).await,
         token: app.token(org, &["requester"], subject),
         dpo: app.token(org, &["dpo"], "dpo-1"),
+        agent: app.token(org, &["agent"], "agent-1"),
     }
 }
 
@@ -126,8 +128,7 @@ async fn an_objection_restricts_processing_on_public_task_until_it_is_lifted() {
     assert_eq!(purposes[0]["lawful_basis"], "e");
 
     // The desk sees it on the person, and their processing names it.
-    let agent = app.token(DEVON, &["agent"], "agent-1");
-    let listed = app.list(&restrictions_path(&m.person), &agent, &[]).await;
+    let listed = app.list(&restrictions_path(&m.person), &m.agent, &[]).await;
     assert_eq!(listed.len(), 1);
     assert_eq!(&listed[0], restriction);
     let processing = json_body(

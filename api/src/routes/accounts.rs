@@ -7,8 +7,11 @@ use chrono::{DateTime, Utc};
 use domain::DomainError;
 use domain::accounts::{Account, AccountKind, AccountStatus};
 use domain::audit::{AuditOperation, RecordKind};
+use domain::catalogue::RecordKind as CatalogueKind;
 use domain::ids::{AccountId, PersonId, TicketId};
 use domain::party::Party;
+use domain::register::Holding;
+use domain::restriction::{Processing, Touched};
 use persistence::StoreError;
 use persistence::accounts::{self, AccountChange, AccountFilter, StoredAccount};
 use persistence::{people, tickets};
@@ -26,6 +29,7 @@ use crate::http::page::{PageQuery, page};
 use crate::http::params::{Params, path_id};
 use crate::http::problem::responses::{BodyProblems, ListProblems, PathProblems, Stale};
 use crate::http::{ApiError, ApiResult, FieldError, Problem};
+use crate::routes::restrictions::check_restricted;
 use crate::state::AppState;
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -172,6 +176,22 @@ fn unknown(field: &'static str, what: &str) -> StoreError {
     ))
 }
 
+/// Art 18(2): refuses writing an account of a person whose accounts' purpose is restricted.
+fn check_account_restricted(
+    conn: &mut persistence::AnyConnection,
+    account: &Account,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    check_restricted(
+        conn,
+        account.org_id,
+        &Party::Person(account.person_id),
+        Processing::RecordUpdate,
+        Touched::Records(Holding::of(CatalogueKind::Account)),
+        now,
+    )
+}
+
 /// Whom an account is about, for the audit trail: the person it is granted to.
 fn about(account: &Account) -> Option<Party> {
     Some(Party::Person(account.person_id))
@@ -207,7 +227,7 @@ fn account_trail(
         (status = 201, description = "Account requested", body = AccountDto,
             headers(("ETag" = String, description = "Version of the account"), ("Location" = String))),
         (status = 403, description = "Role may not ask for accounts", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The identifier is already held in this system", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The identifier is already held in this system; or a restriction of the person's processing holds for their accounts (Art 18(2)), the problem naming it and its ground", body = Problem, content_type = "application/problem+json"),
         BodyProblems,
     )
 )]
@@ -262,16 +282,17 @@ async fn create_account(
                 stored.account.person_id,
                 "person_id",
             )?;
-            accounts::create(conn, &stored, change_id, &actor)?;
+            check_account_restricted(conn, &stored.account, now)?;
+            accounts::create(conn, &stored, change_id, &actor).map_err(|error| match error {
+                StoreError::Conflict(_) => DomainError::Conflict(
+                    "an account with this identifier is already held in this system",
+                )
+                .into(),
+                other => other,
+            })?;
             Ok(stored)
         })
-        .await
-        .map_err(|error| match error {
-            ApiError::Conflict(_) => ApiError::Conflict(
-                "an account with this identifier is already held in this system".into(),
-            ),
-            other => other,
-        })?;
+        .await?;
     let location = format!("/api/v1/accounts/{}", stored.account.id);
     Ok(created(
         &location,
@@ -382,7 +403,7 @@ async fn get_account(
             headers(("ETag" = String, description = "New version"))),
         (status = 403, description = "Role may not change accounts, or the approver is the account's person", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such account in the caller's organisation", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Illegal status transition", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Illegal status transition; or a restriction of the person's processing holds for their accounts (Art 18(2)), the problem naming it and its ground", body = Problem, content_type = "application/problem+json"),
         (status = 412, response = Stale),
         BodyProblems,
     )
@@ -412,9 +433,10 @@ async fn update_account(
                 };
             }
             let next = body.status;
-            let change = move |_: &mut persistence::AnyConnection,
+            let change = move |conn: &mut persistence::AnyConnection,
                                current: &Account|
                   -> Result<Account, StoreError> {
+                check_account_restricted(conn, current, now)?;
                 // The caller as a person of the organisation, if they are one: an approval
                 // needs one (no one approves their own account).
                 let approver = principal.person();

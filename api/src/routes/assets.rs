@@ -12,8 +12,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::DomainError;
 use domain::assets::{Asset, AssetKind, AssetTag, Assignment, AssignmentStatus, check_seats};
 use domain::audit::{AuditOperation, RecordKind};
+use domain::catalogue::RecordKind as CatalogueKind;
 use domain::ids::{AssetId, AssignmentId, PersonId};
 use domain::party::Party;
+use domain::register::Holding;
+use domain::restriction::{Processing, Touched};
 use domain::role::Role;
 use persistence::StoreError;
 use persistence::assets::{
@@ -34,6 +37,7 @@ use crate::http::problem::responses::{
     BodyProblems, ListProblems, PathProblems, Stale, Unauthenticated,
 };
 use crate::http::{ApiError, ApiResult, FieldError, Problem};
+use crate::routes::restrictions::check_restricted;
 use crate::state::AppState;
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -505,6 +509,24 @@ async fn update_asset(
 // ---------------------------------------------------------------------------------------------
 // Assignments
 
+/// Art 18(2): refuses writing an asset assignment of a person whose assignments' purpose is
+/// restricted.
+fn check_assignment_restricted(
+    conn: &mut persistence::AnyConnection,
+    org_id: domain::ids::OrgId,
+    person_id: PersonId,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    check_restricted(
+        conn,
+        org_id,
+        &Party::Person(person_id),
+        Processing::RecordUpdate,
+        Touched::Records(Holding::of(CatalogueKind::AssetAssignment)),
+        now,
+    )
+}
+
 /// Notes `operation` on an assignment, which is about the person it is for.
 fn record(trail: &mut Trail, operation: AuditOperation, assignment: &Assignment) {
     let about = Some(Party::Person(assignment.person_id));
@@ -528,6 +550,7 @@ fn record(trail: &mut Trail, operation: AuditOperation, assignment: &Assignment)
             headers(("ETag" = String, description = "Version of the assignment"), ("Location" = String))),
         (status = 403, description = "Role may not request, or not for someone else", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such asset in the caller's organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A restriction of the person's processing holds for their assignments (Art 18(2)), the problem naming it and its ground", body = Problem, content_type = "application/problem+json"),
         BodyProblems,
     )
 )]
@@ -561,6 +584,7 @@ async fn request_assignment(
                 )));
             }
             persistence::people::ensure_known(conn, org_id, person_id, "person_id")?;
+            check_assignment_restricted(conn, org_id, person_id, now)?;
             let assignment = Assignment {
                 id: assignment_id,
                 asset_id,
@@ -650,7 +674,7 @@ async fn list_assignments(
             headers(("ETag" = String, description = "New version"))),
         (status = 403, description = "Only the desk moves assignments; approval by someone else", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such asset or assignment in the caller's organisation", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Illegal transition, or no seat free", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Illegal transition, or no seat free; or a restriction of the person's processing holds for their assignments (Art 18(2)), the problem naming it and its ground", body = Problem, content_type = "application/problem+json"),
         (status = 412, response = Stale),
         BodyProblems,
     )
@@ -673,6 +697,13 @@ async fn update_assignment(
     let assignment = state
         .write_audited(Trail::new(&caller, now), move |conn, trail| {
             let approver = principal.person();
+            match store::get_assignment(conn, principal.org_id, asset_id, assignment_id) {
+                Ok(current) => {
+                    check_assignment_restricted(conn, principal.org_id, current.person_id, now)?;
+                }
+                Err(StoreError::NotFound) => {}
+                Err(other) => return Err(other),
+            }
             let assignment = store::transition(
                 conn,
                 principal.org_id,

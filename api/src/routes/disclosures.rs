@@ -17,6 +17,7 @@ use domain::grants::Duty;
 use domain::ids::{DataCategoryId, DisclosureId, PersonId, RecipientId};
 use domain::party::Party;
 use domain::register::Register;
+use domain::restriction::{Processing, Touched};
 use domain::role::Role;
 use persistence::StoreError;
 use persistence::disclosures::{self, Correction, DisclosureFilter, DisclosureVersion};
@@ -35,6 +36,7 @@ use crate::http::params::{Params, path_id};
 use crate::http::problem::responses::{BodyProblems, ListProblems, PathProblems, Stale};
 use crate::http::{ApiError, ApiResult, FieldError, Problem};
 use crate::routes::grants::{self, GrantDto};
+use crate::routes::restrictions::Restraints;
 use crate::state::AppState;
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -329,6 +331,7 @@ fn with_etag(
         (status = 201, description = "Disclosure recorded", body = DisclosureDto,
             headers(("ETag" = String, description = "Version of the record"), ("Location" = String))),
         (status = 403, description = "Only the DPO and agents granted it record disclosures", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A restriction of the person's processing held when the disclosure was made, covering a purpose holding a category disclosed, and no exception allowed it (Art 18(2)); the problem names the restriction and its ground", body = Problem, content_type = "application/problem+json"),
         BodyProblems,
     )
 )]
@@ -367,8 +370,25 @@ async fn record_disclosure(
     let (version, dto) = state
         .write(move |conn| {
             authorise(conn, &principal, DisclosureAction::Record, false)?;
-            let stored = disclosures::record(conn, &disclosure, version_id)?;
-            with_etag(conn, stored)
+            persistence::transaction(conn, |conn| {
+                // Art 18(2): no disclosure of restricted data made while the restriction held,
+                // unless an exception let it through; checked with the write, in one
+                // transaction.
+                let facts = &disclosure.facts;
+                Restraints::load(
+                    conn,
+                    principal.org_id,
+                    &[facts.person_id],
+                    facts.disclosed_at,
+                )?
+                .check(
+                    facts.person_id,
+                    Processing::Disclosure,
+                    Touched::Categories(&facts.data_categories),
+                )?;
+                let stored = disclosures::record(conn, &disclosure, version_id)?;
+                with_etag(conn, stored)
+            })
         })
         .await?;
     let location = format!("/api/v1/disclosures/{}", dto.id);

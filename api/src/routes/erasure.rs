@@ -6,7 +6,7 @@
 use actix_web::{get, web};
 use chrono::{DateTime, Utc};
 use domain::audit::{AuditOperation, RecordKind};
-use domain::erasure::{RequestErasure, for_request};
+use domain::erasure::{RequestErasure, clear_to_erase, for_request};
 use domain::ids::{PersonId, RightsRequestId};
 use domain::party::Party;
 use domain::register::rights::Right;
@@ -14,7 +14,7 @@ use domain::rights_requests::OutcomeKind;
 use domain::role::Role;
 use persistence::erasure::{self, Cause, Erased, Scope};
 use persistence::rights_requests::{self, RightsRequest, StepRecord};
-use persistence::{AnyConnection, StoreError, catalogue, people};
+use persistence::{AnyConnection, StoreError, catalogue, legal_holds, people};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -33,8 +33,9 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
 }
 
 /// Art 17(1): an erasure request fulfilled, in whole or in part, erases the person's data in
-/// the transaction that records the outcome, as far as [`for_request`] says; nothing for a
-/// request of another right, or one refused. Audited as one erasure of the person, with the
+/// the transaction that records the outcome, as far as [`for_request`] says, once nothing
+/// blocks it ([`clear_to_erase`]: a legal hold, another request still being answered); nothing
+/// for a request of another right, or one refused. Audited as one erasure of the person, with the
 /// notices sent to the recipients of their data (Art 19).
 pub(crate) fn on_request_closed(
     conn: &mut AnyConnection,
@@ -52,6 +53,13 @@ pub(crate) fn on_request_closed(
         RequestErasure::Nothing => return Ok(()),
         RequestErasure::Erase { scope, refused } => (scope, refused),
     };
+    let blockers = legal_holds::blockers_for_person(
+        conn,
+        request.org_id,
+        request.person_id,
+        Some(request.id),
+    )?;
+    clear_to_erase(&blockers)?;
     let erased = erasure::erase_person(
         conn,
         request.org_id,

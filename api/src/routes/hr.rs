@@ -11,10 +11,13 @@ use actix_web::{HttpRequest, HttpResponse, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::DomainError;
 use domain::audit::{AuditOperation, RecordKind};
+use domain::catalogue::RecordKind as CatalogueKind;
 use domain::hr::{DeskEffect, HrDecision, HrEvent, HrEventInput, PersonHrState, decide, effects};
 use domain::ids::{OrgId, PersonId, TicketId};
 use domain::party::Party;
 use domain::people::Person;
+use domain::register::Holding;
+use domain::restriction::{Processing, Touched};
 use domain::ticket::{Priority, TicketCategory, TicketKind};
 use persistence::hr::{self, StoredAnswer};
 use persistence::people::StoredPerson;
@@ -32,6 +35,7 @@ use crate::http::problem::responses::{
     BadRequest, InvalidFields, PayloadTooLarge, Unauthenticated, UnsupportedMediaType,
 };
 use crate::http::{ApiError, ApiResult, FieldError, Problem};
+use crate::routes::restrictions::Restraints;
 use crate::state::AppState;
 
 /// A batch of 10,000 records of a few hundred bytes each fits with room to spare.
@@ -71,7 +75,7 @@ pub enum HrOutcome {
     /// Nothing applied: older than what is held, or nothing new.
     Ignored,
     /// Applying it is against a rule (a leaver the desk does not hold, a leave date before the
-    /// start).
+    /// start, a person whose processing is restricted under Art 18).
     Refused,
     /// The record is malformed; `errors` names each field.
     Invalid,
@@ -278,6 +282,9 @@ fn apply(
         .filter_map(|(_, e)| e.as_ref().ok().map(|e| e.external_id().as_str()))
         .collect();
     let mut held = hr::people_by_external_id(conn, org_id, &keys)?;
+    // Art 18(2): the restrictions in force of the people the batch names, read once.
+    let named: Vec<PersonId> = held.values().map(|stored| stored.person.id).collect();
+    let restraints = Restraints::load(conn, org_id, &named, now)?;
     let mut writes = Writes {
         // As read: each changed person is written over this version, or not at all.
         read: held.clone(),
@@ -301,7 +308,15 @@ fn apply(
             }
         };
         let key = event.external_id().as_str().to_owned();
-        let record = apply_one(conn, org_id, raised_by, &event, held.get(&key), now)?;
+        let record = apply_one(
+            conn,
+            org_id,
+            raised_by,
+            &event,
+            held.get(&key),
+            &restraints,
+            now,
+        )?;
         let outcome = record.outcome;
         match outcome {
             HrOutcome::Created | HrOutcome::Updated | HrOutcome::Left => answer.applied += 1,
@@ -435,13 +450,16 @@ impl Applied {
 }
 
 /// Decides one record against the person as held (`held`), and what it writes. Writes nothing
-/// itself: reads only what the batch never writes (a leaver's accounts and assets).
+/// itself: reads only what the batch never writes (a leaver's accounts and assets). A mover or
+/// leaver whose person record's purpose is restricted is refused, naming the restriction
+/// (Art 18(2)).
 fn apply_one(
     conn: &mut AnyConnection,
     org_id: OrgId,
     raised_by: &Party,
     event: &HrEvent,
     held: Option<&StoredPerson>,
+    restraints: &Restraints,
     now: DateTime<Utc>,
 ) -> Result<Applied, StoreError> {
     let today = now.date_naive();
@@ -451,6 +469,20 @@ fn apply_one(
     });
     let decision = decide(state.as_ref(), event);
     let held_id = held.map(|s| s.person.id);
+    if let (HrDecision::Leave { .. } | HrDecision::Update { .. }, Some(person)) =
+        (&decision, held_id)
+        && let Some(refusal) = restraints.refusal(
+            person,
+            Processing::PersonUpdate,
+            Touched::Records(Holding::of(CatalogueKind::Person)),
+        )
+    {
+        return Ok(Applied::not_applied(
+            HrOutcome::Refused,
+            held_id,
+            DomainError::from(refusal).to_string(),
+        ));
+    }
     let (outcome, person): (HrOutcome, Person) = match (&decision, held) {
         (HrDecision::Ignore { reason, .. }, _) => {
             return Ok(Applied::not_applied(

@@ -10,6 +10,7 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::DomainError;
 use domain::audit::{AuditOperation, RecordKind};
+use domain::catalogue::RecordKind as CatalogueKind;
 use domain::grants::Duty;
 use domain::ids::{OrgId, PersonId};
 use domain::page::PageLimit;
@@ -18,7 +19,8 @@ use domain::people::{
     AccessContext, Adjustments, Email, ExternalId, Person, PersonAction, PersonKind, PersonStatus,
     PhoneNumber, SecurityClearance, check_access, status_on,
 };
-use domain::register::{RuleViolation, SpecialCategoryCondition};
+use domain::register::{Holding, RuleViolation, SpecialCategoryCondition};
+use domain::restriction::{Processing, Touched};
 use domain::role::Role;
 use persistence::StoreError;
 use persistence::people::{self, PersonFilter, StoredPerson};
@@ -42,6 +44,7 @@ use crate::http::problem::responses::{
 };
 use crate::http::{ApiError, ApiResult, FieldError, Problem};
 use crate::routes::grants::{self, GrantDto};
+use crate::routes::restrictions::check_restricted;
 use crate::state::AppState;
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -422,11 +425,12 @@ fn validated(person: Person, today: NaiveDate) -> Result<Person, StoreError> {
     }
 }
 
-fn external_id_conflict(error: ApiError) -> ApiError {
+fn external_id_conflict(error: StoreError) -> StoreError {
     match error {
-        ApiError::Conflict(_) => ApiError::Conflict(
-            "another person of the organisation already has this external_id".into(),
-        ),
+        StoreError::Conflict(_) => {
+            DomainError::Conflict("another person of the organisation already has this external_id")
+                .into()
+        }
         other => other,
     }
 }
@@ -550,7 +554,7 @@ pub(crate) fn updated(
         (status = 201, description = "Person recorded", body = PersonDto,
             headers(("ETag" = String, description = "Version of the record"), ("Location" = String))),
         (status = 403, description = "Role may not record people", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Another person of the organisation has this external_id", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Another person of the organisation has this external_id; or a restriction of the person's processing holds (Art 18(2)), the problem naming it and its ground", body = Problem, content_type = "application/problem+json"),
         BodyProblems,
     )
 )]
@@ -598,11 +602,10 @@ async fn create_person(
     let actor = caller.actor().to_owned();
     let stored = state
         .write_audited(trail, move |conn, _| {
-            people::insert(conn, &stored, &actor)?;
+            people::insert(conn, &stored, &actor).map_err(external_id_conflict)?;
             Ok(stored)
         })
-        .await
-        .map_err(external_id_conflict)?;
+        .await?;
     state.parties.forget_all();
     let location = format!("/api/v1/people/{}", stored.person.id);
     Ok(created(
@@ -764,6 +767,14 @@ async fn update_person(
     let trail = person_trail(&caller, AuditOperation::Update, id);
     let stored = state
         .write_audited(trail, move |conn, _| {
+            check_restricted(
+                conn,
+                principal.org_id,
+                &Party::Person(id),
+                Processing::PersonUpdate,
+                Touched::Records(Holding::of(CatalogueKind::Person)),
+                now,
+            )?;
             people::update(
                 conn,
                 principal.org_id,
@@ -773,10 +784,10 @@ async fn update_person(
                 principal.actor(),
                 now,
             )
+            .map_err(external_id_conflict)
         })
         .await
-        .map_err(ApiError::not_found_as("person"))
-        .map_err(external_id_conflict)?;
+        .map_err(ApiError::not_found_as("person"))?;
     state.parties.forget_all();
     Ok(with_etag(stored))
 }
@@ -862,6 +873,7 @@ async fn get_adjustments(
             headers(("ETag" = String, description = "New version"))),
         (status = 403, description = "Role may not write adjustments, or the agent is not granted it", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such person in the caller's organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A restriction of the person's processing holds (Art 18(2)), the problem naming it and its ground", body = Problem, content_type = "application/problem+json"),
         (status = 412, response = Stale),
         BodyProblems,
     )
@@ -890,6 +902,14 @@ async fn put_adjustments(
         .write_audited(trail, move |conn, _| {
             people::get(conn, principal.org_id, id)?;
             check_adjustments(conn, &principal, PersonAction::WriteAdjustments)?;
+            check_restricted(
+                conn,
+                principal.org_id,
+                &Party::Person(id),
+                Processing::RecordUpdate,
+                Touched::Records(Holding::of(CatalogueKind::Adjustment)),
+                now,
+            )?;
             people::put_adjustments(
                 conn,
                 principal.org_id,

@@ -13,9 +13,10 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use domain::audit::{AuditOperation, RecordKind};
-use domain::ids::{PersonId, RightsRequestId};
+use domain::ids::{PersonId, PurposeId, RightsRequestId};
 use domain::party::Party;
-use domain::register::rights::Right;
+use domain::register::rights::{RestrictionGround, Right};
+use domain::restriction::{Asked, check_asked};
 use domain::rights_requests::outcome::MAX_REASONS;
 use domain::rights_requests::{
     Awaiting, Channel, Nation, Outcome, OutcomeKind, Progress, RefusalGround, RequestStatus, Step,
@@ -224,6 +225,15 @@ pub struct MakeRightsRequest {
     /// Default: the organisation's (its details' `nation`, England and Wales unless they say
     /// otherwise).
     pub nation: Option<Nation>,
+    /// A request for restriction only, and required for one: its Art 18(1) ground, `a`
+    /// (accuracy contested), `b` (unlawful, erasure opposed) or `c` (needed for legal claims);
+    /// an objection places `d` itself.
+    pub restriction_ground: Option<RestrictionGround>,
+    /// A request for restriction only: the purposes to restrict, each holding the person's
+    /// data; left out, every purpose holding it.
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_items = 1, max_items = 100)]
+    pub purpose_ids: Option<Vec<PurposeId>>,
 }
 
 /// The DPO's work queue: requests still to be answered (open or paused) by the day each must
@@ -386,6 +396,18 @@ async fn make_rights_request(
     if !faults.is_empty() {
         return Err(ApiError::fields(faults));
     }
+    let asked = match (body.restriction_ground, body.purpose_ids) {
+        (Some(ground), purposes) => Some(Asked { ground, purposes }),
+        (None, Some(_)) if body.right == Right::Restriction => None,
+        (None, Some(_)) => {
+            return Err(ApiError::field(
+                "purpose_ids",
+                "only a request for restriction names purposes",
+            ));
+        }
+        (None, None) => None,
+    };
+    check_asked(body.right, asked.as_ref())?;
     let org_id = caller.org_id;
     let right = body.right;
     let named_nation = body.nation;
@@ -417,7 +439,7 @@ async fn make_rights_request(
                 steps: Vec::new(),
             };
             rights_requests::insert(conn, &request)?;
-            restrictions::on_request_made(conn, trail, &request)?;
+            restrictions::on_request_made(conn, trail, &request, asked.as_ref())?;
             trail.record(
                 AuditOperation::Create,
                 RecordKind::RightsRequest,

@@ -11,9 +11,11 @@ use actix_web::{HttpResponse, get, post, put, web};
 use chrono::{DateTime, Utc};
 use domain::DomainError;
 use domain::audit::{AuditOperation, RecordKind};
+use domain::catalogue::RecordKind as CatalogueKind;
 use domain::ids::{ConsentId, PersonId, PurposeId, SurveyAnswerId, TicketId};
 use domain::party::Party;
-use domain::register::{EntryKind, Purpose};
+use domain::register::{EntryKind, Holding, Purpose};
+use domain::restriction::{Processing, Touched};
 use domain::role::Role;
 use domain::surveys::{self, Rating, SatisfactionReport, SurveyAnswer, SurveyOpinion};
 use persistence::StoreError;
@@ -34,6 +36,7 @@ use crate::http::problem::responses::{
     UnsupportedMediaType,
 };
 use crate::http::{ApiError, ApiResult, Problem};
+use crate::routes::restrictions::Restraints;
 use crate::state::AppState;
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -415,7 +418,7 @@ async fn withdraw_consent(
             headers(("Location" = String))),
         (status = 403, description = "Only the ticket's requester answers its survey", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such ticket visible to the caller", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The ticket is not closed, or its survey is already answered", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The ticket is not closed, or its survey is already answered; or a restriction of the requester's processing holds for survey answers (Art 18(2)), the problem naming it and its ground", body = Problem, content_type = "application/problem+json"),
         BodyProblems,
     )
 )]
@@ -467,6 +470,15 @@ async fn answer_survey(
                 let Some(person_id) = principal.person() else {
                     return Ok(Err(no_person()));
                 };
+                // Art 18(2): while their survey answers' purpose is restricted, no answer is
+                // taken from them.
+                if let Some(refusal) = Restraints::load(conn, org_id, &[person_id], now)?.refusal(
+                    person_id,
+                    Processing::SurveyUse,
+                    Touched::Records(Holding::of(CatalogueKind::SurveyAnswer)),
+                ) {
+                    return Ok(Err(DomainError::from(refusal).into()));
+                }
                 let consent = match persistence::surveys::get_consent(conn, org_id, consent_id) {
                     Ok(consent) if consent.person_id == person_id => consent,
                     Ok(_) | Err(StoreError::NotFound) => {
@@ -586,7 +598,8 @@ async fn get_survey(
 /// Satisfaction by team and calendar month from the answers still on consent (withdrawn ones
 /// are never used). A group of fewer than 5 answers is never shown, and totals (by team, by
 /// month, overall) are sums of the shown groups only, so no withheld group can be derived by
-/// subtraction.
+/// subtraction. The answers of people whose survey answers' purpose is restricted are left out
+/// while the restriction holds (Art 18(2)), unless an exception lets their use through.
 #[utoipa::path(
     operation_id = "survey_report",
     tag = "surveys",
@@ -604,7 +617,27 @@ async fn survey_report(
 ) -> ApiResult<web::Json<SatisfactionReport>> {
     let org_id = caller.org_id;
     let answers = state
-        .read(move |conn| persistence::surveys::usable_answers(conn, org_id))
+        .read(move |conn| {
+            let answers = persistence::surveys::usable_answers(conn, org_id)?;
+            // Art 18(2): the answers of people whose survey answers' purpose is restricted are
+            // left out while it holds (unless an exception lets their use through).
+            let mut respondents: Vec<PersonId> = answers.iter().map(|a| a.respondent).collect();
+            respondents.sort_unstable();
+            respondents.dedup();
+            let restraints = Restraints::load(conn, org_id, &respondents, clock::now())?;
+            Ok(answers
+                .into_iter()
+                .filter(|a| {
+                    restraints
+                        .refusal(
+                            a.respondent,
+                            Processing::SurveyUse,
+                            Touched::Records(Holding::of(CatalogueKind::SurveyAnswer)),
+                        )
+                        .is_none()
+                })
+                .collect::<Vec<_>>())
+        })
         .await?;
     Ok(web::Json(surveys::report(&answers, surveys::MIN_GROUP)))
 }

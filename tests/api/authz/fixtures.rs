@@ -28,6 +28,8 @@ pub const COLLEAGUE: &str = "matrix-colleague";
 const READER: &str = "matrix-reader";
 /// The subject the disclosure-recorders operations grant and revoke, for the same reason.
 const RECORDER: &str = "matrix-recorder";
+/// A person of the controller whose processing is restricted, for the restriction operations.
+const RESTRICTED: &str = "matrix-restricted";
 
 pub struct Fixtures {
     /// Path parameter values, by the path segment before the parameter (`tickets` for
@@ -212,6 +214,29 @@ impl Fixtures {
         .await;
         values.insert("legal-holds".to_owned(), legal_hold.clone());
         ids.push(("legal hold", legal_hold));
+        // A restriction of another person's processing (Art 18(1)(a)), logged by the DPO: the
+        // member's own records stay unrestricted for every other cell.
+        let restricted = app.record_person(CONTROLLER, RESTRICTED, json!({})).await;
+        let placing = created(
+            app,
+            &dpo,
+            "/api/v1/rights-requests",
+            &json!({"right": "restriction", "person_id": restricted, "channel": "email",
+                    "restriction_ground": "a"}),
+        )
+        .await;
+        let restriction = json_body(
+            app.get(
+                &format!("/api/v1/rights-requests/{placing}/restriction"),
+                Some(&dpo),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+        let restriction = text(&restriction["restriction"], "id");
+        values.insert("restrictions".to_owned(), restriction.clone());
+        ids.push(("restriction", restriction));
 
         let purpose = values["purposes"].clone();
         let agreement = processor_in_force(app, CONTROLLER, PROCESSOR, &purpose).await;

@@ -340,6 +340,12 @@ fn valid_body(row: &Row, fixtures: &Fixtures) -> Option<Value> {
         ("POST", "/api/v1/rights-requests/{id}/acknowledgement") => json!({}),
         // Releases the hold once; every later release is refused as already released.
         ("POST", "/api/v1/legal-holds/{id}/release") => json!({"reason": "Matrix release"}),
+        // An exception changes nothing another cell reads; a lift for a reason that does not
+        // end the fixture's ground (Art 18(1)(a)) is refused once the restriction is found.
+        ("POST", "/api/v1/restrictions/{id}/exceptions") => {
+            json!({"ground": "legal_claims", "allows": "disclosure", "note": "Matrix claim"})
+        }
+        ("POST", "/api/v1/restrictions/{id}/lift") => json!({"reason": "claims_concluded"}),
         _ => return None,
     })
 }

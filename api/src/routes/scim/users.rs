@@ -5,9 +5,13 @@ use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::DomainError;
 use domain::audit::{AuditOperation, RecordKind};
+use domain::catalogue::RecordKind as CatalogueKind;
 use domain::ids::{OrgId, PersonId};
 use domain::party::Party;
+use domain::register::Holding;
+use domain::restriction::{Processing, Touched};
 use domain::scim::error::ScimError;
 use domain::scim::filter::Filter;
 use domain::scim::patch;
@@ -24,6 +28,7 @@ use crate::audit::Trail;
 use crate::auth::{Caller, Integrators};
 use crate::clock;
 use crate::routes::hr::{Informant, Source, raise_desk_work};
+use crate::routes::restrictions::Restraints;
 use crate::state::AppState;
 
 /// A page holds this many Users unless `count` says otherwise.
@@ -365,6 +370,22 @@ fn apply(
     let person_changed = previous.is_none_or(|p| p.person != provisioned.person);
     let previous_profile = held.as_ref().and_then(|(_, profile)| profile.as_ref());
     let profile_changed = deleting || live_profile != Some(&provisioned.profile);
+    // Art 18(2): a person on record whose person records' purpose is restricted is not changed
+    // (nor deprovisioned) while it holds: 409, naming the restriction and its ground.
+    if let Some(previous) = held.as_ref().map(|(person, _)| person.person.id)
+        && (person_changed || profile_changed)
+        && let Some(refusal) = Restraints::load(conn, org_id, &[previous], now)?.refusal(
+            previous,
+            Processing::PersonUpdate,
+            Touched::Records(Holding::of(CatalogueKind::Person)),
+        )
+    {
+        return Ok(Err(ScimError {
+            status: 409,
+            scim_type: None,
+            detail: DomainError::from(refusal).to_string(),
+        }));
+    }
     let stored_person = StoredPerson {
         person: provisioned.person,
         hr_effective_date: previous.and_then(|p| p.hr_effective_date),

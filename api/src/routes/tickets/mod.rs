@@ -6,6 +6,8 @@ use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use domain::audit::{AuditOperation, RecordKind};
 use domain::ids::{CommentId, OrgId, PersonId, TicketId};
 use domain::party::Party;
+use domain::register::Holding;
+use domain::restriction::{Processing, Touched};
 use domain::role::Role;
 use domain::ticket::{CommentVisibility, Ticket, TicketCategory, TicketChange, TicketKind};
 use persistence::tickets::{self, Comment, NewTicket, TicketFilter};
@@ -24,6 +26,7 @@ use crate::http::problem::responses::{
     BodyProblems, ListProblems, PathProblems, PayloadTooLarge, Stale, UnsupportedMediaType,
 };
 use crate::http::{ApiError, ApiResult, Problem};
+use crate::routes::restrictions::check_restricted;
 use crate::state::AppState;
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -126,6 +129,23 @@ fn check_special_category(
         .map_err(|violation| persistence::StoreError::Refused(vec![violation]))
 }
 
+/// Art 18(2): refuses writing a ticket (or a comment on it) about a restricted requester,
+/// when the purpose governing tickets of its category is restricted.
+fn check_ticket_restricted(
+    conn: &mut persistence::AnyConnection,
+    ticket: &Ticket,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), persistence::StoreError> {
+    check_restricted(
+        conn,
+        ticket.org_id,
+        &ticket.requester,
+        Processing::RecordUpdate,
+        Touched::Records(Holding::ticket(ticket.category)),
+        now,
+    )
+}
+
 /// Loads a ticket the caller may see, inside a storage call. A ticket hidden from the caller is
 /// the same `NotFound` as one that does not exist, so existence does not leak.
 fn load_visible(
@@ -156,6 +176,7 @@ fn load_visible(
         (status = 403, description = "Role may not raise tickets, or this kind or assignment", body = Problem, content_type = "application/problem+json"),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
+        (status = 409, description = "A restriction of the requester's processing holds for tickets of its category (Art 18(2)), the problem naming it and its ground", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Fields missing, of the wrong type or out of bounds, `errors` naming each; or `contains_special_category` set on a ticket whose category the register binds to no purpose with an Art 9(2) condition (Art 9(1))", body = Problem, content_type = "application/problem+json"),
         PathProblems,
     )
@@ -202,6 +223,14 @@ async fn create_ticket(
             if new.contains_special_category {
                 check_special_category(conn, new.org_id, new.category)?;
             }
+            check_restricted(
+                conn,
+                new.org_id,
+                &new.requester,
+                Processing::RecordUpdate,
+                Touched::Records(Holding::ticket(new.category)),
+                now,
+            )?;
             let ticket = tickets::create_within(conn, new, now)?;
             trail.record(
                 AuditOperation::Create,
@@ -360,7 +389,7 @@ async fn get_ticket(
             headers(("ETag" = String, description = "New version"))),
         (status = 403, description = "Role may not make this change", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such ticket in the caller's organisation", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Illegal status transition", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Illegal status transition; or a restriction of the requester's processing holds for tickets of its category (Art 18(2)), the problem naming it and its ground", body = Problem, content_type = "application/problem+json"),
         (status = 412, response = Stale),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
@@ -410,6 +439,15 @@ async fn update_ticket(
             if let Some(named) = agent_named {
                 change.assigned_agent = Some(agent(conn, principal.org_id, named)?);
             }
+            // Art 18(2): a ticket about a restricted person is not changed while its purpose is
+            // restricted (whoever may not see it learns nothing: that is a 404 first).
+            match tickets::get(conn, principal.org_id, id) {
+                Ok(current) if desk || may_see(&principal, &current) => {
+                    check_ticket_restricted(conn, &current, now)?;
+                }
+                Ok(_) | Err(persistence::StoreError::NotFound) => {}
+                Err(other) => return Err(other),
+            }
             let ticket =
                 tickets::update(conn, principal.org_id, id, permitted, expected, change, now)?;
             trail.record(
@@ -438,6 +476,7 @@ async fn update_ticket(
         (status = 201, description = "Comment added", body = CommentDto),
         (status = 403, description = "Role may not comment, or not internally", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such ticket in the caller's organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A restriction of the requester's processing holds for tickets of its category (Art 18(2)), the problem naming it and its ground", body = Problem, content_type = "application/problem+json"),
         BodyProblems,
     )
 )]
@@ -468,6 +507,7 @@ async fn create_comment(
     let stored = state
         .write_audited(trail, move |conn, trail| {
             let ticket = load_visible(conn, &principal, ticket_id)?;
+            check_ticket_restricted(conn, &ticket, comment.created_at)?;
             tickets::add_comment(conn, &comment)?;
             trail.record(
                 AuditOperation::Create,

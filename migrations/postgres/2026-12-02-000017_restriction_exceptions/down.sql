@@ -1,0 +1,2 @@
+DROP INDEX restrictions_in_force;
+DROP TABLE restriction_exceptions;
