@@ -11,6 +11,8 @@ use crate::clock;
 
 /// How often the scrubber looks for erasures to scrub.
 const TICK: Duration = Duration::from_secs(2);
+/// How long a scrub waits for older transactions to end before it leaves the work to the next.
+const SNAPSHOT_WAIT: Duration = Duration::from_secs(1);
 
 pub fn start(db: Db) {
     tokio::spawn(async move {
@@ -22,7 +24,7 @@ pub fn start(db: Db) {
                 if persistence::erasure::unscrubbed(&mut *db.read()?)? == 0 {
                     return Ok(0);
                 }
-                persistence::erasure::scrub(&db, clock::now())
+                persistence::erasure::scrub(&db, clock::now(), SNAPSHOT_WAIT)
             })
             .await;
             match scrubbed {

@@ -272,6 +272,9 @@ pub fn restore<T>(
     })
 }
 
+/// How long a restore waits for older transactions to end before it scrubs.
+const RESTORE_SNAPSHOT_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// Migrates the restored database and hands it to `finish`.
 fn migrate_and_finish<T>(
     url: &str,
@@ -281,62 +284,15 @@ fn migrate_and_finish<T>(
     let db = Db::connect(url, PoolSizes { read: 1 })?;
     let migrations = run_migrations(&db)?;
     let finished = finish(&db, carried)?;
-    if db.backend() == Backend::Postgres && !snapshots_released(&db)? {
+    if erasure::scrub(&db, Utc::now(), RESTORE_SNAPSHOT_WAIT)? == 0
+        && erasure::unscrubbed(&mut *db.read()?)? > 0
+    {
         tracing::warn!(
-            "other sessions kept snapshots open past the restore: the replayed erasures' old row \
-             versions may outlive this scrub until the next one"
+            "other sessions kept snapshots open past the restore: the replayed erasures are \
+             scrubbed by the next server's scrubber once they end"
         );
     }
-    erasure::scrub(&db, Utc::now())?;
     Ok((migrations, finished))
-}
-
-/// How long a restore waits for other sessions' snapshots before it scrubs.
-const SNAPSHOT_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
-
-/// Whether, within [`SNAPSHOT_WAIT`], every transaction and snapshot older than this moment
-/// (in any database of the cluster: transaction ids are the cluster's) has ended. PostgreSQL
-/// keeps every row version such a transaction may still see, even through `VACUUM FULL`: after a
-/// restore, autovacuum's analyze of the freshly loaded tables holds one, and the scrub would
-/// copy the old versions of the rows the replay erased into the new files.
-fn snapshots_released(db: &Db) -> Result<bool, StoreError> {
-    #[derive(diesel::QueryableByName)]
-    struct Count {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        n: i64,
-    }
-    #[derive(diesel::QueryableByName)]
-    struct Xid {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        xid: String,
-    }
-    let mut conn = db.write()?;
-    // Every transaction id below this one had begun before now.
-    let now: Xid = diesel::sql_query(
-        "SELECT (pg_snapshot_xmax(pg_current_snapshot())::text::numeric % 4294967296)::text \
-         AS xid",
-    )
-    .get_result(&mut *conn)?;
-    let xid: u32 = now
-        .xid
-        .parse()
-        .map_err(|_| StoreError::Corrupt("transaction id".into()))?;
-    let older = format!(
-        "SELECT count(*) AS n FROM pg_stat_activity WHERE pid <> pg_backend_pid() \
-         AND ((backend_xid IS NOT NULL AND age(backend_xid) > age('{xid}'::xid)) \
-           OR (backend_xmin IS NOT NULL AND age(backend_xmin) > age('{xid}'::xid)))"
-    );
-    let started = std::time::Instant::now();
-    loop {
-        let holding: Count = diesel::sql_query(&older).get_result(&mut *conn)?;
-        if holding.n == 0 {
-            return Ok(true);
-        }
-        if started.elapsed() > SNAPSHOT_WAIT {
-            return Ok(false);
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
 }
 
 fn restore_sqlite<T>(

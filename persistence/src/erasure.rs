@@ -553,6 +553,52 @@ pub fn unscrubbed(conn: &mut AnyConnection) -> Result<i64, StoreError> {
         .get_result(conn)?)
 }
 
+/// Whether, within `wait`, every transaction and snapshot older than this moment (in any
+/// database of the cluster: transaction ids are the cluster's) has ended. PostgreSQL keeps every
+/// row version such a transaction may still see, even through `VACUUM FULL`, which would copy
+/// the erased values into the rewritten table.
+fn older_transactions_ended(
+    conn: &mut diesel::PgConnection,
+    wait: std::time::Duration,
+) -> Result<bool, StoreError> {
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    #[derive(QueryableByName)]
+    struct Xid {
+        #[diesel(sql_type = Text)]
+        xid: String,
+    }
+    // Every transaction id below this one had begun before now.
+    let now: Xid = diesel::sql_query(
+        "SELECT (pg_snapshot_xmax(pg_current_snapshot())::text::numeric % 4294967296)::text \
+         AS xid",
+    )
+    .get_result(conn)?;
+    let xid: u32 = now
+        .xid
+        .parse()
+        .map_err(|_| StoreError::Corrupt("transaction id".into()))?;
+    let older = format!(
+        "SELECT count(*) AS n FROM pg_stat_activity WHERE pid <> pg_backend_pid() \
+         AND ((backend_xid IS NOT NULL AND age(backend_xid) > age('{xid}'::xid)) \
+           OR (backend_xmin IS NOT NULL AND age(backend_xmin) > age('{xid}'::xid)))"
+    );
+    let started = std::time::Instant::now();
+    loop {
+        let holding: Count = diesel::sql_query(&older).get_result(conn)?;
+        if holding.n == 0 {
+            return Ok(true);
+        }
+        if started.elapsed() > wait {
+            return Ok(false);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
 /// Takes what committed erasures overwrote or deleted out of the database's free space, then
 /// marks them scrubbed. Outside any transaction; safe to run from several servers at once.
 ///
@@ -562,10 +608,12 @@ pub fn unscrubbed(conn: &mut AnyConnection) -> Result<i64, StoreError> {
 ///   from finishing is retried on the next scrub.
 /// - PostgreSQL: a deleted or updated row stays in its page until vacuumed, and a plain vacuum
 ///   can leave its bytes in the page's free space, so each table an erasure changed is
-///   rewritten (`VACUUM FULL`, which holds the table's lock while it copies).
+///   rewritten (`VACUUM FULL`, which holds the table's lock while it copies). A rewrite keeps
+///   every row version an older transaction may still see, so it waits up to `wait` for those
+///   to end; if they do not, nothing is marked and the next scrub tries again.
 ///
 /// Returns how many erasures it marked scrubbed.
-pub fn scrub(db: &Db, now: DateTime<Utc>) -> Result<usize, StoreError> {
+pub fn scrub(db: &Db, now: DateTime<Utc>, wait: std::time::Duration) -> Result<usize, StoreError> {
     let mut conn = db.write()?;
     let pending: Vec<LedgerRow> = erasure_ledger::table
         .filter(erasure_ledger::scrubbed_at.is_null())
@@ -602,6 +650,9 @@ pub fn scrub(db: &Db, now: DateTime<Utc>) -> Result<usize, StoreError> {
             }
         }
         AnyConnection::Postgresql(c) => {
+            if !older_transactions_ended(c, wait)? {
+                return Ok(0);
+            }
             for table in &touched {
                 // Names come from the catalogue, never from a request.
                 if CATALOGUE.table(table).is_some() {
