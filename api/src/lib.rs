@@ -14,6 +14,7 @@ pub mod metrics;
 mod middleware;
 pub mod openapi;
 mod routes;
+mod scrub;
 pub mod state;
 pub mod subject_access;
 pub mod telemetry;

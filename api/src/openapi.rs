@@ -81,6 +81,7 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
                 .configure(routes::rights_requests::configure)
                 .configure(routes::rectification::configure)
                 .configure(routes::restrictions::configure)
+                .configure(routes::erasure::configure)
                 .configure(routes::recipient_notices::configure)
                 .configure(routes::subject_access::configure),
         )

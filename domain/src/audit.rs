@@ -28,6 +28,8 @@ closed_set! {
         List = "list",
         /// A record given out whole (a subject access bundle, an export).
         Export = "export",
+        /// A person's data erased or anonymised (Art 17), as the catalogue says.
+        Erase = "erase",
     }
 }
 

@@ -10,6 +10,7 @@ pub mod catalogue;
 pub mod closed_set;
 pub mod csv;
 pub mod disclosures;
+pub mod erasure;
 pub mod error;
 pub mod grants;
 pub mod hr;

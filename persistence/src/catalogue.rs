@@ -26,7 +26,7 @@ use DataKind::{
     Access, Activity, Consent, ContactDetails, Employment, Equipment, FreeText, Health, Identity,
     Opinions, SecurityVetting,
 };
-use NotPersonal::{Digest, Organisation, RecordState, Reference, RowId, Tenant};
+use NotPersonal::{Digest, ErasedRecord, Organisation, RecordState, Reference, RowId, Tenant};
 use PersonKey::{Account, Mentions, PersonId, Pseudonym};
 
 const DELETE: Erasure = Erasure::DeleteRow;
@@ -786,6 +786,24 @@ pub static CATALOGUE: Catalogue = Catalogue {
                 np("sweep_id", Reference),
                 np("holder", RecordState),
                 np("expires_at", RecordState),
+            ],
+        },
+        // The erasure ledger: which person was erased, when, why and how far, with counts per
+        // table. The person's id points at the stand-in the erasure left.
+        Table {
+            name: "erasure_ledger",
+            record: RecordKind::ErasureRecord,
+            person: None,
+            columns: &[
+                np("id", RowId),
+                np("org_id", Tenant),
+                np("person_id", ErasedRecord),
+                np("scope", RecordState),
+                np("cause", RecordState),
+                np("cause_id", Reference),
+                np("report", RecordState),
+                np("erased_at", RecordState),
+                np("scrubbed_at", RecordState),
             ],
         },
         Table {

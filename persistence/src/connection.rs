@@ -47,7 +47,7 @@ pub(crate) fn sqlite_path(url: &str) -> &str {
 /// a second process (a CLI sweep) waits rather than fails, and an 8 MiB page cache per
 /// connection (the 2 MiB default re-reads hot index pages from the file under load).
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -8192;";
+     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -8192; PRAGMA secure_delete = ON;";
 
 pub(crate) fn establish(url: &str) -> diesel::ConnectionResult<AnyConnection> {
     match Backend::of_url(url) {

@@ -10,6 +10,7 @@ pub mod catalogue;
 mod connection;
 pub mod directory;
 pub mod disclosures;
+pub mod erasure;
 mod error;
 pub mod grants;
 pub mod hr;

@@ -578,3 +578,17 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(audit_events, audit_subject_postings);
+
+diesel::table! {
+    erasure_ledger (id) {
+        id -> Text,
+        org_id -> Text,
+        person_id -> Text,
+        scope -> Nullable<Text>,
+        cause -> Text,
+        cause_id -> Text,
+        report -> Text,
+        erased_at -> Timestamp,
+        scrubbed_at -> Nullable<Timestamp>,
+    }
+}

@@ -16,6 +16,7 @@ mod comments;
 mod contract;
 mod data_inventory;
 mod disclosures;
+mod erasure;
 mod errors;
 mod faults;
 mod headers;

@@ -5,6 +5,7 @@ pub mod agreements;
 pub mod assets;
 pub mod audit;
 pub mod disclosures;
+pub mod erasure;
 pub mod grants;
 pub mod health;
 pub mod hr;

@@ -37,7 +37,7 @@ use crate::http::page::{PageQuery, next_cursor};
 use crate::http::params::{Params, path_id};
 use crate::http::problem::responses::{BodyProblems, ListProblems, PathProblems};
 use crate::http::{ApiError, ApiResult, FieldError, Problem};
-use crate::routes::restrictions;
+use crate::routes::{erasure, restrictions};
 use crate::state::AppState;
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -594,6 +594,7 @@ async fn take_step(
             );
             if let Step::Closed(outcome) = &step {
                 restrictions::on_request_closed(conn, trail, &request, outcome.kind, &record)?;
+                erasure::on_request_closed(conn, trail, &request, outcome.kind, &record)?;
             }
             Ok(request)
         })

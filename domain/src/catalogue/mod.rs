@@ -61,6 +61,7 @@ closed_set! {
         AuditChain = "audit_chain",
         AuditCheckpoint = "audit_checkpoint",
         AuditKey = "audit_key",
+        ErasureRecord = "erasure_record",
         SchemaMigration = "schema_migration",
     }
 }
@@ -81,6 +82,8 @@ closed_set! {
         Organisation = "organisation",
         /// A one-way digest of a request, kept to recognise a replay.
         Digest = "digest",
+        /// The id of a person record already erased: it points at an anonymised stand-in.
+        ErasedRecord = "erased_record",
     }
 }
 

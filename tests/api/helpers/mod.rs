@@ -401,7 +401,45 @@ impl TestApp {
 
     /// [`TestApp::process`] without waiting for it to be ready.
     pub fn starting(database_url: &str, data_dir: &std::path::Path) -> TestApp {
+        TestApp::starting_logged(database_url, data_dir, None)
+    }
+
+    /// [`TestApp::process`] writing every log line it makes, down to debug, to `log`.
+    pub async fn process_logged(
+        database_url: &str,
+        data_dir: &std::path::Path,
+        log: &std::path::Path,
+    ) -> TestApp {
+        let app = TestApp::starting_logged(database_url, data_dir, Some(log));
+        assert!(
+            app.ready_within(Duration::from_secs(15)).await,
+            "the server process did not become ready"
+        );
+        app
+    }
+
+    fn starting_logged(
+        database_url: &str,
+        data_dir: &std::path::Path,
+        log: Option<&std::path::Path>,
+    ) -> TestApp {
         let port = free_port();
+        let (level, out, err) = match log {
+            Some(path) => {
+                let file = std::fs::File::create(path).expect("a log file");
+                let copy = file.try_clone().expect("a second handle on the log file");
+                (
+                    "debug",
+                    std::process::Stdio::from(file),
+                    std::process::Stdio::from(copy),
+                )
+            }
+            None => (
+                "warn",
+                std::process::Stdio::null(),
+                std::process::Stdio::null(),
+            ),
+        };
         let child = std::process::Command::new(env!("CARGO_BIN_EXE_servicedesk-under-test"))
             .arg("serve")
             .env("SERVICEDESK_DATABASE_URL", database_url)
@@ -411,9 +449,9 @@ impl TestApp {
             .env("SERVICEDESK_JWT_AUDIENCE", AUDIENCE)
             .env("SERVICEDESK_DATA_DIR", data_dir)
             .env("SERVICEDESK_WORKERS", "2")
-            .env("RUST_LOG", "warn")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
+            .env("RUST_LOG", level)
+            .stdout(out)
+            .stderr(err)
             .spawn()
             .expect("the server binary starts");
         TestApp::at(port, Serving::Process(child), None)

@@ -1,0 +1,607 @@
+//! Erasing a person (Art 17): the domain's walk of [`CATALOGUE`] run against the database, one
+//! statement per table and action, inside the caller's transaction; the erasure ledger that
+//! records each erasure without personal data, so a restore can replay it; and the scrub that
+//! takes the erased values out of the database's free space once the erasure has committed.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
+use domain::catalogue::{PersonKey, Replacement, Table};
+use domain::erasure::{
+    KeptColumn, NamedAction, Reach, RefusedHolding, Report, RowAction, TableErasure, TableReport,
+    Theirs, plan,
+};
+use domain::ids::{OrgId, PersonId, RightsRequestId};
+use domain::party::Party;
+use domain::recipient_notices::{NoticeAction, notice_text};
+use uuid::Uuid;
+
+pub use domain::erasure::Scope;
+
+use crate::catalogue::{CATALOGUE, Match, matches_for};
+use crate::connection::{AnyConnection, Backend};
+use crate::error::StoreError;
+use crate::pool::Db;
+use crate::recipient_notices::{self, Notice, RecipientNotice};
+use crate::schema::erasure_ledger;
+use crate::time::{from_db, to_db};
+
+/// Why a person was erased.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cause {
+    /// An erasure request (Art 17(1)) was fulfilled, in whole or in part.
+    Request(RightsRequestId),
+    /// A retention sweep found the data due (Art 5(1)(e)).
+    Sweep(Uuid),
+    /// A restore replayed the ledger entry with this id.
+    Replay(Uuid),
+}
+
+impl Cause {
+    fn parts(self) -> (&'static str, String) {
+        match self {
+            Cause::Request(id) => ("request", id.to_string()),
+            Cause::Sweep(id) => ("sweep", id.to_string()),
+            Cause::Replay(id) => ("replay", id.to_string()),
+        }
+    }
+}
+
+/// What one erasure did, as its ledger entry records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Erased {
+    pub id: Uuid,
+    pub org_id: OrgId,
+    pub person_id: PersonId,
+    pub scope: Scope,
+    pub cause: Cause,
+    /// Per table touched: rows deleted, anonymised and kept, and what was kept and why; and
+    /// the holdings a request partly fulfilled kept.
+    pub report: Report,
+    /// The notices sent to the recipients of the person's data (Art 19).
+    pub notices: Vec<RecipientNotice>,
+    pub erased_at: DateTime<Utc>,
+    /// When the erased values left the database's free space; `None` until the scrub ran.
+    pub scrubbed_at: Option<DateTime<Utc>>,
+}
+
+/// SQL with its values bound in order, written with `{n}` placeholders for either backend.
+#[derive(Default)]
+struct Statement {
+    text: String,
+    binds: Vec<String>,
+}
+
+impl Statement {
+    /// The placeholder for `value`, bound next.
+    fn bind(&mut self, value: impl Into<String>) -> String {
+        self.binds.push(value.into());
+        format!("{{{}}}", self.binds.len())
+    }
+
+    fn sql(&self, backend: Backend) -> String {
+        let mut text = self.text.clone();
+        // Highest first, so {1} never eats the start of {10}.
+        for n in (1..=self.binds.len()).rev() {
+            let placeholder = match backend {
+                Backend::Sqlite => format!("?{n}"),
+                Backend::Postgres => format!("${n}"),
+            };
+            text = text.replace(&format!("{{{n}}}"), &placeholder);
+        }
+        text
+    }
+
+    fn execute(&self, conn: &mut AnyConnection) -> Result<u64, StoreError> {
+        let done = match conn {
+            AnyConnection::Sqlite(c) => {
+                let mut query = diesel::sql_query(self.sql(Backend::Sqlite)).into_boxed();
+                for value in &self.binds {
+                    query = query.bind::<Text, _>(value.clone());
+                }
+                query.execute(c)?
+            }
+            AnyConnection::Postgresql(c) => {
+                let mut query = diesel::sql_query(self.sql(Backend::Postgres)).into_boxed();
+                for value in &self.binds {
+                    query = query.bind::<Text, _>(value.clone());
+                }
+                query.execute(c)?
+            }
+        };
+        Ok(done as u64)
+    }
+
+    fn count(&self, conn: &mut AnyConnection) -> Result<u64, StoreError> {
+        #[derive(QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = BigInt)]
+            n: i64,
+        }
+        let found: Vec<Count> = match conn {
+            AnyConnection::Sqlite(c) => {
+                let mut query = diesel::sql_query(self.sql(Backend::Sqlite)).into_boxed();
+                for value in &self.binds {
+                    query = query.bind::<Text, _>(value.clone());
+                }
+                query.load(c)?
+            }
+            AnyConnection::Postgresql(c) => {
+                let mut query = diesel::sql_query(self.sql(Backend::Postgres)).into_boxed();
+                for value in &self.binds {
+                    query = query.bind::<Text, _>(value.clone());
+                }
+                query.load(c)?
+            }
+        };
+        Ok(found.first().map_or(0, |c| c.n.max(0) as u64))
+    }
+}
+
+/// The person as rows name them: their id, and the account they hold.
+struct Person<'a> {
+    id: PersonId,
+    external_id: Option<&'a str>,
+}
+
+impl Person<'_> {
+    /// `(column = value OR ...)` over `finders` qualified by `table`; `None` when no finder has
+    /// a value for the person (an account column of someone with no account).
+    fn finders(
+        &self,
+        st: &mut Statement,
+        table: &str,
+        finders: &[(&'static str, PersonKey)],
+    ) -> Option<String> {
+        let mut alternatives = Vec::new();
+        for &(column, key) in finders {
+            for value in matches_for(key, self.id, self.external_id, &[]) {
+                alternatives.push(match value {
+                    Match::Equals(v) => format!("{table}.{column} = {}", st.bind(v)),
+                    Match::Contains(v) => {
+                        format!("{table}.{column} LIKE {}", st.bind(format!("%{v}%")))
+                    }
+                });
+            }
+        }
+        (!alternatives.is_empty()).then(|| format!("({})", alternatives.join(" OR ")))
+    }
+}
+
+/// `AND <table>.category IN (...)` where the scope reaches only some ticket categories.
+fn categories(st: &mut Statement, table: &str, reach: &Reach) -> String {
+    match reach {
+        Reach::Categories(categories) => {
+            let placeholders: Vec<String> =
+                categories.iter().map(|c| st.bind(c.as_str())).collect();
+            format!(" AND {table}.category IN ({})", placeholders.join(", "))
+        }
+        Reach::All | Reach::Nothing => String::new(),
+    }
+}
+
+/// The rows of `te` that are the person's, as a WHERE condition; `None` when none can be.
+fn their_rows(
+    st: &mut Statement,
+    org_id: OrgId,
+    person: &Person<'_>,
+    te: &TableErasure,
+    theirs: &Theirs,
+    reach: &Reach,
+) -> Option<String> {
+    let table = te.table.name;
+    match theirs.parent {
+        None => {
+            te.table.column("org_id")?;
+            let tenant = format!("{table}.org_id = {}", st.bind(org_id.to_string()));
+            let found = person.finders(st, table, &theirs.finders)?;
+            let narrowed = categories(st, table, reach);
+            Some(format!("{tenant} AND {found}{narrowed}"))
+        }
+        Some((column, parent)) => {
+            let tenant = format!("p.org_id = {}", st.bind(org_id.to_string()));
+            let found = person.finders(st, "p", &theirs.finders)?;
+            let narrowed = categories(st, "p", reach);
+            Some(format!(
+                "{table}.{column} IN (SELECT p.id FROM {} p WHERE {tenant} AND {found}{narrowed})",
+                parent.name
+            ))
+        }
+    }
+}
+
+/// The organisation's rows of `te` (within the scope's categories), as a WHERE condition.
+fn tenant_rows(
+    st: &mut Statement,
+    org_id: OrgId,
+    te: &TableErasure,
+    reach: &Reach,
+) -> Option<String> {
+    let table = te.table.name;
+    if te.table.column("org_id").is_some() {
+        let tenant = format!("{table}.org_id = {}", st.bind(org_id.to_string()));
+        return Some(format!("{tenant}{}", categories(st, table, reach)));
+    }
+    let (column, parent) = te.theirs.as_ref()?.parent?;
+    let tenant = format!("p.org_id = {}", st.bind(org_id.to_string()));
+    let narrowed = categories(st, "p", reach);
+    Some(format!(
+        "{table}.{column} IN (SELECT p.id FROM {} p WHERE {tenant}{narrowed})",
+        parent.name
+    ))
+}
+
+/// The SQL value a replacement writes: a constant of the catalogue's, never a request's.
+/// Booleans are written as keywords, which both backends store as their own boolean.
+fn replacement_sql(table: &Table, replacement: Replacement) -> String {
+    let quoted = |text: &str| format!("'{}'", text.replace('\'', "''"));
+    match replacement {
+        Replacement::Null => "NULL".to_owned(),
+        Replacement::Text("false") => "FALSE".to_owned(),
+        Replacement::Text("true") => "TRUE".to_owned(),
+        Replacement::Text(text) => quoted(text),
+        Replacement::TaggedRowId(prefix) => format!("{} || {}.id", quoted(prefix), table.name),
+    }
+}
+
+/// `SET a = x, b = y`, moving the row's version on where it has one (its ETag changes). An
+/// empty value stays empty: an account column beside a person column is filled only when the
+/// other is not, and the database checks it.
+fn assignments(table: &Table, columns: &[(&'static str, Replacement)]) -> String {
+    let mut set: Vec<String> = columns
+        .iter()
+        .map(|&(column, replacement)| match replacement {
+            Replacement::Null => format!("{column} = NULL"),
+            _ => format!(
+                "{column} = CASE WHEN {column} IS NULL THEN NULL ELSE {} END",
+                replacement_sql(table, replacement)
+            ),
+        })
+        .collect();
+    if table.column("version").is_some() {
+        set.push("version = version + 1".to_owned());
+    }
+    set.join(", ")
+}
+
+/// Runs one table's part of the erasure.
+fn erase_table(
+    conn: &mut AnyConnection,
+    org_id: OrgId,
+    person: &Person<'_>,
+    te: &TableErasure,
+    reach: &Reach,
+) -> Result<TableReport, StoreError> {
+    let table = te.table.name;
+    let mut report = TableReport {
+        table: table.to_owned(),
+        ..TableReport::default()
+    };
+    if let Some(theirs) = &te.theirs {
+        let mut st = Statement::default();
+        if let Some(rows) = their_rows(&mut st, org_id, person, te, theirs, reach) {
+            match &theirs.action {
+                RowAction::Delete => {
+                    st.text = format!("DELETE FROM {table} WHERE {rows}");
+                    report.deleted += st.execute(conn)?;
+                }
+                RowAction::Anonymise(columns) => {
+                    st.text = format!(
+                        "UPDATE {table} SET {} WHERE {rows}",
+                        assignments(te.table, columns)
+                    );
+                    report.anonymised += st.execute(conn)?;
+                }
+                RowAction::Keep => {
+                    st.text = format!("SELECT COUNT(*) AS n FROM {table} WHERE {rows}");
+                    report.kept_rows += st.count(conn)?;
+                }
+            }
+        }
+    }
+    for named in &te.named {
+        let mut st = Statement::default();
+        let Some(tenant) = tenant_rows(&mut st, org_id, te, reach) else {
+            continue;
+        };
+        let Some(naming) = person.finders(&mut st, table, &[(named.column, named.key)]) else {
+            continue;
+        };
+        match named.action {
+            NamedAction::Delete => {
+                st.text = format!("DELETE FROM {table} WHERE {tenant} AND {naming}");
+                report.deleted += st.execute(conn)?;
+            }
+            NamedAction::Set(replacement) => {
+                st.text = format!(
+                    "UPDATE {table} SET {} WHERE {tenant} AND {naming}",
+                    assignments(te.table, &[(named.column, replacement)])
+                );
+                report.anonymised += st.execute(conn)?;
+            }
+        }
+    }
+    // What stays, where it names the person, and why.
+    for &(column, reason) in &te.kept {
+        let Some((_, key)) = te.table.person_columns().find(|&(name, _)| name == column) else {
+            // A column about the row's person: kept on their rows.
+            if report.kept_rows + report.anonymised > 0 {
+                report.kept.push(KeptColumn::new(column, reason));
+            }
+            continue;
+        };
+        if key == PersonKey::Pseudonym {
+            // The trail keeps its pseudonyms, found only with the key: said, not counted.
+            report.kept.push(KeptColumn::new(column, reason));
+            continue;
+        }
+        let mut st = Statement::default();
+        let Some(tenant) = tenant_rows(&mut st, org_id, te, reach) else {
+            continue;
+        };
+        let Some(naming) = person.finders(&mut st, table, &[(column, key)]) else {
+            continue;
+        };
+        st.text = format!("SELECT COUNT(*) AS n FROM {table} WHERE {tenant} AND {naming}");
+        if st.count(conn)? > 0 {
+            report.kept.push(KeptColumn::new(column, reason));
+        }
+    }
+    Ok(report)
+}
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = erasure_ledger)]
+#[diesel(treat_none_as_default_value = false)]
+struct LedgerRow {
+    id: String,
+    org_id: String,
+    person_id: String,
+    scope: Option<String>,
+    cause: String,
+    cause_id: String,
+    report: String,
+    erased_at: NaiveDateTime,
+    scrubbed_at: Option<NaiveDateTime>,
+}
+
+fn corrupt(what: &str) -> StoreError {
+    StoreError::Corrupt(format!("erasure_ledger.{what}"))
+}
+
+impl TryFrom<&Erased> for LedgerRow {
+    type Error = StoreError;
+
+    fn try_from(e: &Erased) -> Result<Self, StoreError> {
+        let (cause, cause_id) = e.cause.parts();
+        let scope = match &e.scope {
+            Scope::Everything => None,
+            Scope::Holdings(holdings) => {
+                Some(serde_json::to_string(holdings).map_err(|_| corrupt("scope"))?)
+            }
+        };
+        Ok(LedgerRow {
+            id: e.id.to_string(),
+            org_id: e.org_id.to_string(),
+            person_id: e.person_id.to_string(),
+            scope,
+            cause: cause.to_owned(),
+            cause_id,
+            report: serde_json::to_string(&e.report).map_err(|_| corrupt("report"))?,
+            erased_at: to_db(e.erased_at),
+            scrubbed_at: e.scrubbed_at.map(to_db),
+        })
+    }
+}
+
+impl TryFrom<LedgerRow> for Erased {
+    type Error = StoreError;
+
+    fn try_from(row: LedgerRow) -> Result<Self, StoreError> {
+        let id = |text: &str, what| Uuid::parse_str(text).map_err(|_| corrupt(what));
+        let cause_id = id(&row.cause_id, "cause_id")?;
+        let cause = match row.cause.as_str() {
+            "request" => Cause::Request(RightsRequestId::from_uuid(cause_id)),
+            "sweep" => Cause::Sweep(cause_id),
+            "replay" => Cause::Replay(cause_id),
+            _ => return Err(corrupt("cause")),
+        };
+        let scope = match row.scope {
+            None => Scope::Everything,
+            Some(text) => {
+                Scope::Holdings(serde_json::from_str(&text).map_err(|_| corrupt("scope"))?)
+            }
+        };
+        Ok(Erased {
+            id: id(&row.id, "id")?,
+            org_id: OrgId::from_uuid(id(&row.org_id, "org_id")?),
+            person_id: PersonId::from_uuid(id(&row.person_id, "person_id")?),
+            scope,
+            cause,
+            report: serde_json::from_str(&row.report).map_err(|_| corrupt("report"))?,
+            notices: Vec::new(),
+            erased_at: from_db(row.erased_at),
+            scrubbed_at: row.scrubbed_at.map(from_db),
+        })
+    }
+}
+
+/// Erases the person within `scope`, inside the caller's transaction, as the catalogue says
+/// column by column: children first, so a table found through another finds its rows before
+/// the parent's change. Records the erasure in the ledger and tells each recipient of the
+/// person's data (Art 19), `by` being who erased; `refused` (what a request partly fulfilled
+/// keeps) is recorded with it. Legal holds and open requests are the caller's to check first.
+/// Their audit events are the caller's too.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "each names a different fact of the erasure"
+)]
+pub fn erase_person(
+    conn: &mut AnyConnection,
+    org_id: OrgId,
+    person_id: PersonId,
+    scope: &Scope,
+    refused: Vec<RefusedHolding>,
+    cause: Cause,
+    by: &Party,
+    now: DateTime<Utc>,
+) -> Result<Erased, StoreError> {
+    let stored = crate::people::get(conn, org_id, person_id)?;
+    let external_id = stored
+        .person
+        .external_id
+        .as_ref()
+        .map(|e| e.as_str().to_owned());
+    let person = Person {
+        id: person_id,
+        external_id: external_id.as_deref(),
+    };
+    let mut tables = Vec::new();
+    for te in plan(&CATALOGUE).iter().rev() {
+        let reach = scope.reach(te.governed);
+        if reach == Reach::Nothing {
+            continue;
+        }
+        let report = erase_table(conn, org_id, &person, te, &reach)?;
+        if report.deleted + report.anonymised + report.kept_rows > 0 || !report.kept.is_empty() {
+            tables.push(report);
+        }
+    }
+    tables.reverse();
+    let erased_tables: Vec<&str> = tables
+        .iter()
+        .filter(|t| t.deleted + t.anonymised > 0)
+        .map(|t| t.table.as_str())
+        .collect();
+    let notices = recipient_notices::notify_recipients(
+        conn,
+        Notice {
+            org_id,
+            person_id,
+            action: NoticeAction::Erasure,
+            request_id: match cause {
+                Cause::Request(id) => Some(id),
+                Cause::Sweep(_) | Cause::Replay(_) => None,
+            },
+            items: erased_tables.iter().map(|t| (*t).to_owned()).collect(),
+            notice: notice_text(NoticeAction::Erasure, &erased_tables),
+            by,
+            at: now,
+        },
+    )?;
+    let erased = Erased {
+        id: Uuid::now_v7(),
+        org_id,
+        person_id,
+        scope: scope.clone(),
+        cause,
+        report: Report { tables, refused },
+        notices,
+        erased_at: now,
+        scrubbed_at: None,
+    };
+    diesel::insert_into(erasure_ledger::table)
+        .values(LedgerRow::try_from(&erased)?)
+        .execute(conn)?;
+    Ok(erased)
+}
+
+/// The erasures recorded for `cause_id` (a request or sweep), oldest first.
+pub fn caused_by(
+    conn: &mut AnyConnection,
+    org_id: OrgId,
+    cause_id: Uuid,
+) -> Result<Vec<Erased>, StoreError> {
+    erasure_ledger::table
+        .filter(erasure_ledger::org_id.eq(org_id.to_string()))
+        .filter(erasure_ledger::cause_id.eq(cause_id.to_string()))
+        .order(erasure_ledger::id.asc())
+        .select(LedgerRow::as_select())
+        .load::<LedgerRow>(conn)?
+        .into_iter()
+        .map(Erased::try_from)
+        .collect()
+}
+
+/// Every entry of the ledger, oldest first: what a restore replays.
+pub fn ledger(conn: &mut AnyConnection) -> Result<Vec<Erased>, StoreError> {
+    erasure_ledger::table
+        .order(erasure_ledger::id.asc())
+        .select(LedgerRow::as_select())
+        .load::<LedgerRow>(conn)?
+        .into_iter()
+        .map(Erased::try_from)
+        .collect()
+}
+
+/// How many erasures wait for the scrub.
+pub fn unscrubbed(conn: &mut AnyConnection) -> Result<i64, StoreError> {
+    Ok(erasure_ledger::table
+        .filter(erasure_ledger::scrubbed_at.is_null())
+        .count()
+        .get_result(conn)?)
+}
+
+/// Takes what committed erasures overwrote or deleted out of the database's free space, then
+/// marks them scrubbed. Outside any transaction; safe to run from several servers at once.
+///
+/// - SQLite: every connection runs with `secure_delete`, so freed space is zeroed as the
+///   erasure writes; the pages the erasure changed, and older copies of them, sit in the WAL
+///   until a checkpoint copies them in and truncates the log. A checkpoint that readers keep
+///   from finishing is retried on the next scrub.
+/// - PostgreSQL: a deleted or updated row stays in its page until vacuumed, and a plain vacuum
+///   can leave its bytes in the page's free space, so each table an erasure changed is
+///   rewritten (`VACUUM FULL`, which holds the table's lock while it copies).
+///
+/// Returns how many erasures it marked scrubbed.
+pub fn scrub(db: &Db, now: DateTime<Utc>) -> Result<usize, StoreError> {
+    let mut conn = db.write()?;
+    let pending: Vec<LedgerRow> = erasure_ledger::table
+        .filter(erasure_ledger::scrubbed_at.is_null())
+        .order(erasure_ledger::id.asc())
+        .select(LedgerRow::as_select())
+        .load(&mut *conn)?;
+    if pending.is_empty() {
+        return Ok(0);
+    }
+    let mut touched: Vec<String> = Vec::new();
+    for row in &pending {
+        let report: Report = serde_json::from_str(&row.report).map_err(|_| corrupt("report"))?;
+        touched.extend(
+            report
+                .tables
+                .into_iter()
+                .filter(|t| t.deleted + t.anonymised > 0)
+                .map(|t| t.table),
+        );
+    }
+    touched.sort();
+    touched.dedup();
+    match &mut *conn {
+        AnyConnection::Sqlite(c) => {
+            #[derive(QueryableByName)]
+            struct Checkpoint {
+                #[diesel(sql_type = BigInt)]
+                busy: i64,
+            }
+            let done: Vec<Checkpoint> =
+                diesel::sql_query("PRAGMA wal_checkpoint(TRUNCATE)").load(c)?;
+            if done.first().is_some_and(|c| c.busy != 0) {
+                return Ok(0);
+            }
+        }
+        AnyConnection::Postgresql(c) => {
+            for table in &touched {
+                // Names come from the catalogue, never from a request.
+                if CATALOGUE.table(table).is_some() {
+                    diesel::sql_query(format!("VACUUM FULL {table}")).execute(c)?;
+                }
+            }
+        }
+    }
+    let ids: Vec<String> = pending.into_iter().map(|r| r.id).collect();
+    diesel::update(erasure_ledger::table.filter(erasure_ledger::id.eq_any(&ids)))
+        .set(erasure_ledger::scrubbed_at.eq(Some(to_db(now))))
+        .execute(&mut *conn)?;
+    Ok(ids.len())
+}
