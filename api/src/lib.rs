@@ -13,6 +13,7 @@ pub mod http;
 pub mod metrics;
 mod middleware;
 pub mod openapi;
+pub mod retention;
 mod routes;
 mod scrub;
 pub mod state;

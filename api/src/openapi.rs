@@ -41,6 +41,7 @@ use crate::routes;
         (name = "disclosures", description = "The disclosures log: what was disclosed about whom, to which recipient, when and why (Art 19, 30(1)(d), 15(1)(c))"),
         (name = "rights-requests", description = "Requests to exercise a right, with the statutory clock: Art 12(3) due dates over each UK nation's bank holidays, paused for identity or clarification and extended by notice, DPA 2018 s.164A acknowledgement of complaints, and outcomes with the Art 12(4) response; rectification (Art 16), restriction on objection (Art 18(1)(d), 21(1)) and the recipients told of them (Art 19)"),
         (name = "surveys", description = "Satisfaction surveys on consent, and reports that never show a small group"),
+        (name = "retention", description = "Retention sweeps: each retention policy of the register applied to the people whose data has come due under it (erase, anonymise, or a review ticket to the DPO), blocked by legal holds and open rights requests, one sweep at a time"),
         (name = "audit", description = "The audit trail: every change to and read of personal data, hash-chained with signed checkpoints, naming people by pseudonyms"),
         (name = "health", description = "Liveness, readiness and metrics"),
     )
@@ -83,7 +84,8 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
                 .configure(routes::restrictions::configure)
                 .configure(routes::erasure::configure)
                 .configure(routes::recipient_notices::configure)
-                .configure(routes::subject_access::configure),
+                .configure(routes::subject_access::configure)
+                .configure(routes::retention::configure),
         )
         .configure(routes::health::configure);
 }

@@ -516,6 +516,18 @@ pub fn unfinished(conn: &mut AnyConnection, org_id: OrgId) -> Result<Option<Uuid
         .transpose()
 }
 
+/// Every organisation, for the scheduled sweeps.
+pub fn organisations(conn: &mut AnyConnection) -> Result<Vec<OrgId>, StoreError> {
+    use crate::schema::organisations;
+    let ids: Vec<String> = organisations::table
+        .order(organisations::id.asc())
+        .select(organisations::id)
+        .load(conn)?;
+    ids.into_iter()
+        .map(|id| id.parse().map_err(|_| corrupt("organisation")))
+        .collect()
+}
+
 /// Every organisation with a sweep still running or cut short.
 pub fn organisations_unfinished(conn: &mut AnyConnection) -> Result<Vec<OrgId>, StoreError> {
     let ids: Vec<String> = retention_sweeps::table
@@ -572,9 +584,31 @@ pub enum Done {
     Blocked(Vec<Blocker>),
 }
 
-/// Records what a sweep did for `person` under `policy` and moves the policy's cursor past
-/// them, in the caller's transaction (the one that took the action): a sweep cut short after
-/// it never does it again, and one cut short before it does it once.
+/// Moves the policy's cursor past `person`, first in the transaction that does them (so on
+/// SQLite the transaction takes the write lock before it reads, waiting its turn rather than
+/// failing against another process's sweep); [`record`] then says what was done, in the same
+/// transaction: a sweep cut short after it never does it again, and one cut short before it
+/// does it once.
+pub fn advance(
+    conn: &mut AnyConnection,
+    sweep: Uuid,
+    policy: RetentionPolicyId,
+    person: PersonId,
+) -> Result<(), StoreError> {
+    let moved = diesel::update(
+        retention_sweep_policies::table.find((sweep.to_string(), policy.to_string())),
+    )
+    .set(retention_sweep_policies::last_person_id.eq(Some(person.to_string())))
+    .execute(conn)?;
+    if moved == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound)
+    }
+}
+
+/// Records what a sweep did for `person` under `policy`, in the transaction that did it (see
+/// [`advance`]).
 pub fn record(
     conn: &mut AnyConnection,
     org_id: OrgId,
@@ -616,7 +650,6 @@ pub fn record(
         retention_sweep_policies::table.find((sweep.to_string(), policy.to_string())),
     )
     .set((
-        retention_sweep_policies::last_person_id.eq(Some(person.to_string())),
         retention_sweep_policies::acted.eq(retention_sweep_policies::acted + acted),
         retention_sweep_policies::blocked.eq(retention_sweep_policies::blocked + blocked),
     ))
@@ -678,7 +711,8 @@ struct LeaseRow {
 
 /// Takes the organisation's sweep lease for `sweep` until `now + ttl`, in one conditional
 /// statement: when no one holds it, when its holder's time ran out (a crashed server), or when
-/// `holder` already holds it. Otherwise answers who does.
+/// `holder` already holds it. Otherwise answers who does. A write first thing in its
+/// transaction, so on SQLite it waits for another process's writer rather than failing.
 pub fn take_lease(
     conn: &mut AnyConnection,
     org_id: OrgId,
@@ -719,6 +753,23 @@ pub fn take_lease(
     Ok(Err(Held { sweep: held }))
 }
 
+/// Points the lease `holder` holds at `sweep` (the unfinished sweep it resumes).
+pub fn lease_for(
+    conn: &mut AnyConnection,
+    org_id: OrgId,
+    sweep: Uuid,
+    holder: &str,
+) -> Result<(), StoreError> {
+    diesel::update(
+        retention_sweep_leases::table
+            .find(org_id.to_string())
+            .filter(retention_sweep_leases::holder.eq(holder)),
+    )
+    .set(retention_sweep_leases::sweep_id.eq(sweep.to_string()))
+    .execute(conn)?;
+    Ok(())
+}
+
 /// Extends the lease `holder` holds for `sweep`; `false` when it no longer holds it (its time
 /// ran out and another took it over): the sweep must stop.
 pub fn renew_lease(
@@ -753,4 +804,29 @@ pub fn release_lease(
     )
     .execute(conn)?;
     Ok(())
+}
+
+/// What blocks acting on a person: their rights requests still open (a request must be
+/// answered on the data as it stood).
+pub fn blockers(
+    conn: &mut AnyConnection,
+    org_id: OrgId,
+    person: PersonId,
+) -> Result<Vec<Blocker>, StoreError> {
+    use crate::schema::rights_requests;
+    let open: Vec<String> = rights_requests::table
+        .filter(rights_requests::org_id.eq(org_id.to_string()))
+        .filter(rights_requests::person_id.eq(person.to_string()))
+        .filter(rights_requests::status.ne(RequestStatus::Closed.as_str()))
+        .order(rights_requests::id.asc())
+        .select(rights_requests::id)
+        .load(conn)?;
+    open.into_iter()
+        .map(|id| {
+            Ok(Blocker {
+                kind: "rights_request".to_owned(),
+                id: id.parse().map_err(|_| corrupt("blocking request id"))?,
+            })
+        })
+        .collect()
 }

@@ -36,6 +36,7 @@ mod rectification;
 mod register_entries;
 mod register_history;
 mod restrictions;
+mod retention;
 mod rights_request_steps;
 mod rights_requests;
 mod scim;

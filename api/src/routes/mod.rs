@@ -19,6 +19,7 @@ pub mod records;
 pub mod rectification;
 pub mod register;
 pub mod restrictions;
+pub mod retention;
 pub mod rights_requests;
 pub mod scim;
 pub mod subject_access;
