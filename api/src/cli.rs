@@ -528,10 +528,7 @@ fn retention_sweep(args: &SweepArgs) -> Result<(), String> {
                     );
                 }
                 for (rule, person, blockers) in &found.blocked {
-                    let by: Vec<String> = blockers
-                        .iter()
-                        .map(|b| format!("{} {}", b.kind, b.id))
-                        .collect();
+                    let by: Vec<String> = blockers.iter().map(ToString::to_string).collect();
                     println!(
                         "{slug}: person {person} blocked under policy {} by {}",
                         rule.policy.id,

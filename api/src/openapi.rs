@@ -40,6 +40,8 @@ use crate::routes;
         (name = "assets", description = "Laptops, desktops, mobiles, tablets, peripherals and software licences, and their assignments"),
         (name = "disclosures", description = "The disclosures log: what was disclosed about whom, to which recipient, when and why (Art 19, 30(1)(d), 15(1)(c))"),
         (name = "rights-requests", description = "Requests to exercise a right, with the statutory clock: Art 12(3) due dates over each UK nation's bank holidays, paused for identity or clarification and extended by notice, DPA 2018 s.164A acknowledgement of complaints, and outcomes with the Art 12(4) response; rectification (Art 16), restriction on objection (Art 18(1)(d), 21(1)) and the recipients told of them (Art 19)"),
+        (name = "legal-holds", description = "Legal holds on a person or a ticket, and what blocks erasing or retaining their data (Art 17(3)(b), (e))"),
+        (name = "reports", description = "Statistics about tickets that name no one: no group under 5, and an anonymised, k-anonymous export for research"),
         (name = "surveys", description = "Satisfaction surveys on consent, and reports that never show a small group"),
         (name = "retention", description = "Retention sweeps: each retention policy of the register applied to the people whose data has come due under it (erase, anonymise, or a review ticket to the DPO), blocked by legal holds and open rights requests, one sweep at a time"),
         (name = "audit", description = "The audit trail: every change to and read of personal data, hash-chained with signed checkpoints, naming people by pseudonyms"),
@@ -83,6 +85,8 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
                 .configure(routes::rectification::configure)
                 .configure(routes::restrictions::configure)
                 .configure(routes::erasure::configure)
+                .configure(routes::legal_holds::configure)
+                .configure(routes::reports::configure)
                 .configure(routes::recipient_notices::configure)
                 .configure(routes::subject_access::configure)
                 .configure(routes::retention::configure),

@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use domain::audit::{AuditOperation, RecordKind};
 use domain::ids::{OrgId, PersonId, TicketId};
+use domain::legal_holds::Blocker;
 use domain::party::Party;
 use domain::register::sweep::SweepRule;
 use domain::register::{RetentionAction, RetentionPolicy};
@@ -24,7 +25,7 @@ use domain::ticket::{Priority, TicketCategory, TicketKind};
 use persistence::audit::Occurrence;
 use persistence::catalogue::CATALOGUE;
 use persistence::erasure::{self, Cause, Scope};
-use persistence::retention::{self, Blocker, Candidate, Done, Sweep, SweepPolicy};
+use persistence::retention::{self, Candidate, Done, Sweep, SweepPolicy};
 use persistence::tickets::{self, NewTicket};
 use persistence::{AnyConnection, Db, StoreError};
 use uuid::Uuid;
@@ -268,7 +269,8 @@ fn act(
     let mut conn = db.write()?;
     persistence::transaction(&mut conn, |conn| {
         retention::advance(conn, sweep.id, rule.policy.id, person)?;
-        let blockers = retention::blockers(conn, sweep.org_id, person)?;
+        let blockers =
+            persistence::legal_holds::blockers_for_person(conn, sweep.org_id, person, None)?;
         if !blockers.is_empty() {
             let done = Done::Blocked(blockers);
             retention::record(
@@ -412,7 +414,12 @@ pub fn dry_run(
             };
             let mut conn = db.read()?;
             for candidate in &batch {
-                let blockers = retention::blockers(&mut conn, org_id, candidate.person_id)?;
+                let blockers = persistence::legal_holds::blockers_for_person(
+                    &mut conn,
+                    org_id,
+                    candidate.person_id,
+                    None,
+                )?;
                 if blockers.is_empty() {
                     acted += 1;
                 } else {

@@ -52,6 +52,7 @@ closed_set! {
         Rectification = "rectification",
         RecipientNotice = "recipient_notice",
         Restriction = "restriction",
+        LegalHold = "legal_hold",
     }
 }
 

@@ -123,6 +123,11 @@ uuid_id!(
     /// A record of consent given (and perhaps withdrawn) for a purpose (Art 7(1)).
     ConsentId
 );
+uuid_id!(
+    /// A legal hold: a person's data, or a ticket, kept from erasure and retention actions
+    /// while a claim, an investigation or a duty to preserve it stands.
+    LegalHoldId
+);
 
 #[cfg(test)]
 mod tests {

@@ -15,6 +15,7 @@ pub mod error;
 pub mod grants;
 pub mod hr;
 pub mod ids;
+pub mod legal_holds;
 pub mod organisation;
 pub mod page;
 pub mod party;
@@ -29,5 +30,6 @@ pub mod scim;
 pub mod subject_access;
 pub mod surveys;
 pub mod ticket;
+pub mod ticket_statistics;
 
 pub use error::DomainError;

@@ -806,6 +806,29 @@ pub static CATALOGUE: Catalogue = Catalogue {
                 np("scrubbed_at", RecordState),
             ],
         },
+        // Legal holds (Art 17(3)(b), (e)): kept when the person is erased, as the record that
+        // their data was held back and released, by whom and when. The reasons the DPO gave may
+        // name the person, so they go. A hold on a ticket names no person: the ticket's
+        // requester is found through the ticket, and its reasons should name the matter.
+        Table {
+            name: "legal_holds",
+            record: RecordKind::LegalHold,
+            person: by("person_id", PersonId),
+            columns: &[
+                np("id", RowId),
+                np("org_id", Tenant),
+                person_of("person_id", Activity),
+                np("ticket_id", Reference),
+                row("reason", FreeText, ERASED_TEXT),
+                np("placed_at", RecordState),
+                person_of("placed_by_id", Activity),
+                account_of("placed_by_account", Activity, DISCLOSED),
+                np("released_at", RecordState),
+                person_of("released_by_id", Activity),
+                account_of("released_by_account", Activity, DISCLOSED),
+                row("release_reason", FreeText, ERASED_TEXT),
+            ],
+        },
         Table {
             name: "__diesel_schema_migrations",
             record: RecordKind::SchemaMigration,

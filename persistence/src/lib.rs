@@ -14,6 +14,7 @@ pub mod erasure;
 mod error;
 pub mod grants;
 pub mod hr;
+pub mod legal_holds;
 mod migrations;
 pub mod notices;
 pub mod organisations;
@@ -31,6 +32,7 @@ pub mod rights_requests;
 mod schema;
 pub mod subject_access;
 pub mod surveys;
+pub mod ticket_statistics;
 pub mod tickets;
 mod time;
 

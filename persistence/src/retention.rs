@@ -11,12 +11,13 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date, Text, Timestamp};
 use domain::catalogue::{PersonKey, PersonLink, RecordKind};
 use domain::ids::{OrgId, PersonId, PurposeId, RetentionPolicyId};
+use domain::legal_holds::Blocker;
 use domain::party::Party;
 use domain::register::sweep::{Evidence, SweepRule, SweepStatus};
 use domain::register::{Holding, RetentionAction, RetentionPeriod, RetentionTrigger};
 use domain::rights_requests::{RequestStatus, StepKind};
 use domain::ticket::TicketStatus;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use uuid::Uuid;
 
 use crate::catalogue::CATALOGUE;
@@ -301,14 +302,6 @@ fn created_rows(rule: &SweepRule) -> Vec<String> {
 
 // ---------------------------------------------------------------------------------------------
 // Sweeps
-
-/// What stands in the way of acting on a person: a legal hold or an open rights request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Blocker {
-    /// `legal_hold` or `rights_request`.
-    pub kind: String,
-    pub id: Uuid,
-}
 
 /// One policy as a sweep applies it, and how far the sweep has gone.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -804,29 +797,4 @@ pub fn release_lease(
     )
     .execute(conn)?;
     Ok(())
-}
-
-/// What blocks acting on a person: their rights requests still open (a request must be
-/// answered on the data as it stood).
-pub fn blockers(
-    conn: &mut AnyConnection,
-    org_id: OrgId,
-    person: PersonId,
-) -> Result<Vec<Blocker>, StoreError> {
-    use crate::schema::rights_requests;
-    let open: Vec<String> = rights_requests::table
-        .filter(rights_requests::org_id.eq(org_id.to_string()))
-        .filter(rights_requests::person_id.eq(person.to_string()))
-        .filter(rights_requests::status.ne(RequestStatus::Closed.as_str()))
-        .order(rights_requests::id.asc())
-        .select(rights_requests::id)
-        .load(conn)?;
-    open.into_iter()
-        .map(|id| {
-            Ok(Blocker {
-                kind: "rights_request".to_owned(),
-                id: id.parse().map_err(|_| corrupt("blocking request id"))?,
-            })
-        })
-        .collect()
 }

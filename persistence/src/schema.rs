@@ -592,3 +592,22 @@ diesel::table! {
         scrubbed_at -> Nullable<Timestamp>,
     }
 }
+
+diesel::table! {
+    legal_holds (id) {
+        id -> Text,
+        org_id -> Text,
+        person_id -> Nullable<Text>,
+        ticket_id -> Nullable<Text>,
+        reason -> Text,
+        placed_at -> Timestamp,
+        placed_by_id -> Nullable<Text>,
+        placed_by_account -> Nullable<Text>,
+        released_at -> Nullable<Timestamp>,
+        released_by_id -> Nullable<Text>,
+        released_by_account -> Nullable<Text>,
+        release_reason -> Nullable<Text>,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(legal_holds, tickets);

@@ -547,7 +547,7 @@ fn load(conn: &mut AnyConnection, sql: &str, binds: &[String]) -> Result<Vec<Raw
 }
 
 /// `sql` with its `?` placeholders numbered for PostgreSQL (`$1`, `$2`, ...).
-fn numbered(sql: &str) -> String {
+pub(crate) fn numbered(sql: &str) -> String {
     let mut numbered = String::with_capacity(sql.len() + 16);
     let mut n = 0;
     for c in sql.chars() {

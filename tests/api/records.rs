@@ -424,7 +424,8 @@ async fn the_data_map_shows_the_desks_tables_storing_each_category() {
             "disclosures",
             "rights_request_steps",
             "rectifications",
-            "disclosure_versions"
+            "disclosure_versions",
+            "legal_holds"
         ])
     );
     for purpose in nodes.iter().filter(|n| n["kind"] == "purpose") {

@@ -100,13 +100,14 @@ fn years_ago(years: i64) -> String {
 }
 
 /// The Cabinet Office with a leaver two years gone who raised a ticket, a leaver of three
-/// months ago, and a leaver two years gone with an erasure request open.
+/// months ago, a leaver two years gone with a request open, and one under a legal hold.
 struct Leavers {
     dpo: String,
     gone: String,
     ticket: String,
     recent: String,
     held: String,
+    on_hold: String,
 }
 
 async fn leavers(app: &TestApp) -> Leavers {
@@ -149,8 +150,26 @@ async fn leavers(app: &TestApp) -> Leavers {
         StatusCode::CREATED,
     )
     .await;
+    let on_hold = app
+        .record_person(
+            org,
+            "leaver-on-hold",
+            json!({"starts_on": "2015-01-05", "leaves_on": years_ago(2)}),
+        )
+        .await;
+    json_body(
+        app.post_json(
+            "/api/v1/legal-holds",
+            Some(&dpo(app, org)),
+            &json!({"person_id": on_hold, "reason": "Employment tribunal claim"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
     Leavers {
         dpo: dpo(app, org),
+        on_hold,
         gone,
         ticket: text(&ticket, "id"),
         recent,
@@ -172,6 +191,7 @@ async fn a_leaver_past_the_period_is_erased_and_their_tickets_survive_anonymised
     let l = leavers(&app).await;
     let before_recent = person(&app, &l.dpo, &l.recent).await;
     let before_held = person(&app, &l.dpo, &l.held).await;
+    let before_on_hold = person(&app, &l.dpo, &l.on_hold).await;
 
     let report = sweep(&app, &l.dpo).await;
     assert_eq!(report["status"], "completed", "{report}");
@@ -181,13 +201,19 @@ async fn a_leaver_past_the_period_is_erased_and_their_tickets_survive_anonymised
     assert_eq!(policy["action"], "erase");
     assert_eq!(
         (policy["acted"].clone(), policy["blocked"].clone()),
-        (json!(1), json!(1))
+        (json!(1), json!(2))
     );
     assert_eq!(policy["finished"], true);
     let blocked = report["blocked"].as_array().expect("blocked");
-    assert_eq!(blocked.len(), 1, "{report}");
-    assert_eq!(blocked[0]["person_id"], l.held.as_str());
-    assert_eq!(blocked[0]["blocked_by"][0]["kind"], "rights_request");
+    assert_eq!(blocked.len(), 2, "{report}");
+    let blocker_of = |id: &str| {
+        blocked
+            .iter()
+            .find(|b| b["person_id"] == id)
+            .map(|b| b["blocked_by"][0]["kind"].clone())
+    };
+    assert_eq!(blocker_of(&l.held), Some(json!("open_rights_request")));
+    assert_eq!(blocker_of(&l.on_hold), Some(json!("legal_hold")));
 
     // Their identifiers are gone; the ticket is kept, about no one.
     let erased = person(&app, &l.dpo, &l.gone).await;
@@ -200,6 +226,7 @@ async fn a_leaver_past_the_period_is_erased_and_their_tickets_survive_anonymised
     // Not yet due, and held: untouched.
     assert_eq!(person(&app, &l.dpo, &l.recent).await, before_recent);
     assert_eq!(person(&app, &l.dpo, &l.held).await, before_held);
+    assert_eq!(person(&app, &l.dpo, &l.on_hold).await, before_on_hold);
 
     // The erasure is in the audit trail, with the person as subject.
     let events = app
@@ -234,9 +261,9 @@ async fn a_dry_run_counts_and_reports_blockers_and_changes_nothing() {
     let policy = only_policy(&report);
     assert_eq!(
         (policy["acted"].clone(), policy["blocked"].clone()),
-        (json!(1), json!(1))
+        (json!(1), json!(2))
     );
-    assert_eq!(report["blocked"][0]["person_id"], l.held.as_str());
+    assert_eq!(report["blocked"].as_array().map(Vec::len), Some(2));
 
     assert_eq!(person(&app, &l.dpo, &l.gone).await, before);
     assert!(app.list(SWEEPS, &l.dpo, &[]).await.is_empty());

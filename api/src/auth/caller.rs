@@ -154,6 +154,15 @@ impl RoleSet for SurveyReporters {
     const ROLES: &'static [Role] = &[Role::Agent, Role::Admin, Role::Dpo, Role::Auditor];
 }
 
+/// Who reads ticket statistics and takes the anonymised research export (never a group under
+/// 5, never a person): admins, the DPO, auditors. What is released for research is the
+/// controller's decision, so never a processor's user.
+pub struct ReportReaders;
+impl RoleSet for ReportReaders {
+    const ROLES: &'static [Role] = &[Role::Admin, Role::Dpo, Role::Auditor];
+    const PROCESSOR_MAY_ACT: bool = false;
+}
+
 /// Who reads the asset catalogue: everyone who requests, issues or oversees assets.
 pub struct AssetReaders;
 impl RoleSet for AssetReaders {

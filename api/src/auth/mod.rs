@@ -9,6 +9,7 @@ pub mod mint;
 pub mod parties;
 mod verify;
 
+pub use caller::ReportReaders;
 pub use caller::{AssetOverseers, AssetReaders, AuditReaders, Members};
 pub use caller::{
     Caller, Desk, DeskOrDpo, Integrators, Principal, RegisterKeepers, RegisterReaders, RoleSet,

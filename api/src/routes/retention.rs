@@ -10,10 +10,11 @@ use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use domain::audit::{AuditOperation, RecordKind};
 use domain::ids::{PersonId, PurposeId, RetentionPolicyId};
+use domain::legal_holds::Blocker;
 use domain::party::Party;
 use domain::register::sweep::{SweepRule, SweepStatus};
 use domain::register::{Holding, RetentionAction, RetentionPeriod, RetentionTrigger};
-use persistence::retention::{self as store, BlockedPerson, Blocker, Sweep, SweepPolicy};
+use persistence::retention::{self as store, BlockedPerson, Sweep, SweepPolicy};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -64,20 +65,13 @@ pub struct SweepPolicyDto {
     pub finished: bool,
 }
 
-/// What blocks acting on a person.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct BlockerDto {
-    /// `legal_hold` or `rights_request`.
-    pub kind: String,
-    pub id: Uuid,
-}
-
 /// A person due whom the sweep could not act on, by id only.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct BlockedDto {
     pub person_id: PersonId,
     pub policy_id: RetentionPolicyId,
-    pub blocked_by: Vec<BlockerDto>,
+    /// The legal holds and open rights requests in the way, by id.
+    pub blocked_by: Vec<Blocker>,
 }
 
 /// A sweep's report.
@@ -114,16 +108,6 @@ impl From<&SweepPolicy> for SweepPolicyDto {
     }
 }
 
-fn blockers_dto(blockers: Vec<Blocker>) -> Vec<BlockerDto> {
-    blockers
-        .into_iter()
-        .map(|b| BlockerDto {
-            kind: b.kind,
-            id: b.id,
-        })
-        .collect()
-}
-
 fn report(sweep: Sweep, blocked: Vec<BlockedPerson>) -> SweepReport {
     SweepReport {
         id: Some(sweep.id),
@@ -139,7 +123,7 @@ fn report(sweep: Sweep, blocked: Vec<BlockedPerson>) -> SweepReport {
             .map(|b| BlockedDto {
                 person_id: b.person_id,
                 policy_id: b.policy_id,
-                blocked_by: blockers_dto(b.blockers),
+                blocked_by: b.blockers,
             })
             .collect(),
     }
@@ -218,7 +202,7 @@ async fn start_sweep(
             .map(|(rule, person_id, blockers)| BlockedDto {
                 person_id,
                 policy_id: rule.policy.id,
-                blocked_by: blockers_dto(blockers),
+                blocked_by: blockers,
             })
             .collect();
         let mut trail = Trail::new(&caller, now);

@@ -57,6 +57,7 @@ closed_set! {
         Restriction = "restriction",
         RightsRequestStep = "rights_request_step",
         RetentionSweep = "retention_sweep",
+        LegalHold = "legal_hold",
         AuditEvent = "audit_event",
         AuditChain = "audit_chain",
         AuditCheckpoint = "audit_checkpoint",

@@ -213,6 +213,16 @@ impl Fixtures {
         let sweep = text(&json_body(sweep, StatusCode::ACCEPTED).await, "id");
         values.insert("sweeps".to_owned(), sweep.clone());
         ids.push(("retention sweep", sweep));
+        // A legal hold on the member.
+        let legal_hold = created(
+            app,
+            &dpo,
+            "/api/v1/legal-holds",
+            &json!({"person_id": person, "reason": "Matrix claim"}),
+        )
+        .await;
+        values.insert("legal-holds".to_owned(), legal_hold.clone());
+        ids.push(("legal hold", legal_hold));
 
         let purpose = values["purposes"].clone();
         let agreement = processor_in_force(app, CONTROLLER, PROCESSOR, &purpose).await;

@@ -338,6 +338,8 @@ fn valid_body(row: &Row, fixtures: &Fixtures) -> Option<Value> {
             json!({"outcome": "refused", "ground": "art_17_3_a", "reasons": "Matrix"})
         }
         ("POST", "/api/v1/rights-requests/{id}/acknowledgement") => json!({}),
+        // Releases the hold once; every later release is refused as already released.
+        ("POST", "/api/v1/legal-holds/{id}/release") => json!({"reason": "Matrix release"}),
         _ => return None,
     })
 }
