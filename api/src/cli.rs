@@ -539,15 +539,14 @@ fn retention_sweep(args: &SweepArgs) -> Result<(), String> {
             continue;
         }
         let holder = clock::new_uuid().to_string();
-        let sweep = match crate::retention::start(&db, org_id, &by, &holder, now)
-            .map_err(|e| e.to_string())?
-        {
-            Start::Running(id) => {
-                bar.suspend(|| println!("{slug}: sweep {id} is running elsewhere; left to it"));
-                continue;
-            }
-            Start::Started(sweep) => sweep,
-        };
+        let sweep =
+            match crate::retention::start(&db, org_id, &by, &holder).map_err(|e| e.to_string())? {
+                Start::Running(id) => {
+                    bar.suspend(|| println!("{slug}: sweep {id} is running elsewhere; left to it"));
+                    continue;
+                }
+                Start::Started(sweep) => sweep,
+            };
         let ended = crate::retention::run(&db, org_id, sweep.id, &holder, &mut progress)
             .map_err(|e| e.to_string())?;
         let mut conn = db.read().map_err(|e| e.to_string())?;

@@ -77,15 +77,12 @@ pub enum Start {
 /// Takes the organisation's sweep lease for `holder` and answers the sweep to run: the one
 /// cut short, if any (so a restarted server or command line resumes rather than starts over),
 /// else a new one of the register's policies started by `by`.
-pub fn start(
-    db: &Db,
-    org_id: OrgId,
-    by: &Party,
-    holder: &str,
-    now: DateTime<Utc>,
-) -> Result<Start, StoreError> {
+pub fn start(db: &Db, org_id: OrgId, by: &Party, holder: &str) -> Result<Start, StoreError> {
     let mut conn = db.write()?;
     persistence::transaction(&mut conn, |conn| {
+        // Read once the writer is ours: a sweep starts when it holds the lease, not when it
+        // was asked for.
+        let now = clock::now();
         // The lease first: the one write that decides who runs.
         let id = clock::new_uuid();
         if let Err(held) = retention::take_lease(conn, org_id, id, holder, now, LEASE)? {
@@ -493,7 +490,7 @@ fn scheduled(db: &Db, run_all: bool) -> Result<(), StoreError> {
     let by = Party::Account(SCHEDULE.to_owned());
     for org_id in orgs {
         let holder = clock::new_uuid().to_string();
-        match start(db, org_id, &by, &holder, clock::now())? {
+        match start(db, org_id, &by, &holder)? {
             Start::Started(sweep) => {
                 let ended = run(db, org_id, sweep.id, &holder, &mut |_| {
                     ControlFlow::Continue(())

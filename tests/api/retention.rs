@@ -347,8 +347,7 @@ async fn a_sweep_cut_short_resumes_after_the_last_person_done() {
         .expect("Derby is seeded");
         drop(conn);
         let by = domain::party::Party::Account("crashing-server".into());
-        let started = api::retention::start(&db, org, &by, "crashing-server", chrono::Utc::now())
-            .expect("starts");
+        let started = api::retention::start(&db, org, &by, "crashing-server").expect("starts");
         let api::retention::Start::Started(sweep) = started else {
             panic!("no other sweep runs");
         };

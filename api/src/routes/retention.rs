@@ -229,7 +229,7 @@ async fn start_sweep(
     let started = {
         let db = db.clone();
         let holder = holder.clone();
-        web::block(move || retention::start(&db, org_id, &by, &holder, now)).await??
+        web::block(move || retention::start(&db, org_id, &by, &holder)).await??
     };
     let sweep = match started {
         Start::Running(id) => {
