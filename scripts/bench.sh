@@ -13,8 +13,11 @@
 # route uses the next port), BENCH_BACKENDS ("sqlite postgres"), BENCH_ONLY=audit runs only the
 # audited and unaudited GET /api/v1/tickets/{id}, BENCH_ONLY=export only the subject access
 # export of one person's BENCH_EXPORT_OWN (50) tickets among each of BENCH_EXPORT_SIZES
-# ("1000 1000000") tickets, BENCH_KEEP=1 keeps the work directory (databases, wrk output,
-# server logs).
+# ("1000 1000000") tickets, BENCH_ONLY=retention only the retention sweep of
+# BENCH_RETENTION_PEOPLE (1000000) leavers due in BENCH_RETENTION_ORG (cabinet-office: erase a
+# year after leaving; derby-city-council: a review ticket a year after creation), timed through
+# `servicedesk retention sweep` with its peak RSS (goal < 150 MB), BENCH_KEEP=1 keeps the work
+# directory (databases, wrk output, server logs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,6 +35,8 @@ HR_BATCH=${BENCH_HR_BATCH:-1000}
 ONLY=${BENCH_ONLY:-}
 EXPORT_SIZES=${BENCH_EXPORT_SIZES:-1000 1000000}
 EXPORT_OWN=${BENCH_EXPORT_OWN:-50}
+RETENTION_PEOPLE=${BENCH_RETENTION_PEOPLE:-1000000}
+RETENTION_ORG=${BENCH_RETENTION_ORG:-cabinet-office}
 
 SERVER=target/release/servicedesk
 BENCH=target/release/servicedesk-bench
@@ -229,6 +234,22 @@ run_export() {
     done
 }
 
+# run_retention BACKEND URL: the demo registers and BENCH_RETENTION_PEOPLE leavers all due,
+# seeded in bulk; then `servicedesk retention sweep` (the endpoint's code path) over them,
+# timed, with its peak resident memory.
+run_retention() {
+    local backend=$1 url=$2 figures seconds kb
+    echo "$backend: retention sweep of $RETENTION_PEOPLE leavers in $RETENTION_ORG" >&2
+    "$SERVER" seed-demo --database-url "$url" >/dev/null
+    "$BENCH" retention-load --database-url "$url" --org "$RETENTION_ORG" --count "$RETENTION_PEOPLE"
+    figures=$( { /usr/bin/time -f '%e %M' "$SERVER" retention sweep --database-url "$url" \
+        --org "$RETENTION_ORG" >"$work/retention-$backend.txt"; } 2>&1 | tail -n 1)
+    seconds=${figures% *}
+    kb=${figures#* }
+    cat "$work/retention-$backend.txt" >&2
+    printf '%s\t%s\t%s\t%s\n' "$backend" "$RETENTION_PEOPLE" "$seconds" "$kb" >>"$work/retention.tsv"
+}
+
 # copy BACKEND: two copies of the loaded data, so the bare route's inserts do not grow the
 # table the server then reads, and the other way round.
 copy() {
@@ -266,6 +287,10 @@ for backend in $BACKENDS; do
     case $backend in
         sqlite)
             mkdir -p "$work/sqlite"
+            if [ "$ONLY" = retention ]; then
+                run_retention sqlite "sqlite://$work/sqlite/retention.db"
+                continue
+            fi
             if [ "$ONLY" != export ]; then
                 run_backend sqlite "sqlite://$work/sqlite/loaded.db" \
                     "sqlite://$work/sqlite/bare.db" "sqlite://$work/sqlite/api.db"
@@ -281,6 +306,12 @@ for backend in $BACKENDS; do
             fi
             pg_prefix=servicedesk_bench_$$
             pg_url=${pg_admin%/*}
+            if [ "$ONLY" = retention ]; then
+                pg_databases=("${pg_prefix}_retention")
+                psql "$pg_admin" -qc "create database ${pg_prefix}_retention" >/dev/null
+                run_retention postgres "$pg_url/${pg_prefix}_retention"
+                continue
+            fi
             if [ "$ONLY" != export ]; then
                 pg_databases=("${pg_prefix}_loaded" "${pg_prefix}_bare" "${pg_prefix}_api")
                 psql "$pg_admin" -qc "create database ${pg_prefix}_loaded" >/dev/null
@@ -298,7 +329,15 @@ echo "servicedesk bench: wrk $THREADS threads, $CONNECTIONS connections, ${DURAT
     "after ${WARMUP} s of warm-up; $WORKERS server workers; $TICKETS tickets; $(nproc) cores shared" \
     "by wrk and the server. RS256: 100 tokens signed by one JWKS key, each request picks one." \
     "Ratios are within this run; runs vary 10-30% on this machine."
-if [ "$ONLY" != export ]; then "$BENCH" report --results "$results"; fi
+if [ "$ONLY" != export ] && [ "$ONLY" != retention ]; then
+    "$BENCH" report --results "$results"
+fi
+if [ -s "$work/retention.tsv" ]; then
+    echo
+    echo "retention sweep through servicedesk retention sweep ($RETENTION_ORG), one run:"
+    awk -F'\t' '{ printf "  %-8s %d people due: %.1f s, %.0f people/s; peak RSS %.1f MB (goal < 150 MB)\n",
+        $1, $2, $3, ($3 > 0 ? $2 / $3 : 0), $4 / 1024 }' "$work/retention.tsv"
+fi
 if [ -s "$work/export.tsv" ]; then
     echo
     echo "subject access export of one person (${EXPORT_OWN} tickets, a comment on each), ZIP, best of 3:"

@@ -69,6 +69,7 @@ pub fn serve(listener: TcpListener, state: AppState, workers: usize) -> std::io:
     crate::housekeeping::start(state.db.clone(), state.settings);
     crate::audit::indexer::start(state.db.clone());
     crate::scrub::start(state.db.clone());
+    crate::retention::schedule(state.db.clone(), state.settings.retention_sweep_every);
     let document = openapi::document();
     let index = web::Data::new(RouteIndex::from_document(&document));
     let state = web::Data::new(state);

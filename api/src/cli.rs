@@ -1,5 +1,5 @@
 //! `servicedesk serve | migrate | seed-demo | token | openapi | audit verify | export-subject |
-//! backup | restore | erasure-ledger export`.
+//! backup | restore | erasure-ledger export | retention sweep`.
 
 use std::net::TcpListener;
 
@@ -56,6 +56,9 @@ enum Command {
     /// The erasure ledger (no personal data), kept outside the database.
     #[command(subcommand)]
     ErasureLedger(LedgerCommand),
+    /// Retention, offline.
+    #[command(subcommand)]
+    Retention(RetentionCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -92,6 +95,31 @@ struct RestoreArgs {
     #[arg(long = "ledger")]
     ledgers: Vec<std::path::PathBuf>,
     /// Who restores, as the audit trail records the actor of the replayed erasures.
+    #[arg(long, default_value = "servicedesk-cli")]
+    operator: String,
+}
+
+#[derive(Debug, Subcommand)]
+enum RetentionCommand {
+    /// Apply every retention policy of the register to the people whose data has come due, as
+    /// `POST /api/v1/retention/sweeps` does, with a progress bar on a terminal: erase,
+    /// anonymise or raise a review ticket to the DPO; blocked people are reported. A sweep cut
+    /// short is resumed; while another runs (on a server or another command line), it waits
+    /// for none and says so.
+    Sweep(SweepArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct SweepArgs {
+    #[command(flatten)]
+    database: DatabaseArgs,
+    /// Say what a sweep would do today, changing nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Only this organisation (its slug); every organisation otherwise.
+    #[arg(long)]
+    org: Option<String>,
+    /// Who runs the sweep, as the audit trail records the actor.
     #[arg(long, default_value = "servicedesk-cli")]
     operator: String,
 }
@@ -172,10 +200,25 @@ struct ServeArgs {
     /// `7d`); then it is deleted and the key may be used afresh.
     #[arg(long, env = "SERVICEDESK_IDEMPOTENCY_TTL", default_value = "7d", value_parser = parse_ttl)]
     idempotency_ttl: u64,
+    /// How often every organisation's retention sweep runs (`12h`, `1d`, ...), or `off`.
+    #[arg(long, env = "SERVICEDESK_RETENTION_SWEEP_INTERVAL", default_value = "1d", value_parser = parse_interval)]
+    retention_sweep_interval: Interval,
     /// Record reads of personal data in the audit trail (`on`, the default, or `off`). Writes
     /// are always recorded.
     #[arg(long, env = "SERVICEDESK_AUDIT_READS", default_value = "on", value_parser = parse_switch)]
     audit_reads: bool,
+}
+
+/// A schedule's interval in seconds, or none when it is `off`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Interval(Option<u64>);
+
+/// A schedule's interval, as [`parse_ttl`] reads it, or `off`.
+fn parse_interval(text: &str) -> Result<Interval, String> {
+    match text {
+        "off" => Ok(Interval(None)),
+        _ => parse_ttl(text).map(|seconds| Interval(Some(seconds))),
+    }
 }
 
 fn parse_switch(text: &str) -> Result<bool, String> {
@@ -302,7 +345,15 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     let state = AppState::new(db, verifier)
         .audit_reads(args.audit_reads)
         .idempotency_ttl(chrono::TimeDelta::seconds(ttl))
-        .bank_holidays(holidays);
+        .bank_holidays(holidays)
+        .retention_sweep_every(
+            args.retention_sweep_interval
+                .0
+                .map(std::time::Duration::from_secs),
+        );
+    if args.retention_sweep_interval.0.is_none() {
+        tracing::warn!("retention sweeps do not run on a schedule");
+    }
     app::serve(listener, state, workers)
         .map_err(|e| e.to_string())?
         .await
@@ -515,6 +566,109 @@ fn export_ledger(args: &LedgerExportArgs) -> Result<(), String> {
     Ok(())
 }
 
+/// `retention sweep`: the endpoint's code path, for one organisation or every one.
+fn retention_sweep(args: &SweepArgs) -> Result<(), String> {
+    use crate::retention::{Ended, Progress, Start};
+    use domain::party::Party;
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+    use std::ops::ControlFlow;
+
+    let db = open_db(&args.database)?;
+    let orgs = {
+        let mut conn = db.read().map_err(|e| e.to_string())?;
+        match &args.org {
+            Some(slug) => {
+                let slug = domain::organisation::OrgSlug::parse(slug).map_err(|e| e.to_string())?;
+                let id = persistence::organisations::find_by_slug(&mut conn, &slug)
+                    .map_err(|e| e.to_string())?
+                    .ok_or_else(|| format!("no organisation {slug}"))?;
+                vec![(id, slug)]
+            }
+            None => {
+                let ids =
+                    persistence::retention::organisations(&mut conn).map_err(|e| e.to_string())?;
+                persistence::organisations::slugs(&mut conn, &ids).map_err(|e| e.to_string())?
+            }
+        }
+    };
+    // Drawn on a terminal only: indicatif hides it when stderr is not one.
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {pos} people  {msg}").map_err(|e| e.to_string())?,
+    );
+    let mut progress = |step: Progress<'_>| {
+        match step {
+            Progress::Policy { index, of, policy } => bar.set_message(format!(
+                "policy {} of {of}: {} after {}",
+                index + 1,
+                policy.action,
+                policy.trigger
+            )),
+            Progress::Person => bar.inc(1),
+        }
+        ControlFlow::Continue(())
+    };
+    let by = Party::Account(args.operator.clone());
+    for (org_id, slug) in orgs {
+        let now = clock::now();
+        if args.dry_run {
+            let found = crate::retention::dry_run(&db, org_id, now, &mut progress)
+                .map_err(|e| e.to_string())?;
+            bar.suspend(|| {
+                for p in &found.policies {
+                    println!(
+                        "{slug}: policy {} ({}): would {} {} people; {} blocked",
+                        p.rule.policy.id,
+                        p.rule.policy.in_words(),
+                        p.rule.policy.action,
+                        p.acted,
+                        p.blocked
+                    );
+                }
+                for (rule, person, blockers) in &found.blocked {
+                    let by: Vec<String> = blockers.iter().map(ToString::to_string).collect();
+                    println!(
+                        "{slug}: person {person} blocked under policy {} by {}",
+                        rule.policy.id,
+                        by.join(", ")
+                    );
+                }
+            });
+            continue;
+        }
+        let holder = clock::new_uuid().to_string();
+        let sweep =
+            match crate::retention::start(&db, org_id, &by, &holder).map_err(|e| e.to_string())? {
+                Start::Running(id) => {
+                    bar.suspend(|| println!("{slug}: sweep {id} is running elsewhere; left to it"));
+                    continue;
+                }
+                Start::Started(sweep) => sweep,
+            };
+        let ended = crate::retention::run(&db, org_id, sweep.id, &holder, &mut progress)
+            .map_err(|e| e.to_string())?;
+        let mut conn = db.read().map_err(|e| e.to_string())?;
+        let done =
+            persistence::retention::get(&mut conn, org_id, sweep.id).map_err(|e| e.to_string())?;
+        bar.suspend(|| {
+            let how = match ended {
+                Ended::Completed => "completed",
+                Ended::Stopped => "stopped",
+                Ended::LeaseLost => "taken over by another holder",
+            };
+            println!("{slug}: sweep {} {how}", done.id);
+            for p in &done.policies {
+                println!(
+                    "{slug}: policy {} ({} after {}, {}): {} people acted on; {} blocked",
+                    p.policy_id, p.period, p.trigger, p.action, p.acted, p.blocked
+                );
+            }
+        });
+    }
+    bar.finish_and_clear();
+    Ok(())
+}
+
 /// The command line `args` with the environment, an empty variable counting as unset. Exits
 /// with clap's usage message when they do not parse.
 fn parse<I, T>(args: I) -> Cli
@@ -545,6 +699,7 @@ pub fn main() -> i32 {
         Some(Command::Backup(args)) => backup(&args),
         Some(Command::Restore(args)) => restore(&args),
         Some(Command::ErasureLedger(LedgerCommand::Export(args))) => export_ledger(&args),
+        Some(Command::Retention(RetentionCommand::Sweep(args))) => retention_sweep(&args),
     };
     match result {
         Ok(()) => 0,
@@ -557,7 +712,23 @@ pub fn main() -> i32 {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_ttl;
+    use super::*;
+
+    #[test]
+    fn the_sweep_interval_is_a_lifetime_or_off() {
+        assert_eq!(parse_interval("off"), Ok(Interval(None)));
+        assert_eq!(parse_interval("1d"), Ok(Interval(Some(86_400))));
+        assert!(parse_interval("never").is_err());
+        // The default parses as clap reads it.
+        let cli = parse(["servicedesk", "serve"]);
+        assert!(matches!(
+            cli.command,
+            Some(Command::Serve(ServeArgs {
+                retention_sweep_interval: Interval(Some(86_400)),
+                ..
+            }))
+        ));
+    }
 
     #[test]
     fn lifetimes_take_a_unit() {

@@ -52,6 +52,7 @@ mod tests {
         let every = |ttl| {
             interval(&Settings {
                 idempotency_ttl: ttl,
+                ..Settings::default()
             })
         };
         assert_eq!(every(chrono::TimeDelta::days(7)), Duration::from_secs(3600));

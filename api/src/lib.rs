@@ -14,6 +14,7 @@ pub mod metrics;
 mod middleware;
 pub mod openapi;
 mod restore;
+pub mod retention;
 mod routes;
 mod scrub;
 pub mod state;

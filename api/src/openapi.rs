@@ -43,6 +43,7 @@ use crate::routes;
         (name = "legal-holds", description = "Legal holds on a person or a ticket, and what blocks erasing or retaining their data (Art 17(3)(b), (e))"),
         (name = "reports", description = "Statistics about tickets that name no one: no group under 5, and an anonymised, k-anonymous export for research"),
         (name = "surveys", description = "Satisfaction surveys on consent, and reports that never show a small group"),
+        (name = "retention", description = "Retention sweeps: each retention policy of the register applied to the people whose data has come due under it (erase, anonymise, or a review ticket to the DPO), blocked by legal holds and open rights requests, one sweep at a time"),
         (name = "audit", description = "The audit trail: every change to and read of personal data, hash-chained with signed checkpoints, naming people by pseudonyms"),
         (name = "health", description = "Liveness, readiness and metrics"),
     )
@@ -87,7 +88,8 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
                 .configure(routes::legal_holds::configure)
                 .configure(routes::reports::configure)
                 .configure(routes::recipient_notices::configure)
-                .configure(routes::subject_access::configure),
+                .configure(routes::subject_access::configure)
+                .configure(routes::retention::configure),
         )
         .configure(routes::health::configure);
 }

@@ -21,12 +21,16 @@ pub struct Settings {
     /// How long the answer to a keyed HR sync request is kept for retries: afterwards the same
     /// key is a new request, and the answer (which names people) is gone.
     pub idempotency_ttl: chrono::TimeDelta,
+    /// How often every organisation's retention sweep runs on the server's schedule; `None`
+    /// for never (`SERVICEDESK_RETENTION_SWEEP_INTERVAL=off`).
+    pub retention_sweep_every: Option<std::time::Duration>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Self {
             idempotency_ttl: chrono::TimeDelta::days(7),
+            retention_sweep_every: Some(std::time::Duration::from_secs(86_400)),
         }
     }
 }
@@ -62,6 +66,12 @@ impl AppState {
     /// How long keyed HR sync answers are kept (a week unless told).
     pub fn idempotency_ttl(mut self, ttl: chrono::TimeDelta) -> Self {
         self.settings.idempotency_ttl = ttl;
+        self
+    }
+
+    /// Runs every organisation's retention sweep this often (daily unless told), or never.
+    pub fn retention_sweep_every(mut self, every: Option<std::time::Duration>) -> Self {
+        self.settings.retention_sweep_every = every;
         self
     }
 

@@ -5,6 +5,7 @@
 //! - `bare`: serves the same database work as the API without auth, DTOs or middleware;
 //! - `hr-api`, `hr-bare`: HR sync throughput through the API, and the same work done directly;
 //! - `mint`: writes a JWKS for an RSA key and RS256 tokens signed with it;
+//! - `retention-load`: a million leavers due under a retention policy, seeded in bulk;
 //! - `report`: turns the collected wrk figures into tables and target lines.
 
 mod args;
@@ -14,11 +15,11 @@ mod hr;
 mod load;
 mod mint;
 mod report;
+mod retention;
 
 use args::Args;
 
-const USAGE: &str =
-    "usage: servicedesk-bench load|export-load|bare|hr-api|hr-bare|mint|report [--name value]...";
+const USAGE: &str = "usage: servicedesk-bench load|export-load|retention-load|bare|hr-api|hr-bare|mint|report [--name value]...";
 
 fn main() {
     let mut argv = std::env::args().skip(1);
@@ -31,6 +32,7 @@ fn main() {
         "hr-bare" => hr::run_bare(&args),
         "mint" => mint::run(&args),
         "report" => report::run(&args),
+        "retention-load" => retention::run_load(&args),
         _ => Err(USAGE.to_owned()),
     });
     if let Err(error) = result {

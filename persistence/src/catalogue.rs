@@ -731,6 +731,82 @@ pub static CATALOGUE: Catalogue = Catalogue {
                 np("updated_at", RecordState),
             ],
         },
+        // Retention sweeps: who started each, how far it has gone (a person id, the cursor of
+        // its walk in id order), whom it found blocked and what it did to whom. Kept when the
+        // person is erased: they show the retention policies were applied (Art 5(2)), and they
+        // name the person only by id, which then names their anonymised stand-in.
+        Table {
+            name: "retention_sweeps",
+            record: RecordKind::RetentionSweep,
+            person: by("started_by_id", PersonId),
+            columns: &[
+                np("id", RowId),
+                np("org_id", Tenant),
+                np("status", RecordState),
+                person_of("started_by_id", Activity),
+                account_of("started_by_account", Activity, DISCLOSED),
+                np("started_at", RecordState),
+                np("finished_at", RecordState),
+                np("failure", RecordState),
+            ],
+        },
+        Table {
+            name: "retention_sweep_policies",
+            record: RecordKind::RetentionSweep,
+            person: None,
+            columns: &[
+                np("sweep_id", Reference),
+                np("org_id", Tenant),
+                np("policy_id", Reference),
+                np("position", RecordState),
+                np("trigger_event", Organisation),
+                np("period", Organisation),
+                np("action", Organisation),
+                np("purposes", Organisation),
+                np("holdings", Organisation),
+                person_of("last_person_id", Activity),
+                np("finished", RecordState),
+                np("acted", RecordState),
+                np("blocked", RecordState),
+            ],
+        },
+        Table {
+            name: "retention_sweep_blocked",
+            record: RecordKind::RetentionSweep,
+            person: by("person_id", PersonId),
+            columns: &[
+                np("sweep_id", Reference),
+                np("org_id", Tenant),
+                np("policy_id", Reference),
+                naming("person_id", PersonId, Activity, DISCLOSED),
+                np("blockers", Reference),
+            ],
+        },
+        Table {
+            name: "retention_actions",
+            record: RecordKind::RetentionSweep,
+            person: by("person_id", PersonId),
+            columns: &[
+                np("org_id", Tenant),
+                np("policy_id", Reference),
+                naming("person_id", PersonId, Activity, DISCLOSED),
+                np("sweep_id", Reference),
+                np("action", RecordState),
+                np("ticket_id", Reference),
+                np("acted_at", RecordState),
+            ],
+        },
+        Table {
+            name: "retention_sweep_leases",
+            record: RecordKind::RetentionSweep,
+            person: None,
+            columns: &[
+                np("org_id", Tenant),
+                np("sweep_id", Reference),
+                np("holder", RecordState),
+                np("expires_at", RecordState),
+            ],
+        },
         // The erasure ledger: which person was erased, when, why and how far, with counts per
         // table. The person's id points at the stand-in the erasure left.
         Table {

@@ -28,6 +28,7 @@ pub mod recipient_notices;
 pub mod rectifications;
 pub mod register;
 pub mod restrictions;
+pub mod retention;
 pub mod rights_requests;
 mod schema;
 pub mod subject_access;

@@ -530,6 +530,68 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    retention_sweeps (id) {
+        id -> Text,
+        org_id -> Text,
+        status -> Text,
+        started_by_id -> Nullable<Text>,
+        started_by_account -> Nullable<Text>,
+        started_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+        failure -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    retention_sweep_policies (sweep_id, policy_id) {
+        sweep_id -> Text,
+        org_id -> Text,
+        policy_id -> Text,
+        position -> BigInt,
+        trigger_event -> Text,
+        period -> Text,
+        action -> Text,
+        purposes -> Text,
+        holdings -> Text,
+        last_person_id -> Nullable<Text>,
+        finished -> Bool,
+        acted -> BigInt,
+        blocked -> BigInt,
+    }
+}
+
+diesel::table! {
+    retention_sweep_blocked (sweep_id, policy_id, person_id) {
+        sweep_id -> Text,
+        org_id -> Text,
+        policy_id -> Text,
+        person_id -> Text,
+        blockers -> Text,
+    }
+}
+
+diesel::table! {
+    retention_actions (org_id, policy_id, person_id) {
+        org_id -> Text,
+        policy_id -> Text,
+        person_id -> Text,
+        sweep_id -> Text,
+        action -> Text,
+        ticket_id -> Nullable<Text>,
+        acted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    retention_sweep_leases (org_id) {
+        org_id -> Text,
+        sweep_id -> Text,
+        holder -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(audit_events, audit_subject_postings);
 
 diesel::table! {

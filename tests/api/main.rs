@@ -40,6 +40,7 @@ mod register_history;
 mod reports;
 mod restriction_holds;
 mod restrictions;
+mod retention;
 mod rights_request_steps;
 mod rights_requests;
 mod scim;

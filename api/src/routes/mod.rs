@@ -21,6 +21,7 @@ pub mod rectification;
 pub mod register;
 pub mod reports;
 pub mod restrictions;
+pub mod retention;
 pub mod rights_requests;
 pub mod scim;
 pub mod subject_access;

@@ -56,6 +56,7 @@ closed_set! {
         RecipientNotice = "recipient_notice",
         Restriction = "restriction",
         RightsRequestStep = "rights_request_step",
+        RetentionSweep = "retention_sweep",
         LegalHold = "legal_hold",
         AuditEvent = "audit_event",
         AuditChain = "audit_chain",

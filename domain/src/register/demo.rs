@@ -272,10 +272,11 @@ const PEOPLE_RECORDS: [RecordKind; 5] = [
 
 /// The desk's trails of what its staff did: duties granted, the audit trail, register changes,
 /// notices published, the disclosures log, the rights requests log and what answered them
-/// (rectifications, notices to recipients, restrictions), and the legal holds placed. No notice
-/// names them as a purpose of their own; each seed binds them to the purpose nearest the duty
-/// that makes them kept (security of processing and accountability, Art 5(2), 32).
-const TRAILS: [RecordKind; 10] = [
+/// (rectifications, notices to recipients, restrictions), the legal holds placed, and the
+/// retention sweeps' records of what they did. No notice names them as a purpose of their own;
+/// each seed binds them to the purpose nearest the duty that makes them kept (security of
+/// processing and accountability, Art 5(2), 32).
+const TRAILS: [RecordKind; 11] = [
     RecordKind::DutyGrant,
     RecordKind::AuditEvent,
     RecordKind::RegisterChange,
@@ -286,6 +287,7 @@ const TRAILS: [RecordKind; 10] = [
     RecordKind::RecipientNotice,
     RecordKind::Restriction,
     RecordKind::LegalHold,
+    RecordKind::RetentionSweep,
 ];
 
 /// The trails of answering people's rights, which Derby keeps with its statutory disclosures.

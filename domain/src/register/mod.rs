@@ -24,6 +24,7 @@ pub mod rights;
 pub mod ropa;
 pub mod snapshot;
 pub mod special_category;
+pub mod sweep;
 pub mod transfer;
 pub mod violation;
 

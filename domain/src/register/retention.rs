@@ -163,6 +163,39 @@ impl RetentionPeriod {
             .checked_add_days(Days::new(u64::from(self.total_days()?)))
     }
 
+    /// The latest start whose period has ended by `end` (`add_to(start) <= end`): what a sweep
+    /// looks for, "every event on or before this day is past its period". Exact despite the
+    /// clamping of months, since `add_to` never moves back as its start moves forward. `None`
+    /// when no date the calendar holds is early enough.
+    pub fn latest_start_ended_by(self, end: NaiveDate) -> Option<NaiveDate> {
+        let ended = |start: NaiveDate| self.add_to(start).is_some_and(|e| e <= end);
+        // Taking the period off `end` lands within a few days of the answer: clamping to a
+        // month's last day moves it by three days at most either way.
+        let mut start = end
+            .checked_sub_months(Months::new(self.total_months()?))?
+            .checked_sub_days(Days::new(u64::from(self.total_days()?)))?;
+        for _ in 0..Self::SLACK_DAYS {
+            if ended(start) {
+                break;
+            }
+            start = start.pred_opt()?;
+        }
+        if !ended(start) {
+            return None;
+        }
+        for _ in 0..Self::SLACK_DAYS {
+            match start.succ_opt() {
+                Some(next) if ended(next) => start = next,
+                _ => break,
+            }
+        }
+        Some(start)
+    }
+
+    /// More than the days clamping can move a date by, so the walk in
+    /// [`RetentionPeriod::latest_start_ended_by`] always ends on the answer.
+    const SLACK_DAYS: u32 = 8;
+
     fn total_months(self) -> Option<u32> {
         self.0.years.checked_mul(12)?.checked_add(self.0.months)
     }
@@ -405,6 +438,29 @@ mod tests {
     }
 
     #[test]
+    fn the_latest_start_ended_by_a_day_undoes_the_clamping() {
+        // 29, 30 and 31 January + P1M all end on 28 February 2026.
+        assert_eq!(
+            period("P1M").latest_start_ended_by(date(2026, 2, 28)),
+            Some(date(2026, 1, 31))
+        );
+        assert_eq!(
+            period("P1M").latest_start_ended_by(date(2026, 3, 31)),
+            Some(date(2026, 2, 28))
+        );
+        // 29 January + P1M3D is 3 March, past 1 March: the answer is earlier than 1 March - 3D
+        // - 1M would say.
+        assert_eq!(
+            period("P1M3D").latest_start_ended_by(date(2026, 3, 1)),
+            Some(date(2026, 1, 26))
+        );
+        assert_eq!(
+            period("P1Y").latest_start_ended_by(date(2025, 2, 28)),
+            Some(date(2024, 2, 29))
+        );
+    }
+
+    #[test]
     fn a_policy_falls_due_its_period_after_the_event() {
         // Devon: erased 3 years from the date the last support ticket closed.
         let devon = RetentionPolicy {
@@ -566,6 +622,14 @@ mod tests {
             let days = RetentionPeriod::new(0, 0, 0, 7 * n).expect("valid");
             prop_assert_eq!(weeks.add_to(start), days.add_to(start));
             prop_assert_eq!(days.add_to(start), start.checked_add_days(Days::new(u64::from(7 * n))));
+        }
+
+        #[test]
+        fn the_latest_start_ended_by_a_day_is_exact(p in any_period(), end in any_date()) {
+            let start = p.latest_start_ended_by(end).expect("in range");
+            prop_assert!(p.add_to(start).expect("in range") <= end);
+            let next = start.succ_opt().expect("in range");
+            prop_assert!(p.add_to(next).expect("in range") > end);
         }
 
         #[test]

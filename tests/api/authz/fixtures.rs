@@ -204,6 +204,17 @@ impl Fixtures {
         .await;
         values.insert("rights-requests".to_owned(), rights_request.clone());
         ids.push(("rights request", rights_request));
+        // A retention sweep: no one of the controller is due, so it does nothing but report.
+        let sweep = app
+            .post_json(
+                "/api/v1/retention/sweeps",
+                Some(&dpo),
+                &json!({"dry_run": false}),
+            )
+            .await;
+        let sweep = text(&json_body(sweep, StatusCode::ACCEPTED).await, "id");
+        values.insert("sweeps".to_owned(), sweep.clone());
+        ids.push(("retention sweep", sweep));
         // A legal hold on the member.
         let legal_hold = created(
             app,
