@@ -11,9 +11,8 @@ use domain::ids::{PersonId, RightsRequestId};
 use domain::party::Party;
 use domain::register::rights::Right;
 use domain::rights_requests::OutcomeKind;
-use domain::role::Role;
 use persistence::erasure::{self, Cause, Erased, Scope};
-use persistence::rights_requests::{self, RightsRequest, StepRecord};
+use persistence::rights_requests::{RightsRequest, StepRecord};
 use persistence::{AnyConnection, StoreError, catalogue, legal_holds, people};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -26,6 +25,7 @@ use crate::http::params::path_id;
 use crate::http::problem::responses::PathProblems;
 use crate::http::{ApiError, ApiResult, Problem};
 use crate::routes::recipient_notices::record_sent;
+use crate::routes::rights_requests::RequestReader;
 use crate::state::AppState;
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -151,14 +151,10 @@ async fn get_request_erasure(
 ) -> ApiResult<web::Json<RequestErasureDto>> {
     let id: RightsRequestId = path_id("id", &id)?;
     let org_id = caller.org_id;
-    let dpo = caller.has(Role::Dpo);
-    let own = caller.person();
+    let reader = RequestReader::of(&caller);
     let (request, erasures) = state
         .read(move |conn| {
-            let request = rights_requests::get(conn, org_id, id)?;
-            if !dpo && own != Some(request.person_id) {
-                return Err(StoreError::NotFound);
-            }
+            let request = reader.get(conn, id)?;
             let erasures = erasure::caused_by(conn, org_id, id.as_uuid())?;
             Ok((request, erasures))
         })

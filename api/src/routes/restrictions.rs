@@ -26,9 +26,8 @@ use domain::restriction::{
     request_explanation,
 };
 use domain::rights_requests::OutcomeKind;
-use domain::role::Role;
 use persistence::restrictions::{self, Restriction};
-use persistence::rights_requests::{self, RightsRequest, StepRecord};
+use persistence::rights_requests::{RightsRequest, StepRecord};
 use persistence::{AnyConnection, StoreError};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -45,6 +44,7 @@ use crate::http::problem::responses::{BodyProblems, ListProblems, PathProblems};
 use crate::http::{ApiError, ApiResult, Problem};
 use crate::routes::people::{page_about, readable};
 use crate::routes::recipient_notices::record_sent;
+use crate::routes::rights_requests::RequestReader;
 use crate::state::AppState;
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -345,14 +345,10 @@ async fn get_request_restriction(
 ) -> ApiResult<web::Json<RequestRestrictionDto>> {
     let id: RightsRequestId = path_id("id", &id)?;
     let org_id = caller.org_id;
-    let dpo = caller.has(Role::Dpo);
-    let own = caller.person();
+    let reader = RequestReader::of(&caller);
     let (request, restriction) = state
         .read(move |conn| {
-            let request = rights_requests::get(conn, org_id, id)?;
-            if !dpo && own != Some(request.person_id) {
-                return Err(StoreError::NotFound);
-            }
+            let request = reader.get(conn, id)?;
             let restriction = restrictions::of_request(conn, org_id, id)?;
             Ok((request, restriction))
         })

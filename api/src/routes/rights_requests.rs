@@ -513,6 +513,38 @@ async fn list_rights_requests(
     }))
 }
 
+/// Who may read a rights request: the DPO any of the organisation's, anyone else only a
+/// request about themselves; any other is none (404).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RequestReader {
+    org_id: domain::ids::OrgId,
+    dpo: bool,
+    own: Option<PersonId>,
+}
+
+impl RequestReader {
+    pub(crate) fn of(caller: &Principal) -> RequestReader {
+        RequestReader {
+            org_id: caller.org_id,
+            dpo: caller.has(Role::Dpo),
+            own: caller.person(),
+        }
+    }
+
+    /// The request `id`, when this reader may read it.
+    pub(crate) fn get(
+        self,
+        conn: &mut persistence::AnyConnection,
+        id: RightsRequestId,
+    ) -> Result<RightsRequest, StoreError> {
+        let request = rights_requests::get(conn, self.org_id, id)?;
+        if !self.dpo && self.own != Some(request.person_id) {
+            return Err(StoreError::NotFound);
+        }
+        Ok(request)
+    }
+}
+
 /// Get a rights request
 ///
 /// One request with every step taken on it: the person it is about reads their own, the DPO
@@ -536,17 +568,9 @@ async fn get_rights_request(
     id: web::Path<String>,
 ) -> ApiResult<web::Json<RightsRequestDto>> {
     let id: RightsRequestId = path_id("id", &id)?;
-    let org_id = caller.org_id;
-    let dpo = caller.has(Role::Dpo);
-    let own = caller.person();
+    let reader = RequestReader::of(&caller);
     let request = state
-        .read(move |conn| {
-            let request = rights_requests::get(conn, org_id, id)?;
-            if !dpo && own != Some(request.person_id) {
-                return Err(StoreError::NotFound);
-            }
-            Ok(request)
-        })
+        .read(move |conn| reader.get(conn, id))
         .await
         .map_err(ApiError::not_found_as("rights request"))?;
     let trail = Trail::single(
