@@ -21,6 +21,7 @@ use domain::register::{Holding, PersonProcessing};
 use crate::audit::subject_index;
 use crate::connection::AnyConnection;
 use crate::error::StoreError;
+use crate::statement::Statement;
 
 use DataKind::{
     Access, Activity, Consent, ContactDetails, Employment, Equipment, FreeText, Health, Identity,
@@ -988,7 +989,9 @@ pub fn record_kinds_about(
                     "SELECT DISTINCT {category} AS category FROM {source} t{join} \
                      WHERE {tenant} = {{1}} AND t.{column} {op} {{2}}"
                 );
-                for found in found(conn, &sql, &org_id.to_string(), &value)? {
+                let rows: Vec<Found> =
+                    Statement::with(sql, &[&org_id.to_string(), &value]).load(conn)?;
+                for found in rows {
                     let holding = if governed == RecordKind::Ticket {
                         let category = found
                             .category
@@ -1020,31 +1023,6 @@ pub fn processing_of(
     let holdings = record_kinds_about(conn, org_id, person.id, external_id)?;
     let register = crate::register::load(conn, org_id, None)?.register;
     Ok(register.processing_of(&holdings))
-}
-
-/// Runs `sql` with its placeholders `{1}` and `{2}` bound to `first` and `second`, in that
-/// order in the text, on either backend.
-fn found(
-    conn: &mut AnyConnection,
-    sql: &str,
-    first: &str,
-    second: &str,
-) -> Result<Vec<Found>, StoreError> {
-    use diesel::RunQueryDsl;
-    Ok(match conn {
-        AnyConnection::Sqlite(conn) => {
-            diesel::sql_query(sql.replace("{1}", "?1").replace("{2}", "?2"))
-                .bind::<Text, _>(first)
-                .bind::<Text, _>(second)
-                .load(conn)?
-        }
-        AnyConnection::Postgresql(conn) => {
-            diesel::sql_query(sql.replace("{1}", "$1").replace("{2}", "$2"))
-                .bind::<Text, _>(first)
-                .bind::<Text, _>(second)
-                .load(conn)?
-        }
-    })
 }
 
 #[cfg(test)]

@@ -19,11 +19,12 @@ use uuid::Uuid;
 pub use domain::erasure::Scope;
 
 use crate::catalogue::{CATALOGUE, Match, matches_for};
-use crate::connection::{AnyConnection, Backend};
+use crate::connection::AnyConnection;
 use crate::error::StoreError;
 use crate::pool::Db;
 use crate::recipient_notices::{self, Notice, RecipientNotice};
 use crate::schema::erasure_ledger;
+use crate::statement::Statement;
 use crate::time::{from_db, to_db};
 
 /// Why a person was erased.
@@ -65,79 +66,6 @@ pub struct Erased {
     pub erased_at: DateTime<Utc>,
     /// When the erased values left the database's free space; `None` until the scrub ran.
     pub scrubbed_at: Option<DateTime<Utc>>,
-}
-
-/// SQL with its values bound in order, written with `{n}` placeholders for either backend.
-#[derive(Default)]
-struct Statement {
-    text: String,
-    binds: Vec<String>,
-}
-
-impl Statement {
-    /// The placeholder for `value`, bound next.
-    fn bind(&mut self, value: impl Into<String>) -> String {
-        self.binds.push(value.into());
-        format!("{{{}}}", self.binds.len())
-    }
-
-    fn sql(&self, backend: Backend) -> String {
-        let mut text = self.text.clone();
-        // Highest first, so {1} never eats the start of {10}.
-        for n in (1..=self.binds.len()).rev() {
-            let placeholder = match backend {
-                Backend::Sqlite => format!("?{n}"),
-                Backend::Postgres => format!("${n}"),
-            };
-            text = text.replace(&format!("{{{n}}}"), &placeholder);
-        }
-        text
-    }
-
-    fn execute(&self, conn: &mut AnyConnection) -> Result<u64, StoreError> {
-        let done = match conn {
-            AnyConnection::Sqlite(c) => {
-                let mut query = diesel::sql_query(self.sql(Backend::Sqlite)).into_boxed();
-                for value in &self.binds {
-                    query = query.bind::<Text, _>(value.clone());
-                }
-                query.execute(c)?
-            }
-            AnyConnection::Postgresql(c) => {
-                let mut query = diesel::sql_query(self.sql(Backend::Postgres)).into_boxed();
-                for value in &self.binds {
-                    query = query.bind::<Text, _>(value.clone());
-                }
-                query.execute(c)?
-            }
-        };
-        Ok(done as u64)
-    }
-
-    fn count(&self, conn: &mut AnyConnection) -> Result<u64, StoreError> {
-        #[derive(QueryableByName)]
-        struct Count {
-            #[diesel(sql_type = BigInt)]
-            n: i64,
-        }
-        let found: Vec<Count> = match conn {
-            AnyConnection::Sqlite(c) => {
-                let mut query = diesel::sql_query(self.sql(Backend::Sqlite)).into_boxed();
-                for value in &self.binds {
-                    query = query.bind::<Text, _>(value.clone());
-                }
-                query.load(c)?
-            }
-            AnyConnection::Postgresql(c) => {
-                let mut query = diesel::sql_query(self.sql(Backend::Postgres)).into_boxed();
-                for value in &self.binds {
-                    query = query.bind::<Text, _>(value.clone());
-                }
-                query.load(c)?
-            }
-        };
-        Ok(found.first().map_or(0, |c| c.n.max(0) as u64))
-    }
 }
 
 /// The person as rows name them: their id, and the account they hold.

@@ -31,6 +31,7 @@ pub mod restrictions;
 pub mod retention;
 pub mod rights_requests;
 mod schema;
+mod statement;
 pub mod subject_access;
 pub mod surveys;
 pub mod ticket_statistics;
