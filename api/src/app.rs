@@ -68,7 +68,7 @@ fn path_error(_: actix_web::error::PathError, _: &HttpRequest) -> actix_web::Err
 pub fn serve(listener: TcpListener, state: AppState, workers: usize) -> std::io::Result<Server> {
     crate::housekeeping::start(state.db.clone(), state.settings);
     crate::audit::indexer::start(state.db.clone());
-    crate::scrub::start(state.db.clone());
+    crate::scrub::start(state.db.clone(), state.settings.scrub_every);
     crate::retention::schedule(state.db.clone(), state.settings.retention_sweep_every);
     let document = openapi::document();
     let index = web::Data::new(RouteIndex::from_document(&document));

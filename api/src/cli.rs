@@ -203,6 +203,11 @@ struct ServeArgs {
     /// How often every organisation's retention sweep runs (`12h`, `1d`, ...), or `off`.
     #[arg(long, env = "SERVICEDESK_RETENTION_SWEEP_INTERVAL", default_value = "1d", value_parser = parse_interval)]
     retention_sweep_interval: Interval,
+    /// How often erased values are scrubbed from the database's free space (`2s`, `5m`, ...).
+    /// By default every 2 s on SQLite (a WAL checkpoint) and every 5 minutes on PostgreSQL,
+    /// where each scrub rewrites the tables erasures changed and locks them while it does.
+    #[arg(long, env = "SERVICEDESK_SCRUB_INTERVAL", value_parser = parse_ttl)]
+    scrub_interval: Option<u64>,
     /// Record reads of personal data in the audit trail (`on`, the default, or `off`). Writes
     /// are always recorded.
     #[arg(long, env = "SERVICEDESK_AUDIT_READS", default_value = "on", value_parser = parse_switch)]
@@ -350,7 +355,8 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
             args.retention_sweep_interval
                 .0
                 .map(std::time::Duration::from_secs),
-        );
+        )
+        .scrub_every(args.scrub_interval.map(std::time::Duration::from_secs));
     if args.retention_sweep_interval.0.is_none() {
         tracing::warn!("retention sweeps do not run on a schedule");
     }

@@ -5,25 +5,45 @@
 
 use std::time::Duration;
 
-use persistence::Db;
+use persistence::{Backend, Db};
 
 use crate::clock;
 
-/// How often the scrubber looks for erasures to scrub.
-const TICK: Duration = Duration::from_secs(2);
 /// How long a scrub waits for older transactions to end before it leaves the work to the next.
 const SNAPSHOT_WAIT: Duration = Duration::from_secs(1);
 
-pub fn start(db: Db) {
+/// How often the scrubber runs unless configured: on SQLite a scrub is a WAL checkpoint, cheap
+/// enough to follow each erasure within seconds; on PostgreSQL it rewrites every table the
+/// erasures since the last one changed, holding each table's lock while it copies, so erasures
+/// are gathered for a few minutes and each table rewritten once for all of them.
+pub fn default_every(backend: Backend) -> Duration {
+    match backend {
+        Backend::Sqlite => Duration::from_secs(2),
+        Backend::Postgres => Duration::from_secs(300),
+    }
+}
+
+/// Starts the scrubber, every `every` or the backend's default.
+pub fn start(db: Db, every: Option<Duration>) {
+    let every = every.unwrap_or_else(|| default_every(db.backend()));
     tokio::spawn(async move {
-        let mut ticks = tokio::time::interval(TICK);
+        let mut ticks = tokio::time::interval(every);
         loop {
             ticks.tick().await;
             let db = db.clone();
             let scrubbed = tokio::task::spawn_blocking(move || {
-                if persistence::erasure::unscrubbed(&mut *db.read()?)? == 0 {
+                let mut conn = db.read()?;
+                if persistence::erasure::unscrubbed(&mut conn)? == 0 {
                     return Ok(0);
                 }
+                // A running sweep erases person after person and scrubs once at its end: a
+                // rewrite of the tables it is changing would only lock them under it.
+                if db.backend() == Backend::Postgres
+                    && persistence::retention::sweeping(&mut conn, clock::now())?
+                {
+                    return Ok(0);
+                }
+                drop(conn);
                 persistence::erasure::scrub(&db, clock::now(), SNAPSHOT_WAIT)
             })
             .await;

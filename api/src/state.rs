@@ -24,6 +24,9 @@ pub struct Settings {
     /// How often every organisation's retention sweep runs on the server's schedule; `None`
     /// for never (`SERVICEDESK_RETENTION_SWEEP_INTERVAL=off`).
     pub retention_sweep_every: Option<std::time::Duration>,
+    /// How often the scrubber takes erased values out of the database's free space; `None` for
+    /// the backend's own ([`crate::scrub::default_every`]).
+    pub scrub_every: Option<std::time::Duration>,
 }
 
 impl Default for Settings {
@@ -31,6 +34,7 @@ impl Default for Settings {
         Self {
             idempotency_ttl: chrono::TimeDelta::days(7),
             retention_sweep_every: Some(std::time::Duration::from_secs(86_400)),
+            scrub_every: None,
         }
     }
 }
@@ -72,6 +76,11 @@ impl AppState {
     /// Runs every organisation's retention sweep this often (daily unless told), or never.
     pub fn retention_sweep_every(mut self, every: Option<std::time::Duration>) -> Self {
         self.settings.retention_sweep_every = every;
+        self
+    }
+
+    pub fn scrub_every(mut self, every: Option<std::time::Duration>) -> Self {
+        self.settings.scrub_every = every;
         self
     }
 

@@ -784,6 +784,15 @@ pub fn renew_lease(
     Ok(renewed == 1)
 }
 
+/// Whether any organisation's sweep holds a lease that has not run out at `now`.
+pub fn sweeping(conn: &mut AnyConnection, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    let live: i64 = retention_sweep_leases::table
+        .filter(retention_sweep_leases::expires_at.ge(to_db(now)))
+        .count()
+        .get_result(conn)?;
+    Ok(live > 0)
+}
+
 /// Gives the lease up, if `holder` holds it.
 pub fn release_lease(
     conn: &mut AnyConnection,

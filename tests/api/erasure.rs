@@ -555,3 +555,39 @@ async fn a_legal_hold_or_another_open_request_blocks_the_erasure_until_it_ends()
     let erasure = scrubbed(&s, &request).await;
     assert_eq!(erasure["erasures"].as_array().map(Vec::len), Some(1));
 }
+
+/// On PostgreSQL a scrub rewrites the tables erasures changed: while a retention sweep holds
+/// its lease (erasing person after person, and scrubbing once at its end) the scrubber leaves
+/// them be, and scrubs once the sweep is over. On SQLite a scrub is a checkpoint, taken anyway.
+#[tokio::test]
+async fn on_postgresql_the_scrub_waits_for_a_running_sweep_to_end() {
+    let s = scene().await;
+    let sqlite = is_sqlite(s.app.database_url());
+    let expires = (chrono::Utc::now() + chrono::TimeDelta::minutes(10)).format("%Y-%m-%d %H:%M:%S");
+    s.app.execute_sql(&format!(
+        "INSERT INTO retention_sweep_leases (org_id, sweep_id, holder, expires_at) \
+         SELECT id, '{}', 'another-server', '{expires}' FROM organisations WHERE slug = '{DEVON}'",
+        uuid::Uuid::now_v7()
+    ));
+    let request = ask(&s).await;
+    json_body(
+        decide(&s, &request, json!({"outcome": "fulfilled"})).await,
+        StatusCode::OK,
+    )
+    .await;
+    if !sqlite {
+        // Several of the scrubber's one-second ticks pass with the erasure unscrubbed.
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        let erasure = json_body(
+            s.app.get(&erasure_path(&request), Some(&s.dpo)).await,
+            StatusCode::OK,
+        )
+        .await;
+        assert!(
+            erasure["erasures"][0]["scrubbed_at"].is_null(),
+            "not scrubbed under a running sweep: {erasure}"
+        );
+        s.app.execute_sql("DELETE FROM retention_sweep_leases");
+    }
+    scrubbed(&s, &request).await;
+}

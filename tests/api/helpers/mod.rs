@@ -287,7 +287,10 @@ impl AppBuilder {
                 api::demo::load(&db).expect("the demo registers load");
             }
             let verifier = Verifier::new(auth).expect("the auth configuration is valid");
-            let mut state = AppState::new(db, verifier).audit_reads(audit_reads);
+            // Erasures are scrubbed within a second, on PostgreSQL too, so tests can wait on it.
+            let mut state = AppState::new(db, verifier)
+                .audit_reads(audit_reads)
+                .scrub_every(Some(std::time::Duration::from_secs(1)));
             if let Some(ttl) = idempotency_ttl {
                 state = state.idempotency_ttl(ttl);
             }
@@ -449,6 +452,7 @@ impl TestApp {
             .env("SERVICEDESK_JWT_AUDIENCE", AUDIENCE)
             .env("SERVICEDESK_DATA_DIR", data_dir)
             .env("SERVICEDESK_WORKERS", "2")
+            .env("SERVICEDESK_SCRUB_INTERVAL", "1s")
             .env("RUST_LOG", level)
             .stdout(out)
             .stderr(err)
@@ -501,6 +505,19 @@ impl TestApp {
         self.db
             .as_ref()
             .expect("an in-process server keeps its database")
+    }
+
+    /// Runs `sql` on the server's database directly, as the writer (for what no endpoint does:
+    /// moving time back, holding a lease as another server would).
+    pub fn execute_sql(&self, sql: &str) {
+        use diesel::RunQueryDsl;
+        let db = self.database().connect();
+        let mut conn = db.write().expect("the writer");
+        match &mut *conn {
+            persistence::AnyConnection::Sqlite(c) => diesel::sql_query(sql).execute(c),
+            persistence::AnyConnection::Postgresql(c) => diesel::sql_query(sql).execute(c),
+        }
+        .expect("the statement runs");
     }
 
     /// Ends a server process at once, as `kill -9` does: no shutdown, no flush.
