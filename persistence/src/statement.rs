@@ -1,11 +1,17 @@
 //! SQL built at run time from names the catalogue gives (never a request's), with its values
 //! bound in order: written once with `{n}` placeholders and run on either backend.
+//!
+//! The same text recurs with other values (an erasure or a lookup per person), so unlike
+//! `diesel::sql_query` these are kept prepared by the connection's statement cache, keyed by
+//! their SQL: a retention sweep erasing person after person parses each statement once.
 
+use diesel::backend::Backend as DieselBackend;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text};
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::sql_types::{BigInt, HasSqlType, Text, Untyped};
 use diesel::{pg::Pg, sqlite::Sqlite};
 
-use crate::connection::{AnyConnection, Backend};
+use crate::connection::AnyConnection;
 use crate::error::StoreError;
 
 /// SQL with its values bound in order.
@@ -15,27 +21,73 @@ pub(crate) struct Statement {
     binds: Vec<String>,
 }
 
-/// `$run` with `$query`, the statement's SQL for the connection's backend with every value
-/// bound, on `$c`, that backend's connection.
-macro_rules! bound {
-    ($st:expr, $conn:expr, |$query:ident, $c:ident| $run:expr) => {
-        match $conn {
-            AnyConnection::Sqlite($c) => {
-                let mut $query = diesel::sql_query($st.sql(Backend::Sqlite)).into_boxed();
-                for value in &$st.binds {
-                    $query = $query.bind::<Text, _>(value.clone());
-                }
-                $run
+/// One piece of a statement's text: SQL as written, or the `n`th value (from 1).
+enum Part<'a> {
+    Sql(&'a str),
+    Value(usize),
+}
+
+/// `text` split at its `{n}` placeholders.
+fn parts(text: &str) -> Vec<Part<'_>> {
+    let mut parts = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let number = rest[open + 1..]
+            .find('}')
+            .and_then(|close| Some((close, rest[open + 1..open + 1 + close].parse().ok()?)));
+        match number {
+            Some((close, n)) => {
+                parts.push(Part::Sql(&rest[..open]));
+                parts.push(Part::Value(n));
+                rest = &rest[open + close + 2..];
             }
-            AnyConnection::Postgresql($c) => {
-                let mut $query = diesel::sql_query($st.sql(Backend::Postgres)).into_boxed();
-                for value in &$st.binds {
-                    $query = $query.bind::<Text, _>(value.clone());
-                }
-                $run
+            None => {
+                parts.push(Part::Sql(&rest[..=open]));
+                rest = &rest[open + 1..];
             }
         }
-    };
+    }
+    parts.push(Part::Sql(rest));
+    parts
+}
+
+/// A statement as diesel runs it: each placeholder becomes the backend's own (`?` or `$n`) with
+/// its value bound there. No static query id and nothing marking it unsafe to cache, so the
+/// statement cache keys it by its SQL.
+struct Prepared<'a>(&'a Statement);
+
+impl QueryId for Prepared<'_> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl Query for Prepared<'_> {
+    type SqlType = Untyped;
+}
+
+impl<Conn> RunQueryDsl<Conn> for Prepared<'_> {}
+
+impl<DB> QueryFragment<DB> for Prepared<'_>
+where
+    DB: DieselBackend + HasSqlType<Text>,
+    String: diesel::serialize::ToSql<Text, DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        for part in parts(&self.0.text) {
+            match part {
+                Part::Sql(sql) => out.push_sql(sql),
+                Part::Value(n) => {
+                    let value = self.0.binds.get(n.wrapping_sub(1)).ok_or_else(|| {
+                        diesel::result::Error::QueryBuilderError(
+                            format!("no value for placeholder {{{n}}}").into(),
+                        )
+                    })?;
+                    out.push_bind_param::<Text, String>(value)?;
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Statement {
@@ -53,22 +105,12 @@ impl Statement {
         format!("{{{}}}", self.binds.len())
     }
 
-    fn sql(&self, backend: Backend) -> String {
-        let mut text = self.text.clone();
-        // Highest first, so {1} never eats the start of {10}.
-        for n in (1..=self.binds.len()).rev() {
-            let placeholder = match backend {
-                Backend::Sqlite => format!("?{n}"),
-                Backend::Postgres => format!("${n}"),
-            };
-            text = text.replace(&format!("{{{n}}}"), &placeholder);
-        }
-        text
-    }
-
     /// Runs it; answers the rows it changed.
     pub(crate) fn execute(&self, conn: &mut AnyConnection) -> Result<u64, StoreError> {
-        let done = bound!(self, conn, |query, c| query.execute(c)?);
+        let done = match conn {
+            AnyConnection::Sqlite(c) => Prepared(self).execute(c)?,
+            AnyConnection::Postgresql(c) => Prepared(self).execute(c)?,
+        };
         Ok(done as u64)
     }
 
@@ -77,7 +119,10 @@ impl Statement {
     where
         T: QueryableByName<Sqlite> + QueryableByName<Pg> + 'static,
     {
-        Ok(bound!(self, conn, |query, c| query.load::<T>(c)?))
+        Ok(match conn {
+            AnyConnection::Sqlite(c) => Prepared(self).load::<T>(c)?,
+            AnyConnection::Postgresql(c) => Prepared(self).load::<T>(c)?,
+        })
     }
 
     /// Runs a `SELECT COUNT(*) AS n`; answers the count.
@@ -89,5 +134,34 @@ impl Statement {
         }
         let found: Vec<Count> = self.load(conn)?;
         Ok(found.first().map_or(0, |c| c.n.max(0) as u64))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sql(text: &str) -> String {
+        parts(text)
+            .into_iter()
+            .map(|p| match p {
+                Part::Sql(s) => s.to_owned(),
+                Part::Value(n) => format!("<{n}>"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn placeholders_are_found_in_any_order_and_repeated() {
+        assert_eq!(
+            sql("a = {1} AND b = {10} OR c = {1}"),
+            "a = <1> AND b = <10> OR c = <1>"
+        );
+    }
+
+    #[test]
+    fn braces_that_are_no_placeholder_stay_sql() {
+        assert_eq!(sql("x = '{a}' AND y = {2"), "x = '{a}' AND y = {2");
+        assert_eq!(sql("{}{1}"), "{}<1>");
     }
 }
