@@ -7,16 +7,15 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
-use domain::catalogue::{PersonKey, Replacement, Table};
+use domain::catalogue::{PersonKey, RecordKind, Replacement, Table};
 use domain::erasure::{
     KeptColumn, NamedAction, Reach, RefusedHolding, Report, RowAction, TableErasure, TableReport,
     Theirs, plan,
 };
-use domain::catalogue::RecordKind;
 use domain::ids::{ConsentId, OrgId, PersonId, RightsRequestId};
-use domain::register::Holding;
 use domain::party::Party;
 use domain::recipient_notices::{NoticeAction, notice_text};
+use domain::register::Holding;
 use uuid::Uuid;
 
 pub use domain::erasure::Scope;

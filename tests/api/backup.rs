@@ -554,9 +554,7 @@ async fn a_restore_withdraws_again_whatever_consent_was_withdrawn_after_the_back
 
     let desk = Desk::seeded().await;
     let surveys = Surveys::on(desk.serve().await).await;
-    let (token, ticket, answered) = surveys
-        .answered_saying("surveyed", TEAM, 4, COMMENT)
-        .await;
+    let (token, ticket, answered) = surveys.answered_saying("surveyed", TEAM, 4, COMMENT).await;
     // A consent nothing was given on, and one left standing.
     let bare = text(&surveys.give_consent(&token).await, "id");
     let standing = text(&surveys.give_consent(&token).await, "id");

@@ -822,10 +822,6 @@ async fn a_withdrawal_is_in_the_erasure_ledger_and_its_opinions_leave_the_databa
     let entry = scrubbed_withdrawal(&d.app, &bare).await;
     assert!(entry.report.tables.is_empty(), "{entry:?}");
     // Withdrawing twice is refused and records nothing more.
-    problem(
-        d.withdraw(&bare, Some(&token)).await,
-        StatusCode::CONFLICT,
-    )
-    .await;
+    problem(d.withdraw(&bare, Some(&token)).await, StatusCode::CONFLICT).await;
     assert_eq!(withdrawal_entries(&d.app, &bare).await.len(), 1);
 }
