@@ -551,13 +551,16 @@ fn restore(args: &RestoreArgs) -> Result<(), String> {
     let replayed = restored.finished;
     println!(
         "restored {} into the {} database; {} migration(s) applied; {} erasure(s) carried out \
-         again, {} of people the backup does not hold, {} earlier replay(s) put back",
+         again, {} of people the backup does not hold, {} earlier replay(s) put back; {} \
+         consent withdrawal(s) carried out again, {} with nothing left to withdraw",
         args.file.display(),
         restored.backend.as_str(),
         restored.migrations,
         replayed.erased,
         replayed.absent,
         replayed.put_back,
+        replayed.withdrawn,
+        replayed.withdrawn_before,
     );
     Ok(())
 }

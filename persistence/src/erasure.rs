@@ -1,19 +1,21 @@
 //! Erasing a person (Art 17): the domain's walk of [`CATALOGUE`] run against the database, one
 //! statement per table and action, inside the caller's transaction; the erasure ledger that
-//! records each erasure without personal data, so a restore can replay it; and the scrub that
-//! takes the erased values out of the database's free space once the erasure has committed.
+//! records each erasure (and each withdrawal of consent, which erases the opinions given on it)
+//! without personal data, so a restore can replay it; and the scrub that takes the erased values
+//! out of the database's free space once the erasure has committed.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
-use domain::catalogue::{PersonKey, Replacement, Table};
+use domain::catalogue::{PersonKey, RecordKind, Replacement, Table};
 use domain::erasure::{
     KeptColumn, NamedAction, Reach, RefusedHolding, Report, RowAction, TableErasure, TableReport,
     Theirs, plan,
 };
-use domain::ids::{OrgId, PersonId, RightsRequestId};
+use domain::ids::{ConsentId, OrgId, PersonId, RightsRequestId};
 use domain::party::Party;
 use domain::recipient_notices::{NoticeAction, notice_text};
+use domain::register::Holding;
 use uuid::Uuid;
 
 pub use domain::erasure::Scope;
@@ -37,6 +39,9 @@ pub enum Cause {
     Sweep(Uuid),
     /// A restore replayed the ledger entry with this id.
     Replay(Uuid),
+    /// The person withdrew this consent (Art 7(3)): the opinions given on it were erased
+    /// (Art 17(1)(b)). A restore withdraws it again; the person is not otherwise erased.
+    Consent(ConsentId),
 }
 
 impl Cause {
@@ -45,6 +50,7 @@ impl Cause {
             Cause::Request(id) => ("request", id.to_string()),
             Cause::Sweep(id) => ("sweep", id.to_string()),
             Cause::Replay(id) => ("replay", id.to_string()),
+            Cause::Consent(id) => ("consent", id.to_string()),
         }
     }
 }
@@ -334,6 +340,7 @@ impl TryFrom<LedgerRow> for Erased {
             "request" => Cause::Request(RightsRequestId::from_uuid(cause_id)),
             "sweep" => Cause::Sweep(cause_id),
             "replay" => Cause::Replay(cause_id),
+            "consent" => Cause::Consent(ConsentId::from_uuid(cause_id)),
             _ => return Err(corrupt("cause")),
         };
         let scope = match row.scope {
@@ -411,7 +418,7 @@ pub fn erase_person(
             action: NoticeAction::Erasure,
             request_id: match cause {
                 Cause::Request(id) => Some(id),
-                Cause::Sweep(_) | Cause::Replay(_) => None,
+                Cause::Sweep(_) | Cause::Replay(_) | Cause::Consent(_) => None,
             },
             items: erased_tables.iter().map(|t| (*t).to_owned()).collect(),
             notice: notice_text(NoticeAction::Erasure, &erased_tables),
@@ -430,30 +437,68 @@ pub fn erase_person(
         erased_at: now,
         scrubbed_at: None,
     };
-    diesel::insert_into(erasure_ledger::table)
-        .values(LedgerRow::try_from(&erased)?)
-        .execute(conn)?;
+    record(conn, &erased)?;
     Ok(erased)
 }
 
-/// Puts an entry of another copy of the ledger back into this one (a restore carrying over the
-/// erasures its backup lacked).
-pub fn put_back(conn: &mut AnyConnection, entry: &Erased) -> Result<(), StoreError> {
+/// Records in the ledger, inside the caller's transaction, the withdrawal of `consent` by
+/// `person_id` at `at`, which erased the opinions of `anonymised` survey answers given on it.
+/// Recorded even when there were none, so a restore withdraws the consent again.
+pub fn record_withdrawal(
+    conn: &mut AnyConnection,
+    org_id: OrgId,
+    person_id: PersonId,
+    consent: ConsentId,
+    anonymised: u64,
+    at: DateTime<Utc>,
+) -> Result<Erased, StoreError> {
+    let tables = if anonymised > 0 {
+        vec![TableReport {
+            table: "survey_answers".to_owned(),
+            anonymised,
+            ..TableReport::default()
+        }]
+    } else {
+        Vec::new()
+    };
+    let erased = Erased {
+        id: Uuid::now_v7(),
+        org_id,
+        person_id,
+        scope: Scope::Holdings(vec![Holding::of(RecordKind::SurveyAnswer)]),
+        cause: Cause::Consent(consent),
+        report: Report {
+            tables,
+            refused: Vec::new(),
+        },
+        notices: Vec::new(),
+        erased_at: at,
+        scrubbed_at: None,
+    };
+    record(conn, &erased)?;
+    Ok(erased)
+}
+
+/// Writes an entry to the ledger: an erasure just made, or one of another copy of the ledger
+/// (a restore carrying over the erasures its backup lacked).
+pub fn record(conn: &mut AnyConnection, entry: &Erased) -> Result<(), StoreError> {
     diesel::insert_into(erasure_ledger::table)
         .values(LedgerRow::try_from(entry)?)
         .execute(conn)?;
     Ok(())
 }
 
-/// The erasures recorded for `cause_id` (a request or sweep), oldest first.
+/// The erasures recorded for `cause` (a request, a sweep, a consent withdrawn), oldest first.
 pub fn caused_by(
     conn: &mut AnyConnection,
     org_id: OrgId,
-    cause_id: Uuid,
+    cause: Cause,
 ) -> Result<Vec<Erased>, StoreError> {
+    let (cause, cause_id) = cause.parts();
     erasure_ledger::table
         .filter(erasure_ledger::org_id.eq(org_id.to_string()))
-        .filter(erasure_ledger::cause_id.eq(cause_id.to_string()))
+        .filter(erasure_ledger::cause.eq(cause))
+        .filter(erasure_ledger::cause_id.eq(cause_id))
         .order(erasure_ledger::id.asc())
         .select(LedgerRow::as_select())
         .load::<LedgerRow>(conn)?

@@ -1,6 +1,8 @@
 //! Consents (Art 7(1): demonstrable, with the purpose and the notice version the person saw) and
 //! the satisfaction survey answers given on them. Withdrawing a consent erases, in the same
-//! transaction, the opinion of every answer given on it (Art 7(3), 17(1)(b)).
+//! transaction, the opinion of every answer given on it (Art 7(3), 17(1)(b)), and records that
+//! in the erasure ledger, so a restore withdraws it again and the scrub takes the opinions out
+//! of the database's free space.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -9,6 +11,7 @@ use domain::page::PageLimit;
 use domain::surveys::{Rating, SurveyAnswer, SurveyConsent, SurveyOpinion};
 
 use crate::connection::AnyConnection;
+use crate::erasure;
 use crate::error::StoreError;
 use crate::schema::{consents, survey_answers};
 use crate::time::{from_db, to_db};
@@ -155,13 +158,14 @@ pub fn hold_standing_consent(
 #[derive(Debug, Clone)]
 pub enum Withdrawal {
     /// Withdrawn now; the opinions of this many answers were erased.
-    Withdrawn { consent: Consent, erased: usize },
+    Withdrawn { consent: Consent, erased: u64 },
     /// It had been withdrawn before; nothing changed.
     AlreadyWithdrawn(Consent),
 }
 
 /// Withdraws a consent (Art 7(3)) and, in the same transaction, erases the opinion of every
-/// survey answer given on it (`SurveyAnswer::withdraw`). `permitted` sees the consent first and
+/// survey answer given on it (`SurveyAnswer::withdraw`) and records both in the erasure ledger,
+/// so a restore from an older backup withdraws it again. `permitted` sees the consent first and
 /// may refuse (the caller's own access rule). The guarded UPDATE means two withdrawals racing
 /// never both succeed.
 pub fn withdraw_consent(
@@ -177,32 +181,12 @@ pub fn withdraw_consent(
         if current.withdrawn_at.is_some() {
             return Ok(Withdrawal::AlreadyWithdrawn(current));
         }
-        let written = diesel::update(
-            consents::table
-                .filter(consents::id.eq(id.to_string()))
-                .filter(consents::withdrawn_at.is_null()),
-        )
-        .set(consents::withdrawn_at.eq(Some(to_db(now))))
-        .execute(conn)?;
-        if written != 1 {
+        if !mark_withdrawn(conn, org_id, id, now)? {
             let again = get_consent(conn, org_id, id)?;
             return Ok(Withdrawal::AlreadyWithdrawn(again));
         }
-        let answers: Vec<SurveyAnswer> = survey_answers::table
-            .filter(survey_answers::org_id.eq(org_id.to_string()))
-            .filter(survey_answers::consent_id.eq(id.to_string()))
-            .select(AnswerRow::as_select())
-            .load::<AnswerRow>(conn)?
-            .into_iter()
-            .map(SurveyAnswer::try_from)
-            .collect::<Result<_, _>>()?;
-        let erased = answers.len();
-        for answer in answers {
-            let answer = answer.withdraw(now);
-            diesel::update(survey_answers::table.find(answer.id.to_string()))
-                .set(AnswerRow::from(&answer))
-                .execute(conn)?;
-        }
+        let erased = erase_opinions(conn, org_id, id, now)?;
+        erasure::record_withdrawal(conn, org_id, current.person_id, id, erased, now)?;
         Ok(Withdrawal::Withdrawn {
             consent: Consent {
                 withdrawn_at: Some(now),
@@ -211,6 +195,88 @@ pub fn withdraw_consent(
             erased,
         })
     })
+}
+
+/// What a restore's replay of a withdrawal changed in the restored database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rewithdrawn {
+    /// The consent was standing and is withdrawn again.
+    pub consent: bool,
+    /// Answers given on it that still held an opinion (or were not marked withdrawn).
+    pub answers: u64,
+}
+
+impl Rewithdrawn {
+    pub fn changed(self) -> bool {
+        self.consent || self.answers > 0
+    }
+}
+
+/// Withdraws again, as at `at` (the time the ledger recorded, not the restore's), a consent a
+/// restored backup holds as standing, and erases the opinions still held by the answers given on
+/// it; what was already withdrawn and erased is left as it is. `NotFound` when the backup does
+/// not hold the consent. The ledger entry is the caller's to put back.
+pub fn withdraw_again(
+    conn: &mut AnyConnection,
+    org_id: OrgId,
+    id: ConsentId,
+    at: DateTime<Utc>,
+) -> Result<Rewithdrawn, StoreError> {
+    get_consent(conn, org_id, id)?;
+    let consent = mark_withdrawn(conn, org_id, id, at)?;
+    let answers = erase_opinions(conn, org_id, id, at)?;
+    Ok(Rewithdrawn { consent, answers })
+}
+
+/// Marks the consent withdrawn at `at` unless it already is; says whether it was standing.
+fn mark_withdrawn(
+    conn: &mut AnyConnection,
+    org_id: OrgId,
+    id: ConsentId,
+    at: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let written = diesel::update(
+        consents::table
+            .filter(consents::id.eq(id.to_string()))
+            .filter(consents::org_id.eq(org_id.to_string()))
+            .filter(consents::withdrawn_at.is_null()),
+    )
+    .set(consents::withdrawn_at.eq(Some(to_db(at))))
+    .execute(conn)?;
+    Ok(written == 1)
+}
+
+/// Erases the opinion of each answer given on the consent that still holds one or is not yet
+/// marked withdrawn, as withdrawn at `at`; answers how many it changed.
+fn erase_opinions(
+    conn: &mut AnyConnection,
+    org_id: OrgId,
+    id: ConsentId,
+    at: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    let answers: Vec<SurveyAnswer> = survey_answers::table
+        .filter(survey_answers::org_id.eq(org_id.to_string()))
+        .filter(survey_answers::consent_id.eq(id.to_string()))
+        .filter(
+            survey_answers::rating
+                .is_not_null()
+                .or(survey_answers::comment.is_not_null())
+                .or(survey_answers::withdrawn_at.is_null()),
+        )
+        .select(AnswerRow::as_select())
+        .load::<AnswerRow>(conn)?
+        .into_iter()
+        .map(SurveyAnswer::try_from)
+        .collect::<Result<_, _>>()?;
+    let mut erased = 0;
+    for answer in answers {
+        let answer = answer.withdraw(at);
+        diesel::update(survey_answers::table.find(answer.id.to_string()))
+            .set(AnswerRow::from(&answer))
+            .execute(conn)?;
+        erased += 1;
+    }
+    Ok(erased)
 }
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]

@@ -95,6 +95,21 @@ impl Desk {
         }
     }
 
+    /// A desk over the demo registers (the Cabinet Office's has its survey purpose on consent).
+    async fn seeded() -> Desk {
+        let desk = Desk::new().await;
+        let url = desk.db.url.clone();
+        tokio::task::spawn_blocking(move || {
+            let db = persistence::Db::connect(&url, persistence::PoolSizes { read: 1 })
+                .expect("the database opens");
+            persistence::run_migrations(&db).expect("the migrations apply");
+            api::demo::load(&db).expect("the demo registers load");
+        })
+        .await
+        .expect("the seeding does not panic");
+        desk
+    }
+
     async fn serve(&self) -> TestApp {
         TestApp::process(&self.db.url, self.data.path()).await
     }
@@ -486,4 +501,112 @@ async fn a_backup_of_an_older_schema_is_migrated_and_its_erasures_carried_over()
     let gone = app.get(&format!("{PEOPLE}/{erased}"), Some(&agent)).await;
     assert_eq!(gone.status(), StatusCode::NOT_FOUND);
     assert!(traces(&desk, &IDENTIFIERS).is_empty());
+}
+
+/// How many updates of the consent the audit trail of `org` holds.
+async fn consent_updates(app: &TestApp, org: &str, consent: &str) -> usize {
+    let auditor = app.token(org, &["auditor"], "auditor-1");
+    app.list(
+        "/api/v1/audit-events",
+        &auditor,
+        &[
+            ("record_kind", "consent"),
+            ("operation", "update"),
+            ("limit", "500"),
+        ],
+    )
+    .await
+    .iter()
+    .filter(|e| e["record_id"] == consent)
+    .count()
+}
+
+/// `needles` still in the database's files once every entry of its erasure ledger is scrubbed
+/// (by the restore, or else by the server's scrubber; a bound against a hang).
+async fn traces_once_scrubbed(desk: &Desk, needles: &[&str]) -> Vec<String> {
+    let url = desk.db.url.clone();
+    let db = tokio::task::spawn_blocking(move || {
+        persistence::Db::connect(&url, persistence::PoolSizes { read: 1 })
+            .expect("the database opens")
+    })
+    .await
+    .expect("the connection does not panic");
+    for _ in 0..200 {
+        let db = db.clone();
+        let pending = tokio::task::spawn_blocking(move || {
+            let mut conn = db.read().expect("a reader");
+            persistence::erasure::unscrubbed(&mut conn).expect("the ledger reads")
+        })
+        .await
+        .expect("the read does not panic");
+        if pending == 0 {
+            return traces(desk, needles);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the ledger was not scrubbed within 20 s");
+}
+
+#[tokio::test]
+async fn a_restore_withdraws_again_whatever_consent_was_withdrawn_after_the_backup() {
+    use crate::surveys::{CO, Desk as Surveys, TEAM, survey_path};
+    const COMMENT: &str = "Marvellously-quick-printer-fix-9120";
+
+    let desk = Desk::seeded().await;
+    let surveys = Surveys::on(desk.serve().await).await;
+    let (token, ticket, answered) = surveys.answered_saying("surveyed", TEAM, 4, COMMENT).await;
+    // A consent nothing was given on, and one left standing.
+    let bare = text(&surveys.give_consent(&token).await, "id");
+    let standing = text(&surveys.give_consent(&token).await, "id");
+    let old = desk.file("before-withdrawal.backup");
+    back_up(&desk.db.url, &old);
+    assert_eq!(traces(&desk, &[COMMENT]), [COMMENT], "the search sees it");
+
+    let mut withdrawn_at = Vec::new();
+    for consent in [&answered, &bare] {
+        let withdrawn = json_body(
+            surveys.withdraw(consent, Some(&token)).await,
+            StatusCode::OK,
+        )
+        .await;
+        withdrawn_at.push(withdrawn["withdrawn_at"].clone());
+    }
+    let mut app = surveys.app;
+    app.kill();
+
+    let restored = restore(&desk.db.url, &old, &[]).await;
+    assert!(restored.status.success(), "restore: {}", said(&restored));
+    assert!(
+        said(&restored).contains("2 consent withdrawal(s) carried out again"),
+        "{}",
+        said(&restored)
+    );
+    let app = desk.serve().await;
+    // Withdrawn as when the person withdrew them, not when the restore ran; the other stands.
+    let consents = app.list("/api/v1/consents", &token, &[]).await;
+    let withdrawn_at_of = |id: &str| {
+        consents
+            .iter()
+            .find(|c| c["id"] == id)
+            .map(|c| c["withdrawn_at"].clone())
+            .unwrap_or_else(|| panic!("{id} in {consents:?}"))
+    };
+    assert_eq!(withdrawn_at_of(&answered), withdrawn_at[0]);
+    assert_eq!(withdrawn_at_of(&bare), withdrawn_at[1]);
+    assert_eq!(withdrawn_at_of(&standing), serde_json::Value::Null);
+    let answer = json_body(
+        app.get(&survey_path(&ticket), Some(&token)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(answer["rating"], serde_json::Value::Null, "{answer}");
+    assert_eq!(answer["comment"], serde_json::Value::Null, "{answer}");
+    assert_eq!(answer["withdrawn_at"], withdrawn_at[0], "{answer}");
+    // The backup's trail never saw the withdrawals: the replays are in it, once each.
+    for consent in [&answered, &bare] {
+        assert_eq!(consent_updates(&app, CO, consent).await, 1, "{consent}");
+    }
+    assert_eq!(consent_updates(&app, CO, &standing).await, 0);
+    // The comment the backup held is in none of the database's files once scrubbed.
+    assert!(traces_once_scrubbed(&desk, &[COMMENT]).await.is_empty());
 }

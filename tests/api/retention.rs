@@ -1,8 +1,10 @@
 //! Retention sweeps (Art 5(1)(e)): each policy of the register applied to the people whose data
 //! has come due under it. The Cabinet Office erases a leaver a year after they left (its
 //! tickets survive, anonymised); Derby reviews a year after creation, with a ticket to the DPO
-//! raised once per person. Legal holds and open rights requests block; a dry run changes
-//! nothing; a sweep cut short resumes; one sweep runs at a time over one database.
+//! raised once per person. Policies the DPO attaches counted from consent withdrawn and from a
+//! rights request closed act only once every consent is withdrawn or every request closed.
+//! Legal holds and open rights requests block; a dry run changes nothing; a sweep cut short
+//! resumes; one sweep runs at a time over one database.
 
 use std::ops::ControlFlow;
 use std::time::Duration;
@@ -33,6 +35,13 @@ fn execute(app: &TestApp, sql: &str) {
         persistence::AnyConnection::Postgresql(c) => diesel::sql_query(sql).execute(c),
     }
     .expect("the statement runs");
+}
+
+/// A time `days` ago as the database stores it (naive UTC).
+fn stored_days_ago(days: i64) -> String {
+    (chrono::Utc::now() - chrono::TimeDelta::days(days))
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
 }
 
 /// Makes people's records as if created `days` ago.
@@ -484,4 +493,239 @@ async fn sweeps_are_the_dpos_own_organisations_and_need_a_valid_body() {
         )
         .await;
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Counted from consent withdrawn, and from a request closed
+
+/// The Cabinet Office's "Satisfaction surveys" purpose (on consent; governs consents and survey
+/// answers) and "Access to government data" (governs the trails, rights requests among them).
+const SURVEYS_PURPOSE: u128 = 0x1_1005;
+const TRAILS_PURPOSE: u128 = 0x1_1003;
+
+/// Gives the Cabinet Office's demo purpose `purpose` a retention policy of its own, `policy`
+/// (a body of `/register/retention-policies`), as its administrator; answers the policy's id.
+async fn retain(app: &TestApp, purpose: u128, policy: Value) -> String {
+    let admin = app.token(CABINET_OFFICE, &["admin"], "keeper-1");
+    let created = json_body(
+        app.post_json(&Kind::RetentionPolicy.collection(), Some(&admin), &policy)
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let policy_id = text(&created, "id");
+    let path = Kind::Purpose.item(&seed_id(purpose));
+    let response = app.get(&path, Some(&admin)).await;
+    let tag = etag_of(&response);
+    let mut body = json_body(response, StatusCode::OK).await;
+    let fields = body.as_object_mut().expect("a purpose");
+    // What the read adds to what is written.
+    for read_only in ["id", "version", "created_at", "updated_at", "rights"] {
+        fields.remove(read_only);
+    }
+    fields.insert("retention_policy".into(), json!(policy_id));
+    json_body(
+        app.put_if_match(&admin, &path, &tag, &body).await,
+        StatusCode::OK,
+    )
+    .await;
+    policy_id
+}
+
+/// The report's policy of `trigger`.
+fn policy_of<'a>(report: &'a Value, trigger: &str) -> &'a Value {
+    report["policies"]
+        .as_array()
+        .and_then(|policies| policies.iter().find(|p| p["trigger"] == trigger))
+        .unwrap_or_else(|| panic!("a policy {trigger} in {report}"))
+}
+
+#[tokio::test]
+async fn answers_are_erased_a_year_after_the_persons_last_consent_was_withdrawn() {
+    use crate::surveys::{Desk as Surveys, TEAM, survey_path};
+    let d = Surveys::on(spawn_seeded_app().await).await;
+    let app = &d.app;
+    let policy = retain(
+        app,
+        SURVEYS_PURPOSE,
+        json!({"trigger": "after_consent_withdrawn", "period": "P1Y", "action": "erase"}),
+    )
+    .await;
+    // Withdrew long ago; withdrew lately; withdrew one consent long ago but gave another since.
+    let (gone, gone_ticket, gone_consent) = d.answered_saying("gone", TEAM, 4, "Fine").await;
+    let (lately, lately_ticket, lately_consent) =
+        d.answered_saying("lately", TEAM, 3, "Slow").await;
+    let (still, still_ticket, still_consent) = d.answered_saying("still", TEAM, 5, "Great").await;
+    let given_since = text(&d.give_consent(&still).await, "id");
+    let mut person_of = std::collections::HashMap::new();
+    for (token, consent) in [
+        (&gone, &gone_consent),
+        (&lately, &lately_consent),
+        (&still, &still_consent),
+    ] {
+        let withdrawn = json_body(d.withdraw(consent, Some(token)).await, StatusCode::OK).await;
+        person_of.insert(consent.clone(), text(&withdrawn, "person_id"));
+    }
+    execute(
+        app,
+        &format!(
+            "UPDATE consents SET withdrawn_at = '{}' WHERE id IN ('{gone_consent}', '{still_consent}')",
+            stored_days_ago(400)
+        ),
+    );
+    let answer = |token: &str, ticket: &str| {
+        let path = survey_path(ticket);
+        let token = token.to_owned();
+        async move { app.get(&path, Some(&token)).await }
+    };
+    let before_lately = json_body(answer(&lately, &lately_ticket).await, StatusCode::OK).await;
+    let before_still = json_body(answer(&still, &still_ticket).await, StatusCode::OK).await;
+
+    let dpo = dpo(app, CABINET_OFFICE);
+    let report = sweep(app, &dpo).await;
+    assert_eq!(report["status"], "completed", "{report}");
+    let swept = policy_of(&report, "after_consent_withdrawn");
+    assert_eq!(swept["policy_id"], policy.as_str());
+    assert_eq!(
+        (swept["acted"].clone(), swept["blocked"].clone()),
+        (json!(1), json!(0))
+    );
+
+    // The policy's holdings of the person due: their answer gone, their consent kept as the
+    // proof that it was given and withdrawn.
+    problem(answer(&gone, &gone_ticket).await, StatusCode::NOT_FOUND).await;
+    let consents = app
+        .list(
+            "/api/v1/consents",
+            &dpo,
+            &[("person_id", person_of[&gone_consent].as_str())],
+        )
+        .await;
+    assert_eq!(consents.len(), 1, "{consents:?}");
+    assert!(consents[0]["withdrawn_at"].is_string(), "{consents:?}");
+    // Not yet due, and still consenting: untouched.
+    assert_eq!(
+        json_body(answer(&lately, &lately_ticket).await, StatusCode::OK).await,
+        before_lately
+    );
+    assert_eq!(
+        json_body(answer(&still, &still_ticket).await, StatusCode::OK).await,
+        before_still
+    );
+    let standing = app.list("/api/v1/consents", &still, &[]).await;
+    assert!(
+        standing
+            .iter()
+            .any(|c| c["id"] == given_since.as_str() && c["withdrawn_at"].is_null()),
+        "{standing:?}"
+    );
+    // The erasure is in the audit trail, about the person.
+    let events = app
+        .list(
+            "/api/v1/audit-events",
+            &dpo,
+            &[("record_kind", "person"), ("operation", "delete")],
+        )
+        .await;
+    let erased: Vec<&Value> = events.iter().map(|e| &e["record_id"]).collect();
+    assert_eq!(erased, [&json!(person_of[&gone_consent])], "{events:?}");
+}
+
+/// A person of the Cabinet Office who asks for access to their data, once for each of
+/// `closed_days_ago` (the DPO answers it, closing it, that many days ago) and, if `open`, once
+/// more left unanswered; answers their person id.
+async fn asked(app: &TestApp, sub: &str, closed_days_ago: &[i64], open: bool) -> String {
+    let person = app.record_person(CABINET_OFFICE, sub, json!({})).await;
+    let requester = app.token(CABINET_OFFICE, &["requester"], sub);
+    let dpo = dpo(app, CABINET_OFFICE);
+    let ask = || async {
+        let made = json_body(
+            app.post_json(
+                "/api/v1/rights-requests",
+                Some(&requester),
+                &json!({"right": "access"}),
+            )
+            .await,
+            StatusCode::CREATED,
+        )
+        .await;
+        text(&made, "id")
+    };
+    for &days in closed_days_ago {
+        let request = ask().await;
+        let closed = json_body(
+            app.post_json(
+                &format!("/api/v1/rights-requests/{request}/outcome"),
+                Some(&dpo),
+                &json!({"outcome": "fulfilled"}),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+        assert_eq!(closed["status"], "closed", "{closed}");
+        execute(
+            app,
+            &format!(
+                "UPDATE rights_request_steps SET occurred_at = '{}' \
+                 WHERE request_id = '{request}' AND kind = 'closed'",
+                stored_days_ago(days)
+            ),
+        );
+    }
+    if open {
+        ask().await;
+    }
+    person
+}
+
+#[tokio::test]
+async fn a_review_is_raised_a_year_after_the_last_of_a_persons_requests_closed() {
+    let app = spawn_seeded_app().await;
+    let policy = retain(
+        &app,
+        TRAILS_PURPOSE,
+        json!({"trigger": "after_request_closed", "period": "P1Y", "action": "review",
+               "schedule_reference": "Rights requests: one year after the last is answered"}),
+    )
+    .await;
+    let due = asked(&app, "asked-long-ago", &[500, 400], false).await;
+    let lately = asked(&app, "asked-lately", &[10], false).await;
+    let again = asked(&app, "asked-again", &[400, 20], false).await;
+    let open = asked(&app, "still-asking", &[400], true).await;
+    let agent = app.token(CABINET_OFFICE, &["agent"], "desk-1");
+    let reviews = || async {
+        app.list(TICKETS, &agent, &[("limit", "500")])
+            .await
+            .into_iter()
+            .filter(|t| t["title"] == "Retention review due")
+            .collect::<Vec<Value>>()
+    };
+
+    let dpo = dpo(&app, CABINET_OFFICE);
+    let report = sweep(&app, &dpo).await;
+    assert_eq!(report["status"], "completed", "{report}");
+    let swept = policy_of(&report, "after_request_closed");
+    assert_eq!(swept["policy_id"], policy.as_str());
+    assert_eq!(
+        (swept["acted"].clone(), swept["blocked"].clone()),
+        (json!(1), json!(0))
+    );
+    let raised = reviews().await;
+    assert_eq!(raised.len(), 1, "{raised:?}");
+    let description = text(&raised[0], "description");
+    assert!(description.contains(&due), "{description}");
+    assert!(description.contains(&policy), "{description}");
+    for not_due in [&lately, &again, &open] {
+        assert!(!description.contains(not_due.as_str()), "{description}");
+    }
+
+    // Once per person.
+    let again = sweep(&app, &dpo).await;
+    assert_eq!(
+        policy_of(&again, "after_request_closed")["acted"],
+        0,
+        "{again}"
+    );
+    assert_eq!(reviews().await.len(), 1);
 }

@@ -10,13 +10,13 @@ use crate::helpers::{
     ticket_path,
 };
 
-const CO: &str = "cabinet-office";
+pub(crate) const CO: &str = "cabinet-office";
 const OTHER: &str = "devon-cc";
 const CONSENTS: &str = "/api/v1/consents";
 const REPORT: &str = "/api/v1/surveys/report";
-const TEAM: &str = "Service Desk";
+pub(crate) const TEAM: &str = "Service Desk";
 
-fn survey_path(ticket: &str) -> String {
+pub(crate) fn survey_path(ticket: &str) -> String {
     format!("{}/survey", ticket_path(ticket))
 }
 
@@ -26,10 +26,10 @@ fn withdraw_path(consent: &str) -> String {
 
 /// A seeded desk: Cabinet Office's register (with its "Satisfaction surveys" purpose on
 /// consent), and the tokens the tests use.
-struct Desk {
-    app: TestApp,
+pub(crate) struct Desk {
+    pub(crate) app: TestApp,
     agent: String,
-    dpo: String,
+    pub(crate) dpo: String,
     /// The "Satisfaction surveys" purpose: Art 6(1)(a).
     surveys: String,
     /// A purpose on another basis.
@@ -38,7 +38,11 @@ struct Desk {
 
 impl Desk {
     async fn new() -> Desk {
-        let app = spawn_seeded_app().await;
+        Desk::on(spawn_seeded_app().await).await
+    }
+
+    /// The desk of `app`, which serves the demo registers.
+    pub(crate) async fn on(app: TestApp) -> Desk {
         let agent = app.token(CO, &["agent"], "co-agent");
         let dpo = app.token(CO, &["dpo"], "co-dpo");
         let purposes = items(
@@ -69,7 +73,7 @@ impl Desk {
     }
 
     /// A requester token for `sub` of `org`, with a person record whose external id is `sub`.
-    async fn person(&self, org: &str, sub: &str) -> String {
+    pub(crate) async fn person(&self, org: &str, sub: &str) -> String {
         self.app.record_person(org, sub, json!({})).await;
         self.app.token(org, &["requester"], sub)
     }
@@ -102,7 +106,7 @@ impl Desk {
         id
     }
 
-    async fn give_consent(&self, requester: &str) -> Value {
+    pub(crate) async fn give_consent(&self, requester: &str) -> Value {
         let response = self
             .app
             .post_json(
@@ -115,7 +119,7 @@ impl Desk {
     }
 
     /// Withdraws a consent, as the holder of `token`.
-    async fn withdraw(&self, consent: &str, token: Option<&str>) -> reqwest::Response {
+    pub(crate) async fn withdraw(&self, consent: &str, token: Option<&str>) -> reqwest::Response {
         send(
             self.app
                 .request(Method::POST, &withdraw_path(consent), token),
@@ -132,6 +136,17 @@ impl Desk {
     /// A requester of their own who answers one closed ticket of `team` with `rating`, on
     /// consent given after it closed; returns (token, ticket id, consent id).
     async fn answered(&self, sub: &str, team: &str, rating: u8) -> (String, String, String) {
+        self.answered_saying(sub, team, rating, "Quick fix").await
+    }
+
+    /// [`Desk::answered`] with `comment`.
+    pub(crate) async fn answered_saying(
+        &self,
+        sub: &str,
+        team: &str,
+        rating: u8,
+        comment: &str,
+    ) -> (String, String, String) {
         let requester = self.person(CO, sub).await;
         let ticket = self.closed_ticket(&requester, team).await;
         let consent = text(&self.give_consent(&requester).await, "id");
@@ -139,7 +154,7 @@ impl Desk {
             .answer(
                 &requester,
                 &ticket,
-                &json!({ "consent_id": consent, "rating": rating, "comment": "Quick fix" }),
+                &json!({ "consent_id": consent, "rating": rating, "comment": comment }),
             )
             .await;
         json_body(response, StatusCode::CREATED).await;
@@ -714,4 +729,99 @@ async fn consents_page_by_cursor() {
         "limit",
     )
     .await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Withdrawal in the erasure ledger
+
+/// A comment found nowhere else, so its bytes can be looked for in the database's files.
+const MARKER: &str = "Xylophonic-quagga-feedback-4471";
+
+/// The erasure ledger's entries for the withdrawal of `consent`, as the server's database holds
+/// them.
+pub(crate) async fn withdrawal_entries(
+    app: &TestApp,
+    consent: &str,
+) -> Vec<persistence::erasure::Erased> {
+    let consent = domain::ids::ConsentId::from_uuid(consent.parse().expect("a consent id"));
+    let db = app.database().connect();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = db.read().expect("a reader");
+        persistence::erasure::ledger(&mut conn)
+            .expect("the ledger reads")
+            .into_iter()
+            .filter(|e| e.cause == persistence::erasure::Cause::Consent(consent))
+            .collect()
+    })
+    .await
+    .expect("the read does not panic")
+}
+
+/// The withdrawal's one ledger entry, once the server's scrubber has run over it (a bound
+/// against a hang).
+async fn scrubbed_withdrawal(app: &TestApp, consent: &str) -> persistence::erasure::Erased {
+    for _ in 0..200 {
+        let mut entries = withdrawal_entries(app, consent).await;
+        assert!(entries.len() <= 1, "one entry per withdrawal: {entries:?}");
+        if let Some(entry) = entries.pop()
+            && entry.scrubbed_at.is_some()
+        {
+            return entry;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the withdrawal was not scrubbed within 20 s");
+}
+
+fn time_of(value: &Value, field: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(&text(value, field))
+        .unwrap_or_else(|_| panic!("{field} is a time: {value}"))
+        .to_utc()
+}
+
+#[tokio::test]
+async fn a_withdrawal_is_in_the_erasure_ledger_and_its_opinions_leave_the_database_files() {
+    let d = Desk::new().await;
+    let url = d.app.database_url().to_owned();
+    let (token, _, consent) = d.answered_saying("marked", TEAM, 2, MARKER).await;
+    // Another person's opinion, not withdrawn, stays.
+    let (_, kept_ticket, _) = d.answered("kept", TEAM, 5).await;
+    // The search sees the comment while it is stored.
+    assert_eq!(
+        crate::erasure::in_files(&url, &[MARKER]).len(),
+        1,
+        "the comment is stored before the withdrawal"
+    );
+
+    let withdrawn = json_body(d.withdraw(&consent, Some(&token)).await, StatusCode::OK).await;
+    let entry = scrubbed_withdrawal(&d.app, &consent).await;
+    assert_eq!(entry.person_id.to_string(), text(&withdrawn, "person_id"));
+    assert_eq!(entry.erased_at, time_of(&withdrawn, "withdrawn_at"));
+    let tables: Vec<(String, u64, u64)> = entry
+        .report
+        .tables
+        .iter()
+        .map(|t| (t.table.clone(), t.deleted, t.anonymised))
+        .collect();
+    assert_eq!(tables, [("survey_answers".to_owned(), 0, 1)]);
+    assert_eq!(
+        crate::erasure::in_files(&url, &[MARKER]),
+        vec![],
+        "the withdrawn comment is left in the files"
+    );
+    let kept = json_body(
+        d.app.get(&survey_path(&kept_ticket), Some(&d.dpo)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(kept["comment"], "Quick fix", "{kept}");
+
+    // A consent nothing was given on is recorded withdrawn too, with nothing erased.
+    let bare = text(&d.give_consent(&token).await, "id");
+    json_body(d.withdraw(&bare, Some(&token)).await, StatusCode::OK).await;
+    let entry = scrubbed_withdrawal(&d.app, &bare).await;
+    assert!(entry.report.tables.is_empty(), "{entry:?}");
+    // Withdrawing twice is refused and records nothing more.
+    problem(d.withdraw(&bare, Some(&token)).await, StatusCode::CONFLICT).await;
+    assert_eq!(withdrawal_entries(&d.app, &bare).await.len(), 1);
 }

@@ -155,7 +155,7 @@ async fn get_request_erasure(
     let (request, erasures) = state
         .read(move |conn| {
             let request = reader.get(conn, id)?;
-            let erasures = erasure::caused_by(conn, org_id, id.as_uuid())?;
+            let erasures = erasure::caused_by(conn, org_id, Cause::Request(id))?;
             Ok((request, erasures))
         })
         .await
