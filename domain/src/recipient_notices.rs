@@ -1,7 +1,8 @@
 //! Notices to recipients (Art 19): each recipient a person's data was disclosed to is told of
 //! its rectification (Art 16), erasure (Art 17(1)) or restriction (Art 18), unless that proves
 //! impossible or involves disproportionate effort; and the person is told who they were, when
-//! they ask. A notice says what was done and to what, never the data itself: the recorded
+//! they ask. A recipient told of a restriction stores the data and no more until told it is
+//! lifted (Art 18(3)), so each recipient told of one is told of its lifting too. A notice says what was done and to what, never the data itself: the recorded
 //! notice must not become another copy of what it is about.
 
 use crate::closed_set;
@@ -15,6 +16,8 @@ closed_set! {
         Erasure = "erasure",
         /// Art 18: processing restricted.
         Restriction = "restriction",
+        /// Art 18(3): a restriction the recipient was told of lifted.
+        RestrictionLifted = "restriction_lifted",
     }
 }
 
@@ -25,6 +28,7 @@ impl NoticeAction {
             NoticeAction::Rectification => "Art 16",
             NoticeAction::Erasure => "Art 17(1)",
             NoticeAction::Restriction => "Art 18",
+            NoticeAction::RestrictionLifted => "Art 18(3)",
         }
     }
 }
@@ -51,6 +55,11 @@ pub fn notice_text(action: NoticeAction, concerning: &[&str]) -> String {
              consents or it is needed for legal claims, to protect another's rights or for an \
              important public interest (Art 18(2))."
         ),
+        NoticeAction::RestrictionLifted => format!(
+            "Under Art 19 UK GDPR we tell you that the restriction of processing of personal \
+             data about this person that we disclosed to you, of which we told you, has been \
+             lifted ({article}) for: {what}. The restriction no longer binds the copy you hold."
+        ),
     }
 }
 
@@ -73,5 +82,15 @@ mod tests {
         let text = notice_text(NoticeAction::Restriction, &["Support tickets"]);
         assert!(text.contains("store the data"), "{text}");
         assert!(text.contains("Art 18(2)"), "{text}");
+    }
+
+    #[test]
+    fn a_lifting_notice_says_the_restriction_no_longer_binds() {
+        let text = notice_text(NoticeAction::RestrictionLifted, &["Support tickets"]);
+        assert!(
+            text.contains("lifted (Art 18(3)) for: Support tickets"),
+            "{text}"
+        );
+        assert!(text.contains("no longer binds"), "{text}");
     }
 }

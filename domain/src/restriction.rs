@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 use crate::DomainError;
 use crate::closed_set;
+use crate::disclosures::DisclosureFacts;
 use crate::ids::{DataCategoryId, OrgId, PersonId, PurposeId, RightsRequestId};
 use crate::party::Party;
 use crate::recipient_notices::{NoticeAction, notice_text};
@@ -185,6 +186,33 @@ pub fn refuses(
         })
 }
 
+/// Art 18(2) for the disclosures log: whether `restrictions` (those of the person `facts` are
+/// about) refuse the disclosure a record states: [`refuses`] for [`Processing::Disclosure`] at
+/// the moment it was made (`disclosed_at`), for every purpose of `register` holding a category
+/// it names.
+///
+/// A record is judged as it stands after the write, whether it is new or a correction. Keeping
+/// the log is not processing the person's data beyond storage; the disclosure it states is. So
+/// a correction stating a disclosure made before any restriction covering it was placed (a
+/// typo in its description, a reference added, even its recipient or categories put right)
+/// corrects the log of what happened while processing was allowed, and goes through; one
+/// stating a disclosure made while a restriction held (moved to a later moment, put on another
+/// person, given a category of a restricted purpose) is refused exactly as recording it afresh
+/// would be, unless an exception in force at that moment allowed disclosure.
+pub fn refuses_disclosure(
+    restrictions: &[Restriction],
+    register: &Register,
+    facts: &DisclosureFacts,
+) -> Option<Refusal> {
+    let purposes = purposes_of(register, Touched::Categories(&facts.data_categories));
+    refuses(
+        restrictions,
+        Processing::Disclosure,
+        &purposes,
+        facts.disclosed_at,
+    )
+}
+
 /// What processing touches, for finding the purposes it is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Touched<'a> {
@@ -328,6 +356,31 @@ pub fn restricted_by_request(
 pub fn recipient_notice(purposes: &[RestrictedPurpose]) -> String {
     let names: Vec<&str> = purposes.iter().map(|p| p.name.as_str()).collect();
     notice_text(NoticeAction::Restriction, &names)
+}
+
+/// Whether processing for a restriction's purposes resumes once it is lifted for `reason`: it
+/// does, but where an objection was upheld (Art 21(1)), which ends that processing for good.
+pub fn processing_resumes(reason: LiftReason) -> bool {
+    reason != LiftReason::ObjectionUpheld
+}
+
+/// The notice each recipient told of a restriction is sent when it is lifted (Art 19, 18(3)):
+/// the purposes it covered, and whether the recipient may resume processing for them. It says
+/// nothing of why: the notice of its placing named no ground either, and the person's objection
+/// or claim is none of the recipient's business.
+pub fn recipient_lifting_notice(purposes: &[RestrictedPurpose], reason: LiftReason) -> String {
+    let names: Vec<&str> = purposes.iter().map(|p| p.name.as_str()).collect();
+    let then = if processing_resumes(reason) {
+        "Processing for these purposes resumes: you may again process the data as the terms on \
+         which we disclosed it allow."
+    } else {
+        "Processing for these purposes ends rather than resumes: do not resume processing the \
+         data for them; we tell you separately if it is erased."
+    };
+    format!(
+        "{} {then}",
+        notice_text(NoticeAction::RestrictionLifted, &names)
+    )
 }
 
 /// What a request says of restriction: whether its right places one, whether one was placed,
@@ -577,6 +630,107 @@ mod tests {
             text.contains("restricted (Art 18) for: Support tickets"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn recipients_told_of_a_lifting_hear_whether_to_resume_and_not_why() {
+        let purposes = restricted_by_objection(&devon_person());
+        for &reason in LiftReason::ALL {
+            let text = recipient_lifting_notice(&purposes, reason);
+            assert!(text.starts_with("Under Art 19 UK GDPR"), "{text}");
+            assert!(
+                text.contains("lifted (Art 18(3)) for: Support tickets"),
+                "{text}"
+            );
+            assert_eq!(
+                text.contains("purposes resumes"),
+                processing_resumes(reason),
+                "{text}"
+            );
+            assert_eq!(
+                text.contains("ends rather than resumes"),
+                !processing_resumes(reason)
+            );
+            assert!(!text.contains(lifted_because(reason)), "{text}");
+            assert!(!text.contains("objection"), "{text}");
+        }
+        assert!(!processing_resumes(LiftReason::ObjectionUpheld));
+        assert!(processing_resumes(LiftReason::ObjectionOverridden));
+    }
+
+    /// A record of Devon's log about the restricted person, of `categories`, made at `hour`.
+    fn disclosed(categories: &[DataCategoryId], hour: u32) -> DisclosureFacts {
+        DisclosureFacts {
+            person_id: restricting(&[]).person_id,
+            recipient_id: crate::ids::RecipientId::from_uuid(Uuid::from_u128(0x5)),
+            disclosed_at: at(hour),
+            basis: crate::disclosures::DisclosureBasis::CourtOrder,
+            explanation: None,
+            data_categories: categories.to_vec(),
+            description: "Contact details".into(),
+            reference: None,
+        }
+    }
+
+    #[test]
+    fn a_record_of_the_log_is_judged_on_the_disclosure_it_states_when_it_was_made() {
+        let devon = demo::devon();
+        let support = purposes_of(
+            &devon,
+            Touched::Records(Holding::of(crate::catalogue::RecordKind::Person)),
+        );
+        let Some(support) = devon.purpose(support[0]) else {
+            panic!("the support purpose");
+        };
+        let mut restriction = restricting(&[]);
+        restriction.purposes = vec![RestrictedPurpose {
+            purpose_id: support.id,
+            name: support.name.clone(),
+            lawful_basis: LawfulBasis::PublicTask,
+        }];
+        // Placed at 9: a disclosure of its data made at 8 was made while processing was allowed.
+        let held = [restriction];
+        let held_category = support.data_categories[0];
+        let before = disclosed(&[held_category], 8);
+        assert_eq!(refuses_disclosure(&held, &devon, &before), None);
+        // Putting its text, recipient or categories right states a disclosure made at 8 still.
+        let corrected = DisclosureFacts {
+            description: "Contact details and job title".into(),
+            recipient_id: crate::ids::RecipientId::from_uuid(Uuid::from_u128(0x6)),
+            ..before.clone()
+        };
+        assert_eq!(refuses_disclosure(&held, &devon, &corrected), None);
+        // Moved to 11, it states a disclosure of restricted data.
+        let moved = DisclosureFacts {
+            disclosed_at: at(11),
+            ..before.clone()
+        };
+        let refusal = refuses_disclosure(&held, &devon, &moved).expect("refused");
+        assert_eq!(refusal.restriction_id, held[0].id);
+        assert_eq!(refusal.processing, Processing::Disclosure);
+        // A category no restricted purpose holds is disclosed freely; adding one that is, not.
+        let Some(free) = devon
+            .data_categories
+            .iter()
+            .map(|c| c.id)
+            .find(|c| !support.data_categories.contains(c))
+        else {
+            panic!("a category the support purpose does not hold");
+        };
+        let unrestricted = disclosed(&[free], 11);
+        assert_eq!(refuses_disclosure(&held, &devon, &unrestricted), None);
+        let widened = disclosed(&[free, held_category], 11);
+        assert!(refuses_disclosure(&held, &devon, &widened).is_some());
+        // An exception allowing disclosure then lets it through; one ending before, not.
+        let mut excepted = held.clone();
+        excepted[0]
+            .exceptions
+            .push(exception(Processing::Disclosure, Some(at(11))));
+        assert!(refuses_disclosure(&excepted, &devon, &moved).is_some());
+        excepted[0]
+            .exceptions
+            .push(exception(Processing::Disclosure, Some(at(12))));
+        assert_eq!(refuses_disclosure(&excepted, &devon, &moved), None);
     }
 
     #[test]

@@ -297,7 +297,8 @@ pub struct Correction<'a> {
 }
 
 /// Corrects a record in one transaction: `change` sees the current facts and returns the
-/// corrected ones, which keep every rule a new record keeps. The record's version goes up by
+/// corrected ones (or refuses them, with the transaction's connection to check them by), which
+/// keep every rule a new record keeps. The record's version goes up by
 /// one, and the new version is kept with the reason beside the earlier ones; returns the record
 /// as stored. A version not among those `If-Match` accepts is `Stale`, and so is a change that
 /// lands in between.
@@ -305,7 +306,7 @@ pub fn correct(
     conn: &mut AnyConnection,
     org_id: OrgId,
     id: DisclosureId,
-    change: impl FnOnce(&DisclosureFacts) -> DisclosureFacts,
+    change: impl FnOnce(&mut AnyConnection, &DisclosureFacts) -> Result<DisclosureFacts, StoreError>,
     correction: Correction<'_>,
 ) -> Result<Disclosure, StoreError> {
     conn.transaction(|conn| {
@@ -316,7 +317,7 @@ pub fn correct(
         {
             return Err(StoreError::Stale);
         }
-        let facts = change(&current.facts);
+        let facts = change(conn, &current.facts)?;
         check(conn, org_id, &facts, correction.now)?;
         let next = Disclosure {
             facts,

@@ -1,6 +1,9 @@
 //! Notices to the recipients of a person's data (Art 19): one for each recipient the
-//! disclosures log shows received it, each time their data is rectified, erased or restricted;
-//! and the person's notices read back, so they can be told who was told.
+//! disclosures log shows received it, each time their data is rectified, erased or restricted,
+//! and to each one told of a restriction when it is lifted; and the person's notices read back,
+//! so they can be told who was told.
+
+use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -124,14 +127,53 @@ pub fn notify_recipients(
     conn: &mut AnyConnection,
     notice: Notice<'_>,
 ) -> Result<Vec<RecipientNotice>, StoreError> {
-    let recipients = disclosures::recipients_of(conn, notice.org_id, notice.person_id)?;
+    let recipients = disclosures::recipients_of(conn, notice.org_id, notice.person_id)?
+        .into_iter()
+        .map(|to| to.recipient_id)
+        .collect();
+    send(conn, &notice, recipients)
+}
+
+/// Sends `notice` to each recipient that was sent a notice of `earlier` following the same
+/// request, in the caller's transaction: those told of a restriction are the ones told of its
+/// lifting (Art 19), whoever the disclosures log names now. One row per recipient, in recipient
+/// order; none when no one was told, or the notice follows no request.
+pub fn notify_those_told(
+    conn: &mut AnyConnection,
+    notice: Notice<'_>,
+    earlier: NoticeAction,
+) -> Result<Vec<RecipientNotice>, StoreError> {
+    let Some(request_id) = notice.request_id else {
+        return Ok(Vec::new());
+    };
+    let told = recipient_notices::table
+        .filter(recipient_notices::org_id.eq(notice.org_id.to_string()))
+        .filter(recipient_notices::person_id.eq(notice.person_id.to_string()))
+        .filter(recipient_notices::request_id.eq(request_id.to_string()))
+        .filter(recipient_notices::action.eq(earlier.as_str()))
+        .select(recipient_notices::recipient_id)
+        .distinct()
+        .load::<String>(conn)?;
+    let recipients = told
+        .iter()
+        .map(|id| id.parse().map_err(|_| corrupt("recipient")))
+        .collect::<Result<BTreeSet<RecipientId>, _>>()?;
+    send(conn, &notice, recipients)
+}
+
+/// Writes `notice` once for each of `recipients`, in their order.
+fn send(
+    conn: &mut AnyConnection,
+    notice: &Notice<'_>,
+    recipients: BTreeSet<RecipientId>,
+) -> Result<Vec<RecipientNotice>, StoreError> {
     let sent: Vec<RecipientNotice> = recipients
         .into_iter()
-        .map(|to| RecipientNotice {
+        .map(|recipient_id| RecipientNotice {
             id: Uuid::now_v7(),
             org_id: notice.org_id,
             person_id: notice.person_id,
-            recipient_id: to.recipient_id,
+            recipient_id,
             action: notice.action,
             request_id: notice.request_id,
             items: notice.items.clone(),
@@ -151,6 +193,27 @@ pub fn notify_recipients(
         )?;
     }
     Ok(sent)
+}
+
+/// The notices of `actions` sent following request `request_id`, oldest first; another
+/// organisation's are none.
+pub fn of_request(
+    conn: &mut AnyConnection,
+    org_id: OrgId,
+    request_id: RightsRequestId,
+    actions: &[NoticeAction],
+) -> Result<Vec<RecipientNotice>, StoreError> {
+    let actions: Vec<&str> = actions.iter().map(|a| a.as_str()).collect();
+    recipient_notices::table
+        .filter(recipient_notices::org_id.eq(org_id.to_string()))
+        .filter(recipient_notices::request_id.eq(request_id.to_string()))
+        .filter(recipient_notices::action.eq_any(actions))
+        .select(NoticeRow::as_select())
+        .order(recipient_notices::id.asc())
+        .load::<NoticeRow>(conn)?
+        .into_iter()
+        .map(RecipientNotice::try_from)
+        .collect()
 }
 
 /// A page of the notices sent about a person, newest first, after the cursor notice.

@@ -1,7 +1,7 @@
 //! Restrictions of processing (Art 18): placed when a person asks for one (Art 18(1)(a) to (c))
 //! or objects (Art 21(1), 18(1)(d)), told to the recipients of their data (Art 19), qualified by
 //! the exceptions the DPO records (Art 18(2)), and lifted with the notice the person is given
-//! first (Art 18(3)).
+//! first (Art 18(3)), the recipients told of it told of its lifting (Art 19).
 //!
 //! [`place`], [`add_exception`] and [`lift`] work inside the caller's transaction, so the request
 //! and its restriction (or its outcome and the lifting) commit together.
@@ -16,7 +16,8 @@ use domain::page::PageLimit;
 use domain::party::Party;
 use domain::recipient_notices::NoticeAction;
 use domain::restriction::{
-    Asked, LiftReason, lifting_notice, recipient_notice, restricted_by_request,
+    Asked, LiftReason, lifting_notice, recipient_lifting_notice, recipient_notice,
+    restricted_by_request,
 };
 pub use domain::restriction::{Exception, Lifted, Restriction};
 use domain::rights_requests::uk_date;
@@ -32,9 +33,10 @@ use crate::schema::{restriction_exceptions, restrictions};
 use crate::time::{from_db, to_db};
 use crate::{catalogue, people};
 
-/// A restriction just placed, and what each recipient of the person's data was told of it.
+/// A restriction just placed or lifted, and what each recipient was told of it: on placing,
+/// each recipient of the person's data; on lifting, each one told of its placing.
 #[derive(Debug, Clone)]
-pub struct Placed {
+pub struct Notified {
     pub restriction: Restriction,
     pub notices: Vec<RecipientNotice>,
 }
@@ -235,7 +237,7 @@ pub fn place(
     conn: &mut AnyConnection,
     request: &RightsRequest,
     asked: Option<&Asked>,
-) -> Result<Option<Placed>, StoreError> {
+) -> Result<Option<Notified>, StoreError> {
     if !matches!(
         request.right,
         domain::register::rights::Right::Objection | domain::register::rights::Right::Restriction
@@ -269,17 +271,13 @@ pub fn place(
             person_id: restriction.person_id,
             action: NoticeAction::Restriction,
             request_id: Some(restriction.request_id),
-            items: restriction
-                .purposes
-                .iter()
-                .map(|p| p.purpose_id.to_string())
-                .collect(),
+            items: purpose_ids(&restriction),
             notice: recipient_notice(&restriction.purposes),
             by: &restriction.placed_by,
             at: restriction.placed_at,
         },
     )?;
-    Ok(Some(Placed {
+    Ok(Some(Notified {
         restriction,
         notices,
     }))
@@ -287,15 +285,16 @@ pub fn place(
 
 /// Lifts `current` (as just read, in force), inside the caller's transaction, recording who
 /// lifted it, why, and the notice the person is given first (Art 18(3)), worded by the domain:
-/// the notice and the lifted state are one write, so the lifting is never visible untold.
-/// Returns the restriction as lifted; `None` when a lifting landed in between.
+/// the notice and the lifted state are one write, so the lifting is never visible untold. Each
+/// recipient told of its placing is told of its lifting in the same write (Art 19). Returns the
+/// restriction as lifted with those notices; `None` when a lifting landed in between.
 fn lift_current(
     conn: &mut AnyConnection,
     current: Restriction,
     reason: LiftReason,
     by: &Party,
     now: DateTime<Utc>,
-) -> Result<Option<Restriction>, StoreError> {
+) -> Result<Option<Notified>, StoreError> {
     let notice = lifting_notice(
         current.ground,
         &current.purposes,
@@ -319,7 +318,36 @@ fn lift_current(
     )
     .set(RestrictionRow::try_from(&lifted)?)
     .execute(conn)?;
-    Ok((written == 1).then_some(lifted))
+    if written != 1 {
+        return Ok(None);
+    }
+    let notices = recipient_notices::notify_those_told(
+        conn,
+        Notice {
+            org_id: lifted.org_id,
+            person_id: lifted.person_id,
+            action: NoticeAction::RestrictionLifted,
+            request_id: Some(lifted.request_id),
+            items: purpose_ids(&lifted),
+            notice: recipient_lifting_notice(&lifted.purposes, reason),
+            by,
+            at: now,
+        },
+        NoticeAction::Restriction,
+    )?;
+    Ok(Some(Notified {
+        restriction: lifted,
+        notices,
+    }))
+}
+
+/// What a notice about `restriction` names: the ids of the purposes it covers.
+fn purpose_ids(restriction: &Restriction) -> Vec<String> {
+    restriction
+        .purposes
+        .iter()
+        .map(|p| p.purpose_id.to_string())
+        .collect()
 }
 
 /// Lifts the restriction `request` placed (see [`lift_current`]). `None` when the request placed
@@ -331,7 +359,7 @@ pub fn lift(
     reason: LiftReason,
     by: &Party,
     now: DateTime<Utc>,
-) -> Result<Option<Restriction>, StoreError> {
+) -> Result<Option<Notified>, StoreError> {
     match of_request(conn, org_id, request)? {
         Some(current) if current.lifted.is_none() => lift_current(conn, current, reason, by, now),
         _ => Ok(None),
@@ -349,7 +377,7 @@ pub fn lift_directly(
     check: impl FnOnce(&Restriction) -> Result<(), DomainError>,
     by: &Party,
     now: DateTime<Utc>,
-) -> Result<Restriction, StoreError> {
+) -> Result<Notified, StoreError> {
     let current = get(conn, org_id, id)?;
     if current.lifted.is_some() {
         return Err(DomainError::Conflict("the restriction is lifted already").into());

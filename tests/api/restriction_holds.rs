@@ -57,7 +57,7 @@ async fn restricted_by(app: &TestApp, m: &Member, body: Value) -> Value {
 
 /// A 409 problem naming the restriction by id and its ground's article, and no data of the
 /// person (their names as `record_person` gives them).
-async fn refused_by(response: reqwest::Response, restriction: &Value) -> Value {
+pub(crate) async fn refused_by(response: reqwest::Response, restriction: &Value) -> Value {
     let body = problem(response, StatusCode::CONFLICT).await;
     let detail = text(&body, "detail");
     assert!(detail.contains(&text(restriction, "id")), "{detail}");

@@ -17,7 +17,6 @@ use domain::grants::Duty;
 use domain::ids::{DataCategoryId, DisclosureId, PersonId, RecipientId};
 use domain::party::Party;
 use domain::register::Register;
-use domain::restriction::{Processing, Touched};
 use domain::role::Role;
 use persistence::StoreError;
 use persistence::disclosures::{self, Correction, DisclosureFilter, DisclosureVersion};
@@ -36,7 +35,7 @@ use crate::http::params::{Params, path_id};
 use crate::http::problem::responses::{BodyProblems, ListProblems, PathProblems, Stale};
 use crate::http::{ApiError, ApiResult, FieldError, Problem};
 use crate::routes::grants::{self, GrantDto};
-use crate::routes::restrictions::Restraints;
+use crate::routes::restrictions::check_disclosure;
 use crate::state::AppState;
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -374,18 +373,7 @@ async fn record_disclosure(
                 // Art 18(2): no disclosure of restricted data made while the restriction held,
                 // unless an exception let it through; checked with the write, in one
                 // transaction.
-                let facts = &disclosure.facts;
-                Restraints::load(
-                    conn,
-                    principal.org_id,
-                    &[facts.person_id],
-                    facts.disclosed_at,
-                )?
-                .check(
-                    facts.person_id,
-                    Processing::Disclosure,
-                    Touched::Categories(&facts.data_categories),
-                )?;
+                check_disclosure(conn, principal.org_id, &disclosure.facts)?;
                 let stored = disclosures::record(conn, &disclosure, version_id)?;
                 with_etag(conn, stored)
             })
@@ -483,6 +471,16 @@ async fn get_disclosure(
 /// deleted. The corrected record keeps every rule a new one keeps (422 naming the field), its
 /// version goes up and the new version is kept with the reason beside the earlier ones
 /// (`/disclosures/{id}/versions`). Send `If-Match` with the ETag you read; a stale one is 412.
+///
+/// Restriction (Art 18(2)) is judged as for a new record, on the disclosure the record states
+/// once corrected: its person, the moment it was made and the categories disclosed. Keeping
+/// the log is not processing beyond storage; the disclosure it states is. A correction stating
+/// a disclosure made before any restriction covering it was placed (a typo in its description,
+/// a reference added, its recipient or categories put right) corrects the log and goes through;
+/// one stating a disclosure made while a restriction held (moved to a later moment, put on
+/// another person, given a category of a restricted purpose) is refused with 409 naming the
+/// restriction and its ground, unless an exception in force at that moment allowed disclosure,
+/// and nothing is written.
 #[utoipa::path(
     operation_id = "correct_disclosure",
     tag = "disclosures",
@@ -497,6 +495,7 @@ async fn get_disclosure(
             headers(("ETag" = String, description = "New version"))),
         (status = 403, description = "Only the DPO corrects a record", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such disclosure in the caller's organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The record as corrected states a disclosure made while a restriction of the person's processing held, covering a purpose holding a category disclosed, and no exception allowed it (Art 18(2)); the problem names the restriction and its ground, and nothing is written", body = Problem, content_type = "application/problem+json"),
         (status = 412, response = Stale),
         BodyProblems,
     )
@@ -528,17 +527,24 @@ async fn correct_disclosure(
         .as_ref()
         .map(|r| faults.keep(check_reference(r.as_deref().unwrap_or(""))));
     faults.finish()?;
-    let change = move |current: &DisclosureFacts| DisclosureFacts {
-        person_id: body.person_id.unwrap_or(current.person_id),
-        recipient_id: body.recipient_id.unwrap_or(current.recipient_id),
-        disclosed_at: body.disclosed_at.unwrap_or(current.disclosed_at),
-        basis: body.basis.unwrap_or(current.basis),
-        explanation: explanation.unwrap_or_else(|| current.explanation.clone()),
-        data_categories: body
-            .data_categories
-            .unwrap_or_else(|| current.data_categories.clone()),
-        description: description.unwrap_or_else(|| current.description.clone()),
-        reference: reference.unwrap_or_else(|| current.reference.clone()),
+    let org_id = caller.org_id;
+    let change = move |conn: &mut persistence::AnyConnection, current: &DisclosureFacts| {
+        let corrected = DisclosureFacts {
+            person_id: body.person_id.unwrap_or(current.person_id),
+            recipient_id: body.recipient_id.unwrap_or(current.recipient_id),
+            disclosed_at: body.disclosed_at.unwrap_or(current.disclosed_at),
+            basis: body.basis.unwrap_or(current.basis),
+            explanation: explanation.unwrap_or_else(|| current.explanation.clone()),
+            data_categories: body
+                .data_categories
+                .unwrap_or_else(|| current.data_categories.clone()),
+            description: description.unwrap_or_else(|| current.description.clone()),
+            reference: reference.unwrap_or_else(|| current.reference.clone()),
+        };
+        // Art 18(2): the record as corrected is judged as a new one would be, on the
+        // disclosure it states, in the correction's transaction.
+        check_disclosure(conn, org_id, &corrected)?;
+        Ok(corrected)
     };
     let actor = caller.actor().to_owned();
     let principal = caller.principal.clone();

@@ -1,5 +1,5 @@
 //! `/api/v1/people/{id}/recipient-notices`: what each recipient of a person's data was told of
-//! its rectification, erasure or restriction (Art 19). The person may ask who they were (Art 19,
+//! its rectification, erasure or restriction, and of a restriction's lifting (Art 19). The person may ask who they were (Art 19,
 //! second sentence): the person themselves reads their own, the DPO anyone's. A notice names
 //! what was done and to what, never the data.
 
@@ -43,8 +43,8 @@ pub struct RecipientNoticeDto {
     pub action: NoticeAction,
     /// The rights request it followed from, if one.
     pub request_id: Option<RightsRequestId>,
-    /// What was done to, by name: the fields rectified (and `supplementary_statement`), or the
-    /// ids of the purposes restricted.
+    /// What was done to, by name: the fields rectified (and `supplementary_statement`), the
+    /// tables erased, or the ids of the purposes restricted (or whose restriction was lifted).
     pub items: Vec<String>,
     /// The words the recipient was sent.
     pub notice: String,
@@ -89,6 +89,9 @@ pub(crate) fn shown(
     org_id: domain::ids::OrgId,
     notices: Vec<RecipientNotice>,
 ) -> Result<Vec<RecipientNoticeDto>, StoreError> {
+    if notices.is_empty() {
+        return Ok(Vec::new());
+    }
     let register = register::load(conn, org_id, None)?.register;
     Ok(notices
         .into_iter()
@@ -104,7 +107,8 @@ page! {
 /// Who was told of a person's rectification, erasure or restriction
 ///
 /// Every notice sent to a recipient of the person's data (Art 19), newest first: the recipient,
-/// what it was told of and when, and the request it followed from. The person reads their own
+/// what it was told of and when, and the request it followed from. A recipient told of a
+/// restriction is told of its lifting too (`restriction_lifted`). The person reads their own
 /// (Art 19, second sentence: who the recipients were); the DPO anyone's. Another person's is
 /// 404 to a requester.
 #[utoipa::path(

@@ -16,17 +16,20 @@ use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use domain::DomainError;
 use domain::audit::{AuditOperation, RecordKind};
+use domain::disclosures::DisclosureFacts;
 use domain::ids::{OrgId, PersonId, RightsRequestId};
 use domain::party::Party;
+use domain::recipient_notices::NoticeAction;
 use domain::register::Register;
 use domain::register::rights::{RestrictionGround, Right};
 use domain::restriction::{
     Asked, Exception, ExceptionGround, LiftReason, Processing, Refusal, RestrictedPurpose, Touched,
     check_direct_lift, check_exception_until, lifted_by_outcome, purposes_of, refuses,
-    request_explanation,
+    refuses_disclosure, request_explanation,
 };
 use domain::rights_requests::OutcomeKind;
-use persistence::restrictions::{self, Restriction};
+use persistence::recipient_notices;
+use persistence::restrictions::{self, Notified, Restriction};
 use persistence::rights_requests::{RightsRequest, StepRecord};
 use persistence::{AnyConnection, StoreError};
 use serde::{Deserialize, Serialize};
@@ -43,7 +46,7 @@ use crate::http::params::path_id;
 use crate::http::problem::responses::{BodyProblems, ListProblems, PathProblems};
 use crate::http::{ApiError, ApiResult, Problem};
 use crate::routes::people::{page_about, readable};
-use crate::routes::recipient_notices::record_sent;
+use crate::routes::recipient_notices::{RecipientNoticeDto, record_sent, shown};
 use crate::routes::rights_requests::RequestReader;
 use crate::state::AppState;
 
@@ -141,6 +144,11 @@ pub struct RequestRestrictionDto {
     pub right: Right,
     /// The restriction the request placed; null when it placed none.
     pub restriction: Option<RestrictionDto>,
+    /// Who was told of it (Art 19), oldest first: each recipient of the person's data told of
+    /// its placing (`restriction`), and, once it is lifted, each of them told of its lifting
+    /// (`restriction_lifted`). Empty when none was placed, or it was placed on data disclosed to
+    /// no one.
+    pub recipient_notices: Vec<RecipientNoticeDto>,
     /// Why there is a restriction or none, and whether it holds.
     pub explanation: &'static str,
 }
@@ -173,7 +181,8 @@ pub(crate) fn on_request_made(
 
 /// A request's outcome lifts the restriction it placed where [`lifted_by_outcome`] says so
 /// (an objection decided either way; a request for restriction refused), in the transaction
-/// that records the outcome, with the Art 18(3) notice the person is given first.
+/// that records the outcome, with the Art 18(3) notice the person is given first and the notice
+/// each recipient told of the restriction is sent (Art 19).
 pub(crate) fn on_request_closed(
     conn: &mut AnyConnection,
     trail: &mut Trail,
@@ -198,13 +207,16 @@ pub(crate) fn on_request_closed(
     Ok(())
 }
 
-fn record_lifted(trail: &mut Trail, lifted: &Restriction) {
+/// Notes in `trail` the lifting, and the notice each recipient told of the restriction is sent
+/// of it (Art 19).
+fn record_lifted(trail: &mut Trail, lifted: &Notified) {
     trail.record(
         AuditOperation::Update,
         RecordKind::Restriction,
-        lifted.id,
-        Some(Party::Person(lifted.person_id)),
+        lifted.restriction.id,
+        Some(Party::Person(lifted.restriction.person_id)),
     );
+    record_sent(trail, &lifted.notices);
 }
 
 /// Art 18(2) at the point of processing: the restrictions in force of the people a write is
@@ -258,11 +270,35 @@ impl Restraints {
         processing: Processing,
         touched: Touched<'_>,
     ) -> Result<(), StoreError> {
-        match self.refusal(person, processing, touched) {
-            Some(refusal) => Err(DomainError::from(refusal).into()),
-            None => Ok(()),
-        }
+        refused(self.refusal(person, processing, touched))
     }
+}
+
+/// A refusal as the write's error: a 409 naming the restriction and its ground.
+fn refused(refusal: Option<Refusal>) -> Result<(), StoreError> {
+    match refusal {
+        Some(refusal) => Err(DomainError::from(refusal).into()),
+        None => Ok(()),
+    }
+}
+
+/// Art 18(2) on a record of the disclosures log as it stands after the write, recorded or
+/// corrected: refused when [`refuses_disclosure`] says it states a disclosure of restricted
+/// data, judged by the restrictions of the person it is about that hold now and the register,
+/// read in the write's own transaction.
+pub(crate) fn check_disclosure(
+    conn: &mut AnyConnection,
+    org_id: OrgId,
+    facts: &DisclosureFacts,
+) -> Result<(), StoreError> {
+    let restraints = Restraints::load(conn, org_id, &[facts.person_id], facts.disclosed_at)?;
+    let (Some(held), Some(register)) = (
+        restraints.held.get(&facts.person_id),
+        restraints.register.as_ref(),
+    ) else {
+        return Ok(());
+    };
+    refused(refuses_disclosure(held, register, facts))
 }
 
 /// [`Restraints::check`] for a write about one party: an account with no person record is
@@ -286,7 +322,8 @@ pub(crate) fn check_restricted(
 /// Every restriction of the processing of the person's data, newest first: its ground, the
 /// request that placed it, the purposes restricted, and, once lifted, when, by whom, why and
 /// what the person was told first (Art 18(3)). Whoever may read the person record reads them: a
-/// requester only their own (any other is 404).
+/// requester only their own (any other is 404). Which recipients were told of each (Art 19) is
+/// for the person and the DPO only, at `/rights-requests/{request_id}/restriction`.
 #[utoipa::path(
     operation_id = "list_person_restrictions",
     tag = "people",
@@ -323,8 +360,12 @@ async fn list_person_restrictions(
 ///
 /// For an objection (Art 21(1)): the restriction it placed on the processing it reaches
 /// (Art 18(1)(d)), and whether it still holds; or, when none of the person's processing rests
-/// on Art 6(1)(e) or (f), that none was placed and why. A request of another right places none,
-/// and says so. The person reads their own request's, the DPO any of the organisation's.
+/// on Art 6(1)(e) or (f), that none was placed and why. For a request for restriction
+/// (Art 18(1)(a) to (c)): the restriction it placed. A request of another right places none,
+/// and says so. With the restriction, who was told of it (Art 19): each recipient of the
+/// person's data told of its placing, and, once lifted, each of them told of its lifting. The
+/// person reads their own request's, the DPO any of the organisation's: those who read who the
+/// recipients were (`/people/{id}/recipient-notices`).
 #[utoipa::path(
     operation_id = "get_request_restriction",
     tag = "rights-requests",
@@ -346,11 +387,23 @@ async fn get_request_restriction(
     let id: RightsRequestId = path_id("id", &id)?;
     let org_id = caller.org_id;
     let reader = RequestReader::of(&caller);
-    let (request, restriction) = state
+    let (request, restriction, notices) = state
         .read(move |conn| {
             let request = reader.get(conn, id)?;
             let restriction = restrictions::of_request(conn, org_id, id)?;
-            Ok((request, restriction))
+            let notices = match restriction {
+                Some(_) => {
+                    let sent = recipient_notices::of_request(
+                        conn,
+                        org_id,
+                        id,
+                        &[NoticeAction::Restriction, NoticeAction::RestrictionLifted],
+                    )?;
+                    shown(conn, org_id, sent)?
+                }
+                None => Vec::new(),
+            };
+            Ok((request, restriction, notices))
         })
         .await
         .map_err(ApiError::not_found_as("rights request"))?;
@@ -367,7 +420,15 @@ async fn get_request_restriction(
             AuditOperation::Read,
             RecordKind::Restriction,
             restriction.id,
-            about,
+            about.clone(),
+        );
+    }
+    for notice in &notices {
+        trail.record(
+            AuditOperation::Read,
+            RecordKind::RecipientNotice,
+            notice.id,
+            about.clone(),
         );
     }
     state.record_reads(trail).await?;
@@ -377,6 +438,7 @@ async fn get_request_restriction(
         right: request.right,
         explanation: request_explanation(request.right, lifted),
         restriction: restriction.map(RestrictionDto::from),
+        recipient_notices: notices,
     }))
 }
 
@@ -385,7 +447,8 @@ async fn get_request_restriction(
 /// One restriction of the processing of a person's data: its ground, the purposes restricted,
 /// the Art 18(2) exceptions the DPO has recorded, and, once lifted, when, by whom, why and what
 /// the person was told first (Art 18(3)). Whoever may read the person record reads it: a
-/// requester only their own (any other is 404).
+/// requester only their own (any other is 404). Which recipients were told of it (Art 19) is
+/// for the person and the DPO only, at `/rights-requests/{request_id}/restriction`.
 #[utoipa::path(
     operation_id = "get_restriction",
     tag = "people",
@@ -559,7 +622,7 @@ async fn lift_restriction(
                 now,
             )?;
             record_lifted(trail, &lifted);
-            Ok(lifted)
+            Ok(lifted.restriction)
         })
         .await
         .map_err(ApiError::not_found_as("restriction"))?;
