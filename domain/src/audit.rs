@@ -53,6 +53,8 @@ closed_set! {
         RecipientNotice = "recipient_notice",
         Restriction = "restriction",
         LegalHold = "legal_hold",
+        /// An entry of the disclosures log: who received the person's data (Art 19, 30(1)(d)).
+        Disclosure = "disclosure",
     }
 }
 

@@ -366,6 +366,12 @@ async fn listing_audit_events_checks_token_role_organisation_and_parameters() {
         .get(&format!("{EVENTS}?subject={long}"), Some(&d.dpo))
         .await;
     problem_naming(response, StatusCode::BAD_REQUEST, "subject").await;
+    let long = "x".repeat(101);
+    let response = d
+        .app
+        .get(&format!("{EVENTS}?record_id={long}"), Some(&d.auditor))
+        .await;
+    problem_naming(response, StatusCode::BAD_REQUEST, "record_id").await;
 
     // Another organisation's DPO and auditor see their own trail: empty.
     let dpo = d.app.token(OTHER_ORG, &["dpo"], "dpo-1");
@@ -390,6 +396,95 @@ async fn listing_audit_events_checks_token_role_organisation_and_parameters() {
         .post_json(CHECKPOINTS, Some(&auditor), &json!({}))
         .await;
     problem(none, StatusCode::CONFLICT).await;
+}
+
+#[tokio::test]
+async fn one_records_events_are_found_by_its_id_with_the_other_filters() {
+    let d = desk().await;
+    let first = d.person("E100").await;
+    let second = d.person("E200").await;
+    for id in [&first, &first, &second] {
+        let response = d.app.get(&format!("{PEOPLE}/{id}"), Some(&d.agent)).await;
+        json_body(response, StatusCode::OK).await;
+    }
+    // A ticket about E100: an event about them, of another record.
+    let ticket = d.ticket_for("E100").await;
+    assert_eq!(d.events(&[]).await.len(), 6);
+
+    let person = |id: &str, operations: &[&str]| -> Vec<(String, String, String)> {
+        operations
+            .iter()
+            .map(|o| ((*o).to_owned(), "person".to_owned(), id.to_owned()))
+            .collect()
+    };
+    let mine = d.events(&[("record_id", &first)]).await;
+    assert_eq!(what(&mine), person(&first, &["read", "read", "create"]));
+    let theirs = d.events(&[("record_id", &second)]).await;
+    assert_eq!(what(&theirs), person(&second, &["read", "create"]));
+    assert_eq!(
+        what(&d.events(&[("record_id", &ticket)]).await),
+        [("create".into(), "ticket".into(), ticket.clone())]
+    );
+    assert!(d.events(&[("record_id", "INC-000999")]).await.is_empty());
+
+    // Each other filter given narrows it further.
+    let reads = d
+        .events(&[("record_id", &first), ("operation", "read")])
+        .await;
+    assert_eq!(what(&reads), person(&first, &["read", "read"]));
+    let by_hr = d
+        .events(&[("record_id", &first), ("actor", "hr-system")])
+        .await;
+    assert_eq!(what(&by_hr), person(&first, &["create"]));
+    assert!(
+        d.events(&[("record_id", &first), ("record_kind", "ticket")])
+            .await
+            .is_empty()
+    );
+    assert!(
+        d.events(&[("record_id", &first), ("to", "2000-01-01T00:00:00Z")])
+            .await
+            .is_empty()
+    );
+    // With a subject: found whole whether the subject's events are filed yet or not.
+    for filed in [false, true] {
+        if filed {
+            d.app.file_audit_events_by_subject().await;
+        }
+        let about = d
+            .events(&[("subject", "E100"), ("record_id", &first)])
+            .await;
+        assert_eq!(about, mine, "filed: {filed}");
+        assert!(
+            d.events(&[("subject", "E200"), ("record_id", &first)])
+                .await
+                .is_empty()
+        );
+    }
+
+    // Record ids are in every event an auditor reads: the auditor narrows by them too, a page
+    // at a time, as JSON or CSV.
+    let pages = d
+        .app
+        .list_all(&format!("{EVENTS}?record_id={first}"), &d.auditor, 1)
+        .await;
+    assert_eq!(pages.concat(), mine);
+    let csv = d
+        .app
+        .get(
+            &format!("{EVENTS}?format=csv&record_id={second}"),
+            Some(&d.auditor),
+        )
+        .await;
+    assert_eq!(csv.status(), StatusCode::OK);
+    let body = csv.text().await.expect("a body");
+    let rows: Vec<Vec<&str>> = body
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    assert_eq!(rows.len(), 2, "{body}");
+    assert!(rows.iter().all(|r| r[6] == second), "{body}");
 }
 
 #[tokio::test]

@@ -1,6 +1,7 @@
 //! The disclosures log (Art 19, 30(1)(d), 15(1)(c)): recorded by the DPO and agents the DPO
 //! grants it, refused for what the register does not hold, read by the person about their own
-//! data and never by colleagues, corrected only with a reason and every version kept.
+//! data and never by colleagues, corrected only with a reason and every version kept; every
+//! write and read of it in the audit trail, about the person disclosed.
 
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -9,6 +10,7 @@ use crate::helpers::*;
 
 const DISCLOSURES: &str = "/api/v1/disclosures";
 const OWN: &str = "/api/v1/people/me/disclosures";
+const EVENTS: &str = "/api/v1/audit-events";
 
 fn disclosure_path(id: &str) -> String {
     format!("{DISCLOSURES}/{id}")
@@ -123,6 +125,13 @@ impl Log {
             StatusCode::CREATED,
         )
         .await
+    }
+
+    /// The audit events about records of the log the DPO finds with `query`, newest first.
+    async fn events(&self, query: &[(&str, &str)]) -> Vec<Value> {
+        let mut query = query.to_vec();
+        query.extend([("record_kind", "disclosure"), ("limit", "500")]);
+        self.app.list(EVENTS, &self.dpo, &query).await
     }
 
     async fn grant(&self, subject: &str) {
@@ -818,4 +827,133 @@ async fn the_register_keeps_the_recipients_and_categories_the_log_names() {
         .delete(&Kind::Recipient.item(&l.hmrc), Some(&l.dpo))
         .await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
+}
+
+/// (operation, record_id) of each event.
+fn done(events: &[Value]) -> Vec<(String, String)> {
+    events
+        .iter()
+        .map(|e| (text(e, "operation"), text(e, "record_id")))
+        .collect()
+}
+
+fn each(operations: &[&str], id: &str) -> Vec<(String, String)> {
+    operations
+        .iter()
+        .map(|o| ((*o).to_owned(), id.to_owned()))
+        .collect()
+}
+
+#[tokio::test]
+async fn each_write_and_read_of_the_log_is_audited_about_the_person_disclosed() {
+    let l = log().await;
+    // A refused record leaves no event.
+    problem(
+        l.app
+            .post_json(DISCLOSURES, Some(&l.agent), &l.body())
+            .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    assert!(l.events(&[]).await.is_empty());
+
+    let id = text(&l.record(&l.dpo, &l.body()).await, "id");
+    let created = l.events(&[("subject", &l.alice_id)]).await;
+    assert_eq!(done(&created), each(&["create"], &id));
+    assert_eq!(created[0]["actor"].as_str().map(str::len), Some(64));
+    let alice = created[0]["subject"].clone();
+    assert_eq!(alice.as_str().map(str::len), Some(64), "a pseudonym");
+    assert!(l.events(&[("subject", &l.bob_id)]).await.is_empty());
+
+    // Read by id, listed, its history, and by Alice herself both ways: one event per record
+    // shown, each about Alice.
+    json_body(
+        l.app.get(&disclosure_path(&id), Some(&l.dpo)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(l.app.list(DISCLOSURES, &l.dpo, &[]).await.len(), 1);
+    assert_eq!(l.app.list(&versions_path(&id), &l.dpo, &[]).await.len(), 1);
+    assert_eq!(l.app.list(OWN, &l.alice, &[]).await.len(), 1);
+    let mine = person_disclosures(&l.alice_id);
+    assert_eq!(l.app.list(&mine, &l.alice, &[]).await.len(), 1);
+    let events = l.events(&[]).await;
+    assert_eq!(
+        done(&events),
+        each(&["list", "list", "read", "list", "read", "create"], &id)
+    );
+    assert!(events.iter().all(|e| e["subject"] == alice), "{events:?}");
+    let by_alice = l.events(&[("actor", "E100")]).await;
+    assert_eq!(done(&by_alice), each(&["list", "list"], &id));
+
+    // Reads refused, of nothing, or showing no record leave no event.
+    problem(l.app.get(&mine, Some(&l.bob)).await, StatusCode::NOT_FOUND).await;
+    problem(
+        l.app.get(&disclosure_path(&id), Some(&l.agent)).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    problem(
+        l.app
+            .get(
+                &disclosure_path(&uuid::Uuid::now_v7().to_string()),
+                Some(&l.dpo),
+            )
+            .await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    assert!(l.app.list(OWN, &l.bob, &[]).await.is_empty());
+    assert_eq!(l.events(&[]).await.len(), 6);
+
+    // A correction putting the record on Bob changes what the log says of both: an update
+    // about each. A stale one changes nothing and leaves no event.
+    let path = disclosure_path(&id);
+    let to_bob = json!({"reason": "It was Bob's salary history", "person_id": l.bob_id});
+    json_body(
+        l.app.patch_if_match(&l.dpo, &path, "\"1\"", &to_bob).await,
+        StatusCode::OK,
+    )
+    .await;
+    problem(
+        l.app.patch_if_match(&l.dpo, &path, "\"1\"", &to_bob).await,
+        StatusCode::PRECONDITION_FAILED,
+    )
+    .await;
+    for person in [&l.alice_id, &l.bob_id] {
+        let updates = l
+            .events(&[("operation", "update"), ("subject", person)])
+            .await;
+        assert_eq!(done(&updates), each(&["update"], &id), "about {person}");
+    }
+    // One that leaves the person as they are is about them alone.
+    let typo = json!({"reason": "Typo", "description": "Salary history for 2024 and 2025"});
+    json_body(
+        l.app.patch_if_match(&l.dpo, &path, "\"2\"", &typo).await,
+        StatusCode::OK,
+    )
+    .await;
+    let about_bob = l
+        .events(&[("operation", "update"), ("subject", &l.bob_id)])
+        .await;
+    assert_eq!(done(&about_bob), each(&["update", "update"], &id));
+    assert_eq!(l.events(&[("operation", "update")]).await.len(), 3);
+
+    // Its history now shows both: read about each.
+    assert_eq!(l.app.list(&versions_path(&id), &l.dpo, &[]).await.len(), 3);
+    for person in [&l.alice_id, &l.bob_id] {
+        let reads = l
+            .events(&[("operation", "read"), ("subject", person)])
+            .await;
+        let expected = if person == &l.alice_id { 3 } else { 1 };
+        assert_eq!(reads.len(), expected, "about {person}: {reads:?}");
+    }
+
+    // One record's events are found by its id, apart from another's.
+    let other = text(&l.record(&l.dpo, &l.body()).await, "id");
+    assert_eq!(
+        done(&l.events(&[("record_id", &other)]).await),
+        each(&["create"], &other)
+    );
+    assert_eq!(l.events(&[("record_id", &id)]).await.len(), 11);
 }

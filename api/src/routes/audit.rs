@@ -59,6 +59,11 @@ pub struct AuditEventQuery {
     pub operation: Option<String>,
     #[param(value_type = Option<domain::audit::AuditedRecordKind>)]
     pub record_kind: Option<String>,
+    /// Events about this one record: its id as the events name it (their `record_id`).
+    /// Combined with the other filters, as each is with the rest: with `record_kind`, the
+    /// record of that kind; with `operation`, only those done to it.
+    #[param(max_length = 100)]
+    pub record_id: Option<String>,
     /// `json` or `csv`; without it, `Accept: text/csv` asks for CSV.
     #[param(value_type = Option<EventsFormat>, inline)]
     pub format: Option<String>,
@@ -105,8 +110,9 @@ fn identities(
 /// The organisation's audit trail, newest first: every change to personal data and every read
 /// of it, with who acted and whom the record is about as pseudonyms. The DPO may filter by
 /// `actor` or `subject` naming the person as they know them (a token subject, or a person id):
-/// the server finds their pseudonyms with the organisation's key. JSON, or CSV (`?format=csv`
-/// or `Accept: text/csv`) with the next page in a `Link` header.
+/// the server finds their pseudonyms with the organisation's key. Filters combine: each one
+/// given narrows the list further. JSON, or CSV (`?format=csv` or `Accept: text/csv`) with the
+/// next page in a `Link` header.
 #[utoipa::path(
     operation_id = "list_audit_events",
     tag = "audit",
@@ -136,6 +142,7 @@ async fn list_events(
     let subject = params.text("subject", query.subject.as_deref(), 200);
     let operation = params.optional("operation", query.operation.as_deref());
     let record_kind = params.optional("record_kind", query.record_kind.as_deref());
+    let record_id = params.text("record_id", query.record_id.as_deref(), 100);
     let format: Option<EventsFormat> = params.optional("format", query.format.as_deref());
     let (limit, after) = page.parse::<Uuid>(&mut params);
     params.finish()?;
@@ -162,6 +169,7 @@ async fn list_events(
                 subjects: pseudonyms_of(subject)?,
                 operation,
                 record_kind,
+                record_id,
             };
             audit::list(conn, org_id, &filter, limit, after)
         })

@@ -6,9 +6,13 @@
 //! (`/people/me/disclosures`, or their own `/people/{id}/disclosures`); their colleagues never
 //! do. It is the controller's own record, so a processor's user acting for the controller never
 //! reaches it. A record is corrected only by the DPO, with a reason, keeping every version.
+//!
+//! A record is personal data about the person disclosed: each write commits with its audit
+//! event, and each record read or listed is an event, about that person.
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use chrono::{DateTime, Utc};
+use domain::audit::{AuditOperation, RecordKind};
 use domain::disclosures::{
     BasisInLaw, Disclosure, DisclosureAccess, DisclosureAction, DisclosureBasis, DisclosureFacts,
     check_access, check_description, check_explanation, check_reason, check_reference,
@@ -26,6 +30,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
+use crate::audit::Trail;
 use crate::auth::{Caller, DisclosureViewers, DpoOrGrantedAgents, Dpos, Members, Principal};
 use crate::clock;
 use crate::http::etag::{IfMatchHeader, created, if_match, tagged};
@@ -311,6 +316,29 @@ fn with_etag(
     Ok((d.version, DisclosureDto::named(d, &register)))
 }
 
+/// Whom a record is about, as the audit trail names them: the person disclosed.
+fn about(person: PersonId) -> Option<Party> {
+    Some(Party::Person(person))
+}
+
+/// Records a page of the log as read: one `list` event per record shown, about its person.
+async fn record_listed(
+    state: &AppState,
+    caller: &Principal,
+    page: &DisclosurePage,
+) -> Result<(), ApiError> {
+    let mut trail = Trail::new(caller, clock::now());
+    for d in &page.items {
+        trail.record(
+            AuditOperation::List,
+            RecordKind::Disclosure,
+            d.id,
+            about(d.person_id),
+        );
+    }
+    state.record_reads(trail).await
+}
+
 // ---------------------------------------------------------------------------------------------
 // Handlers
 
@@ -367,16 +395,19 @@ async fn record_disclosure(
     let principal = caller.principal.clone();
     let version_id = clock::new_uuid();
     let (version, dto) = state
-        .write(move |conn| {
+        .write_audited(Trail::new(&caller, now), move |conn, trail| {
             authorise(conn, &principal, DisclosureAction::Record, false)?;
-            persistence::transaction(conn, |conn| {
-                // Art 18(2): no disclosure of restricted data made while the restriction held,
-                // unless an exception let it through; checked with the write, in one
-                // transaction.
-                check_disclosure(conn, principal.org_id, &disclosure.facts)?;
-                let stored = disclosures::record(conn, &disclosure, version_id)?;
-                with_etag(conn, stored)
-            })
+            // Art 18(2): no disclosure of restricted data made while the restriction held,
+            // unless an exception let it through; checked in the write's transaction.
+            check_disclosure(conn, principal.org_id, &disclosure.facts)?;
+            let stored = disclosures::record(conn, &disclosure, version_id)?;
+            trail.record(
+                AuditOperation::Create,
+                RecordKind::Disclosure,
+                stored.id,
+                about(stored.facts.person_id),
+            );
+            with_etag(conn, stored)
         })
         .await?;
     let location = format!("/api/v1/disclosures/{}", dto.id);
@@ -425,6 +456,7 @@ async fn list_disclosures(
             named_page(conn, &principal, found)
         })
         .await?;
+    record_listed(&state, &caller, &page).await?;
     Ok(web::Json(page))
 }
 
@@ -462,6 +494,15 @@ async fn get_disclosure(
         })
         .await
         .map_err(ApiError::not_found_as("disclosure"))?;
+    let trail = Trail::single(
+        &caller,
+        clock::now(),
+        AuditOperation::Read,
+        RecordKind::Disclosure,
+        dto.id,
+        about(dto.person_id),
+    );
+    state.record_reads(trail).await?;
     Ok(tagged(version, dto))
 }
 
@@ -551,13 +592,17 @@ async fn correct_disclosure(
     let version_id = clock::new_uuid();
     let now = clock::now();
     let (version, dto) = state
-        .write(move |conn| {
+        .write_audited(Trail::new(&caller, now), move |conn, trail| {
             authorise(conn, &principal, DisclosureAction::Correct, false)?;
+            let mut was_about = None;
             let corrected = disclosures::correct(
                 conn,
                 principal.org_id,
                 id,
-                change,
+                |conn, current| {
+                    was_about = Some(current.person_id);
+                    change(conn, current)
+                },
                 Correction {
                     accepted_versions: expected,
                     actor: &actor,
@@ -566,6 +611,16 @@ async fn correct_disclosure(
                     now,
                 },
             )?;
+            // A record put on another person changes what the log says about both.
+            let is_about = corrected.facts.person_id;
+            for person in std::iter::once(is_about).chain(was_about.filter(|p| *p != is_about)) {
+                trail.record(
+                    AuditOperation::Update,
+                    RecordKind::Disclosure,
+                    corrected.id,
+                    about(person),
+                );
+            }
             with_etag(conn, corrected)
         })
         .await
@@ -608,6 +663,20 @@ async fn list_disclosure_versions(
         })
         .await
         .map_err(ApiError::not_found_as("disclosure"))?;
+    // Reading a record's history is reading the record, about each person a version shown
+    // names (a correction may have put it on another person).
+    let people: std::collections::BTreeSet<PersonId> =
+        items.iter().map(|v| v.facts.person_id).collect();
+    let mut trail = Trail::new(&caller, clock::now());
+    for person in people {
+        trail.record(
+            AuditOperation::Read,
+            RecordKind::Disclosure,
+            id,
+            about(person),
+        );
+    }
+    state.record_reads(trail).await?;
     Ok(web::Json(DisclosureVersionPage::of(items, more, |v| v.id)))
 }
 
@@ -661,6 +730,7 @@ async fn list_own_disclosures(
         .await
         // The answer `/people/me` gives a caller without a person record.
         .map_err(ApiError::not_found_as("person"))?;
+    record_listed(&state, &caller, &page).await?;
     Ok(web::Json(page))
 }
 
@@ -708,6 +778,7 @@ async fn list_person_disclosures(
         })
         .await
         .map_err(ApiError::not_found_as("person"))?;
+    record_listed(&state, &caller, &page).await?;
     Ok(web::Json(page))
 }
 
