@@ -28,6 +28,7 @@ use crate::schema::{
     audit_subject_postings,
 };
 
+mod event_insert;
 pub mod subject_index;
 use crate::time::{from_db, to_db};
 
@@ -266,10 +267,6 @@ impl TryFrom<EventRow> for AuditEvent {
     }
 }
 
-/// Rows per multi-row INSERT: 11 columns each keeps a statement under SQLite's 32,766 bound
-/// parameters.
-const EVENTS_PER_INSERT: usize = 500;
-
 /// The last link of the organisation's chain, locked until the transaction ends: a no-op
 /// UPDATE takes the row lock on PostgreSQL (SQLite has one writer), so concurrent appenders of
 /// one organisation queue and never fork the chain.
@@ -341,9 +338,7 @@ pub fn append(conn: &mut AnyConnection, occurrences: &[Occurrence]) -> Result<()
             prev = event.hash;
             rows.push(EventRow::from(&event));
         }
-        for chunk in rows.chunks(EVENTS_PER_INSERT) {
-            execute_batch_insert!(conn, diesel::insert_into(audit_events::table).values(chunk))?;
-        }
+        event_insert::insert(conn, rows)?;
         diesel::update(audit_chains::table.find(org_id.to_string()))
             .set((
                 audit_chains::last_seq.eq(seq),
