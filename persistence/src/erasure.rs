@@ -546,6 +546,9 @@ pub fn unscrubbed(conn: &mut AnyConnection) -> Result<i64, StoreError> {
         .get_result(conn)?)
 }
 
+/// Ledger entries a scrub reads, and marks, at a time.
+const SCRUB_PAGE: i64 = 1_000;
+
 /// Whether, within `wait`, every transaction and snapshot older than this moment (in any
 /// database of the cluster: transaction ids are the cluster's) has ended. PostgreSQL keeps every
 /// row version such a transaction may still see, even through `VACUUM FULL`, which would copy
@@ -608,27 +611,40 @@ fn older_transactions_ended(
 /// Returns how many erasures it marked scrubbed.
 pub fn scrub(db: &Db, now: DateTime<Utc>, wait: std::time::Duration) -> Result<usize, StoreError> {
     let mut conn = db.write()?;
-    let pending: Vec<LedgerRow> = erasure_ledger::table
-        .filter(erasure_ledger::scrubbed_at.is_null())
-        .order(erasure_ledger::id.asc())
-        .select(LedgerRow::as_select())
-        .load(&mut *conn)?;
+    // Read in pages, keeping only each entry's id and the tables it changed: a sweep may leave
+    // a million entries to scrub at once.
+    let mut pending: Vec<Uuid> = Vec::new();
+    let mut touched: Vec<String> = Vec::new();
+    let mut after = String::new();
+    loop {
+        let page: Vec<(String, String)> = erasure_ledger::table
+            .filter(erasure_ledger::scrubbed_at.is_null())
+            .filter(erasure_ledger::id.gt(&after))
+            .order(erasure_ledger::id.asc())
+            .select((erasure_ledger::id, erasure_ledger::report))
+            .limit(SCRUB_PAGE)
+            .load(&mut *conn)?;
+        let Some((last, _)) = page.last() else {
+            break;
+        };
+        after = last.clone();
+        for (id, report) in page {
+            pending.push(Uuid::parse_str(&id).map_err(|_| corrupt("id"))?);
+            let report: Report = serde_json::from_str(&report).map_err(|_| corrupt("report"))?;
+            touched.extend(
+                report
+                    .tables
+                    .into_iter()
+                    .filter(|t| t.deleted + t.anonymised > 0)
+                    .map(|t| t.table),
+            );
+        }
+        touched.sort();
+        touched.dedup();
+    }
     if pending.is_empty() {
         return Ok(0);
     }
-    let mut touched: Vec<String> = Vec::new();
-    for row in &pending {
-        let report: Report = serde_json::from_str(&row.report).map_err(|_| corrupt("report"))?;
-        touched.extend(
-            report
-                .tables
-                .into_iter()
-                .filter(|t| t.deleted + t.anonymised > 0)
-                .map(|t| t.table),
-        );
-    }
-    touched.sort();
-    touched.dedup();
     match &mut *conn {
         AnyConnection::Sqlite(c) => {
             #[derive(QueryableByName)]
@@ -654,9 +670,55 @@ pub fn scrub(db: &Db, now: DateTime<Utc>, wait: std::time::Duration) -> Result<u
             }
         }
     }
-    let ids: Vec<String> = pending.into_iter().map(|r| r.id).collect();
-    diesel::update(erasure_ledger::table.filter(erasure_ledger::id.eq_any(&ids)))
-        .set(erasure_ledger::scrubbed_at.eq(Some(to_db(now))))
-        .execute(&mut *conn)?;
-    Ok(ids.len())
+    // Marked by id, a bounded number at a time (SQLite binds at most 32,766 values).
+    for chunk in pending.chunks(SCRUB_PAGE as usize) {
+        let ids: Vec<String> = chunk.iter().map(Uuid::to_string).collect();
+        diesel::update(erasure_ledger::table.filter(erasure_ledger::id.eq_any(&ids)))
+            .set(erasure_ledger::scrubbed_at.eq(Some(to_db(now))))
+            .execute(&mut *conn)?;
+    }
+    Ok(pending.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{PoolSizes, run_migrations};
+    use diesel::connection::SimpleConnection;
+
+    /// A retention sweep may leave more entries to scrub than one statement can bind: the scrub
+    /// reads and marks them a page at a time.
+    #[test]
+    fn a_scrub_marks_more_entries_than_one_statement_binds() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let db = Db::connect(&url, PoolSizes::default()).expect("opens");
+        run_migrations(&db).expect("migrates");
+        let report = r#"{"tables":[{"table":"people","deleted":0,"anonymised":1,"kept_rows":0,"kept":[]}],"refused":[]}"#;
+        let many = 40_000;
+        db.write()
+            .expect("writer")
+            .batch_execute(&format!(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {many}) \
+                 INSERT INTO erasure_ledger (id, org_id, person_id, scope, cause, cause_id, \
+                 report, erased_at, scrubbed_at) SELECT \
+                 printf('00000000-0000-7000-8000-%012d', i), \
+                 '00000000-0000-0000-0000-000000000001', \
+                 printf('00000000-0000-7000-9000-%012d', i), NULL, 'sweep', \
+                 '00000000-0000-7000-a000-000000000001', '{report}', '2026-01-01 00:00:00', NULL \
+                 FROM n"
+            ))
+            .expect("entries");
+        let now = DateTime::from_timestamp(1_790_000_000, 0).expect("a time");
+        let scrubbed = scrub(&db, now, std::time::Duration::from_secs(1)).expect("scrubs");
+        assert_eq!(scrubbed, many);
+        assert_eq!(
+            unscrubbed(&mut db.read().expect("reader")).expect("counts"),
+            0
+        );
+        assert_eq!(
+            scrub(&db, now, std::time::Duration::from_secs(1)).expect("scrubs"),
+            0
+        );
+    }
 }
