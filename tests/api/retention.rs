@@ -9,7 +9,6 @@
 use std::ops::ControlFlow;
 use std::time::Duration;
 
-use diesel::RunQueryDsl;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -25,18 +24,6 @@ fn dpo(app: &TestApp, org: &str) -> String {
     app.token(org, &["dpo"], "dpo-1")
 }
 
-/// Runs a statement on the server's database: for what only time could do (a record made long
-/// ago, a crashed server's lease run out).
-fn execute(app: &TestApp, sql: &str) {
-    let db = app.database().connect();
-    let mut conn = db.write().expect("the writer");
-    match &mut *conn {
-        persistence::AnyConnection::Sqlite(c) => diesel::sql_query(sql).execute(c),
-        persistence::AnyConnection::Postgresql(c) => diesel::sql_query(sql).execute(c),
-    }
-    .expect("the statement runs");
-}
-
 /// A time `days` ago as the database stores it (naive UTC).
 fn stored_days_ago(days: i64) -> String {
     (chrono::Utc::now() - chrono::TimeDelta::days(days))
@@ -48,13 +35,10 @@ fn stored_days_ago(days: i64) -> String {
 fn created_days_ago(app: &TestApp, people: &[String], days: i64) {
     let at = (chrono::Utc::now() - chrono::TimeDelta::days(days)).format("%Y-%m-%d %H:%M:%S");
     let ids: Vec<String> = people.iter().map(|id| format!("'{id}'")).collect();
-    execute(
-        app,
-        &format!(
-            "UPDATE people SET created_at = '{at}' WHERE id IN ({})",
-            ids.join(", ")
-        ),
-    );
+    app.execute_sql(&format!(
+        "UPDATE people SET created_at = '{at}' WHERE id IN ({})",
+        ids.join(", ")
+    ));
 }
 
 /// Starts a real sweep; answers its id.
@@ -389,10 +373,7 @@ async fn a_sweep_cut_short_resumes_after_the_last_person_done() {
     assert!(text(&refused, "detail").contains(&cut), "{refused}");
 
     // Once it has run out, the sweep is resumed, not started again.
-    execute(
-        &app,
-        "UPDATE retention_sweep_leases SET expires_at = '2000-01-01 00:00:00'",
-    );
+    app.execute_sql("UPDATE retention_sweep_leases SET expires_at = '2000-01-01 00:00:00'");
     let resumed = start(&app, &dpo).await;
     assert_eq!(resumed, cut);
     let report = finished(&app, &dpo, &resumed).await;
@@ -570,13 +551,10 @@ async fn answers_are_erased_a_year_after_the_persons_last_consent_was_withdrawn(
         let withdrawn = json_body(d.withdraw(consent, Some(token)).await, StatusCode::OK).await;
         person_of.insert(consent.clone(), text(&withdrawn, "person_id"));
     }
-    execute(
-        app,
-        &format!(
-            "UPDATE consents SET withdrawn_at = '{}' WHERE id IN ('{gone_consent}', '{still_consent}')",
-            stored_days_ago(400)
-        ),
-    );
+    app.execute_sql(&format!(
+        "UPDATE consents SET withdrawn_at = '{}' WHERE id IN ('{gone_consent}', '{still_consent}')",
+        stored_days_ago(400)
+    ));
     let answer = |token: &str, ticket: &str| {
         let path = survey_path(ticket);
         let token = token.to_owned();
@@ -668,14 +646,11 @@ async fn asked(app: &TestApp, sub: &str, closed_days_ago: &[i64], open: bool) ->
         )
         .await;
         assert_eq!(closed["status"], "closed", "{closed}");
-        execute(
-            app,
-            &format!(
-                "UPDATE rights_request_steps SET occurred_at = '{}' \
+        app.execute_sql(&format!(
+            "UPDATE rights_request_steps SET occurred_at = '{}' \
                  WHERE request_id = '{request}' AND kind = 'closed'",
-                stored_days_ago(days)
-            ),
-        );
+            stored_days_ago(days)
+        ));
     }
     if open {
         ask().await;
